@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point of the `cosmos-backup` command. The CLI runs its TypeScript sources directly through
+// Node's type stripping, which needs Node 22.18 or later.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `cosmos-backup needs Node.js 22.18 or later (this is ${process.versions.node}). ` +
+      'Run it through npm (`npx cosmos-backup …`), which uses the project\'s own Node 22.\n',
+  );
+  process.exit(1);
+}
+const { runCli } = await import('./main.ts');
+process.exitCode = await runCli(process.argv.slice(2));

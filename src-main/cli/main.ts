@@ -1,0 +1,74 @@
+import { Command, CommanderError } from 'commander';
+import { APP_VERSION } from '../core/version.ts';
+import { createCommandContext, type GlobalOptions } from './context.ts';
+import { printError, processIo, type CliIo } from './output.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerCheck } from './commands/check.ts';
+import { registerSessions } from './commands/sessions.ts';
+import { registerPolicy } from './commands/policy.ts';
+
+/** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A command's result: the exit code it wants. */
+export type CommandResult = number | void;
+
+/** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('cosmos-backup');
+  const ctx = createCommandContext(io, () => program.opts<GlobalOptions>());
+  program
+    .description('Cosmos Backup: protect Azure Cosmos DB accounts — headless service and command line.')
+    .version(APP_VERSION, '-v, --version')
+    .option('--data-dir <dir>', 'data folder (default: $XDG_DATA_HOME/cosmos-backup)')
+    .option('--json', 'machine-readable JSON output')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  const wrap =
+    <A extends unknown[]>(action: (...args: A) => Promise<CommandResult> | CommandResult) =>
+    async (...args: A) => {
+      try {
+        setExitCode((await action(...args)) ?? EXIT_OK);
+      } catch (error) {
+        printError(io, error, Boolean(program.opts<GlobalOptions>().json));
+        setExitCode(EXIT_FAILURE);
+      }
+    };
+  registerServe(program, ctx, wrap);
+  registerCheck(program, ctx, wrap);
+  registerSessions(program, ctx, wrap);
+  registerPolicy(program, ctx, wrap);
+  // Every subcommand shares the error behaviour of the root.
+  const configure = (command: Command) => {
+    command.showHelpAfterError().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
+  return program;
+}
+
+export type ActionWrapper = <A extends unknown[]>(action: (...args: A) => Promise<CommandResult> | CommandResult) => (...args: A) => Promise<void>;
+
+/** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  if (!argv.length) {
+    program.outputHelp();
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    printError(io, error, argv.includes('--json'));
+    return EXIT_FAILURE;
+  }
+  return exitCode;
+}

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import type { AppInfo } from '../shared/contract.ts';
+import type { Session } from '../shared/session.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { openConfigDatabase, type ConfigDb } from './config-db/open-database.ts';
+import { PoliciesStore } from './config-db/policies-store.ts';
+import { RepositoriesStore } from './config-db/repositories-store.ts';
+import { SessionsStore } from './config-db/sessions-store.ts';
+import { SettingsStore } from './config-db/settings-store.ts';
+import { prepareDataDir } from './data-dir.ts';
+import { PolicyService } from './policies/policy-service.ts';
+import { runEnvironmentCheck } from './sessions/environment-check.ts';
+import { SessionManager } from './sessions/session-manager.ts';
+import { LogWatchHub } from './api/log-watch-hub.ts';
+import { createHandlers, type Handlers } from './api/handlers.ts';
+import { APP_VERSION } from './version.ts';
+
+export interface AppCoreOptions {
+  dataDir: string;
+  clock?: Clock;
+  /** Probe timeout of the environment check (tests shorten it). */
+  probeTimeoutMs?: number;
+  sessionHeartbeatMs?: number;
+}
+
+/**
+ * The composition root of the core: opens the data folder and config DB, wires every service with
+ * its dependencies, closes sessions a crashed process left behind, and exposes the handlers both
+ * transports serve. Plain Node: the Electron shell, the CLI and the headless service all build on it.
+ */
+export class AppCore {
+  readonly dataDir: string;
+  readonly clock: Clock;
+  readonly db: ConfigDb;
+  readonly sessions: SessionManager;
+  readonly policies: PolicyService;
+  readonly repositories: RepositoriesStore;
+  readonly settings: SettingsStore;
+  readonly logWatch: LogWatchHub;
+  readonly handlers: Handlers;
+  private readonly probeTimeoutMs: number | undefined;
+
+  private constructor(options: AppCoreOptions, db: ConfigDb) {
+    this.dataDir = options.dataDir;
+    this.clock = options.clock ?? systemClock;
+    this.db = db;
+    this.probeTimeoutMs = options.probeTimeoutMs;
+    this.settings = new SettingsStore(db);
+    this.repositories = new RepositoriesStore(db);
+    this.sessions = new SessionManager({ store: new SessionsStore(db), clock: this.clock, heartbeatMs: options.sessionHeartbeatMs });
+    this.policies = new PolicyService({ store: new PoliciesStore(db), repositories: this.repositories, clock: this.clock });
+    this.logWatch = new LogWatchHub(this.sessions);
+    this.handlers = createHandlers(this);
+  }
+
+  /** Opens the core on a data folder. Throws AppError (data_dir_unusable, config_db_corrupt, config_db_too_new). */
+  static open(options: AppCoreOptions): AppCore {
+    prepareDataDir(options.dataDir);
+    const db = openConfigDatabase(join(options.dataDir, 'config.db'));
+    const core = new AppCore(options, db);
+    core.sessions.recoverInterrupted();
+    core.sessions.startHeartbeat();
+    return core;
+  }
+
+  appInfo(transport: AppInfo['transport']): AppInfo {
+    return {
+      version: APP_VERSION,
+      dataDir: this.dataDir,
+      transport,
+      nodeVersion: process.versions.node,
+      schedulingPaused: this.settings.get('schedulingPaused'),
+    };
+  }
+
+  startEnvironmentCheck(): Session {
+    return this.sessions.start({ kind: 'environment-check', title: 'Environment check' }, (ctx) =>
+      runEnvironmentCheck({ db: this.db, dataDir: this.dataDir, repositories: this.repositories, probeTimeoutMs: this.probeTimeoutMs }, ctx),
+    );
+  }
+
+  /** Runs `fn` in one config DB transaction (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Cancels running sessions, waits for them briefly, and closes the DB. */
+  async close(): Promise<void> {
+    await this.sessions.close();
+    this.db.close();
+  }
+}

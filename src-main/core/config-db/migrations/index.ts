@@ -1,0 +1,13 @@
+import { initialSchema } from './001-initial.ts';
+
+/** One forward-only schema step. `version` is stored in `PRAGMA user_version` once it has run. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration in order. Append only: a released migration never changes. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

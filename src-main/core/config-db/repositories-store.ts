@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ConfigDb } from './open-database.ts';
+import { AppError } from '../../shared/errors.ts';
+
+const repositoryRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  location: z.string(),
+  kind: z.enum(['local', 'azure-blob']),
+  is_archive: z.number(),
+  encrypted: z.number(),
+  secret_ref: z.string().nullable(),
+  size_bytes: z.number().nullable(),
+  restore_point_count: z.number().nullable(),
+  last_check_at: z.string().nullable(),
+  last_check_status: z.string().nullable(),
+  created_at: z.string(),
+});
+
+/** A repository the app knows about. The password lives in the secret store under `secretRef`. */
+export interface RepositoryRecord {
+  id: string;
+  name: string;
+  location: string;
+  kind: 'local' | 'azure-blob';
+  isArchive: boolean;
+  encrypted: boolean;
+  secretRef: string | null;
+  sizeBytes: number | null;
+  restorePointCount: number | null;
+  lastCheckAt: string | null;
+  lastCheckStatus: string | null;
+  createdAt: string;
+}
+
+/** Catalog of repositories (the repository itself is the truth about its contents). */
+export class RepositoriesStore {
+  private readonly db: ConfigDb;
+
+  constructor(db: ConfigDb) {
+    this.db = db;
+  }
+
+  list(): RepositoryRecord[] {
+    return this.db.prepare('SELECT * FROM repositories ORDER BY name').all().map(toRecord);
+  }
+
+  get(id: string): RepositoryRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM repositories WHERE id = ?').get(id);
+    return row ? toRecord(row) : undefined;
+  }
+
+  add(input: Pick<RepositoryRecord, 'name' | 'location' | 'kind'> & Partial<Pick<RepositoryRecord, 'isArchive' | 'encrypted' | 'secretRef'>>, now: string): RepositoryRecord {
+    if (this.db.prepare('SELECT 1 FROM repositories WHERE name = ?').get(input.name)) {
+      throw new AppError('conflict', `A repository named "${input.name}" already exists.`);
+    }
+    const id = randomUUID();
+    this.db
+      .prepare('INSERT INTO repositories (id, name, location, kind, is_archive, encrypted, secret_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, input.name, input.location, input.kind, input.isArchive ? 1 : 0, input.encrypted === false ? 0 : 1, input.secretRef ?? null, now);
+    return this.get(id)!;
+  }
+
+  recordCheck(id: string, status: string, at: string): void {
+    this.db.prepare('UPDATE repositories SET last_check_status = ?, last_check_at = ? WHERE id = ?').run(status, at, id);
+  }
+}
+
+function toRecord(row: unknown): RepositoryRecord {
+  const r = repositoryRowSchema.parse(row);
+  return {
+    id: r.id,
+    name: r.name,
+    location: r.location,
+    kind: r.kind,
+    isArchive: r.is_archive === 1,
+    encrypted: r.encrypted === 1,
+    secretRef: r.secret_ref,
+    sizeBytes: r.size_bytes,
+    restorePointCount: r.restore_point_count,
+    lastCheckAt: r.last_check_at,
+    lastCheckStatus: r.last_check_status,
+    createdAt: r.created_at,
+  };
+}

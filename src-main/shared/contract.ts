@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSchema } from './session.ts';
+import { policySchema } from './policy.ts';
+import { errorPayloadSchema } from './errors.ts';
+
+/**
+ * The one IPC contract between the console and the core. Every invoke channel has an input and an
+ * output schema; every event has a payload schema. Both transports (Electron IPC and the loopback
+ * WebSocket) validate inputs against it before anything runs, so a malformed payload changes nothing.
+ */
+
+const empty = z.strictObject({});
+const id = z.string().min(1).max(200);
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  transport: z.enum(['ipc', 'websocket']),
+  nodeVersion: z.string(),
+  schedulingPaused: z.boolean(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const policyValidationSchema = z.object({
+  ok: z.boolean(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+
+export const channels = {
+  'app.info': { input: empty, output: appInfoSchema },
+  'sessions.list': {
+    input: z.strictObject({
+      status: z.array(z.enum(SESSION_STATUSES)).optional(),
+      kind: z.array(z.enum(SESSION_KINDS)).optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+      /** Page back from this createdAt (exclusive). */
+      before: z.string().optional(),
+    }),
+    output: z.array(sessionSchema),
+  },
+  'sessions.get': { input: z.strictObject({ id }), output: sessionSchema },
+  'sessions.logs': {
+    input: z.strictObject({
+      id,
+      afterSeq: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(100_000).default(5000),
+      minLevel: z.enum(LOG_LEVELS).default('debug'),
+    }),
+    output: z.object({ lines: z.array(logLineSchema), lastSeq: z.number().int().min(0) }),
+  },
+  /**
+   * Live log lines of one session arrive as `session.log` events from `afterSeq` on: stored lines first,
+   * then live ones, always in sequence order with no gaps. A slow client is fed from the DB at its own
+   * pace, so the server's memory stays bounded.
+   */
+  'sessions.watch': { input: z.strictObject({ id, afterSeq: z.number().int().min(0).default(0) }), output: z.object({ watching: z.literal(true) }) },
+  'sessions.unwatch': { input: z.strictObject({ id }), output: z.object({ watching: z.literal(false) }) },
+  'sessions.cancel': { input: z.strictObject({ id }), output: sessionSchema },
+  'checks.environment': { input: empty, output: sessionSchema },
+  'policies.list': { input: empty, output: z.array(policySchema) },
+  'policies.get': { input: z.strictObject({ id }), output: policySchema },
+  /** Checks a policy without saving it; the issues name each field at fault. */
+  'policies.validate': { input: z.strictObject({ policy: z.unknown() }), output: policyValidationSchema },
+  'policies.save': { input: z.strictObject({ policy: z.unknown() }), output: policySchema },
+  'policies.delete': { input: z.strictObject({ id }), output: z.object({ deleted: z.literal(true) }) },
+  'scheduling.setPaused': { input: z.strictObject({ paused: z.boolean() }), output: appInfoSchema },
+} as const;
+
+export type ChannelName = keyof typeof channels;
+export type ChannelInput<C extends ChannelName> = z.input<(typeof channels)[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<(typeof channels)[C]['output']>;
+
+export const events = {
+  /** A session was created or changed (status, progress, counts). Sent to every client. */
+  'session.updated': sessionSchema,
+  /** Log lines of a watched session, in sequence order, batched. */
+  'session.log': z.object({ sessionId: z.string(), lines: z.array(logLineSchema) }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && Object.hasOwn(channels, value);
+}
+
+/** What every invoke returns on either transport: a value or a typed error. */
+export const invokeResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: errorPayloadSchema }),
+]);
+export type InvokeResult = z.infer<typeof invokeResultSchema>;
+
+/** Messages of the WebSocket transport. */
+export const wsClientMessageSchema = z.object({
+  type: z.literal('invoke'),
+  id: z.number().int(),
+  channel: z.string(),
+  payload: z.unknown(),
+});
+export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
+export type WsServerMessage =
+  | ({ type: 'result'; id: number } & InvokeResult)
+  | { type: 'event'; event: EventName; payload: unknown };
