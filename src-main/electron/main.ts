@@ -1,0 +1,71 @@
+// Electron main process entry: the desktop shell around the core. Everything it does beyond
+// windows, tray and IPC is the core's job.
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AppCore } from '../core/app-core.ts';
+import { toErrorPayload } from '../shared/errors.ts';
+import { hardenApp, makeTrustedUrlCheck } from './security.ts';
+import { serveIpc } from './ipc-bridge.ts';
+import { createConsoleWindow } from './window.ts';
+import { createAppTray } from './tray.ts';
+
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+const iconPath = fileURLToPath(new URL('../../resources/icon.png', import.meta.url));
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const consoleUrl = devServerUrl ?? pathToFileURL(rendererFile).href;
+const isTrustedUrl = makeTrustedUrlCheck(pathToFileURL(rendererFile).href, devServerUrl);
+
+/** Starts the desktop app: one instance, the core on the user's data folder, the console window and the tray. */
+export async function startDesktopApp(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  hardenApp(app, session.defaultSession, isTrustedUrl);
+
+  let core: AppCore;
+  try {
+    core = AppCore.open({ dataDir: app.getPath('userData') });
+  } catch (error) {
+    dialog.showErrorBox('Cosmos Backup cannot start', toErrorPayload(error).message);
+    app.exit(1);
+    return;
+  }
+
+  let quitting = false;
+  let window: BrowserWindow | null = null;
+  const openConsole = () => {
+    if (!window || window.isDestroyed()) {
+      window = createConsoleWindow({ preloadPath, url: consoleUrl, iconPath, shouldReallyClose: () => quitting });
+    }
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+  const stopIpc = serveIpc(ipcMain, core, () => (window && !window.isDestroyed() ? window.webContents : null), isTrustedUrl);
+  createAppTray(iconPath, {
+    openConsole,
+    isSchedulingPaused: () => core.settings.get('schedulingPaused'),
+    setSchedulingPaused: (paused) => core.settings.set('schedulingPaused', paused, core.clock.now().toISOString()),
+    quit: () => {
+      quitting = true;
+      app.quit();
+    },
+  });
+  app.on('second-instance', openConsole);
+  // The app lives in the tray: closing the last window must not quit it, or schedules would stop.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (core.db.open) {
+      event.preventDefault();
+      stopIpc();
+      void core.close().finally(() => app.quit());
+    }
+  });
+  openConsole();
+}
+
+void startDesktopApp();

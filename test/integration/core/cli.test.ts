@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppCore } from '../../../src-main/core/app-core.ts';
+import type { Session } from '../../../src-main/shared/session.ts';
+import { runCli, startServe } from '../../helpers/cli.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { startBlackholeServer } from '../../helpers/blackhole-server.ts';
+import { TestWsClient } from '../../helpers/ws-client.ts';
+
+let dir: ReturnType<typeof makeTempDir>;
+let dataDir: string;
+const cli = (...args: string[]) => runCli(['--data-dir', dataDir, ...args]);
+
+beforeAll(() => {
+  dir = makeTempDir();
+  dataDir = join(dir.path, 'data');
+});
+afterAll(() => dir.remove());
+
+const SUB = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const validPolicy = {
+  name: 'Production accounts',
+  priority: 80,
+  scope: { include: { subscriptions: [SUB], tags: [{ name: 'env', value: 'prod' }] }, exclude: { resources: [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/scratch`] } },
+  continuousBackup: { enabled: true, tier: 'Continuous30Days', migratePeriodicAccounts: true },
+};
+
+describe('cosmos-backup CLI', () => {
+  it('runs the environment check as a recorded session', async () => {
+    const run = await cli('--json', 'check');
+    expect(run.code).toBe(0);
+    const session = JSON.parse(run.stdout) as Session;
+    expect(session).toMatchObject({ kind: 'environment-check', status: 'succeeded' });
+    const list = await cli('--json', 'sessions', 'list');
+    expect((JSON.parse(list.stdout) as Session[]).map((s) => s.id)).toContain(session.id);
+    const logs = await cli('sessions', 'logs', session.id);
+    expect(logs.stdout).toMatch(/Configuration database: integrity ok/);
+    expect(logs.stdout.trim().split('\n').length).toBe(session.lastSeq);
+    const shown = await cli('sessions', 'show', session.id);
+    expect(shown.stdout).toMatch(/status\s+succeeded/);
+  });
+
+  it('exits 2 with the help of the command on usage errors', async () => {
+    for (const args of [['sessions', 'frobnicate'], ['sessions', 'list', '--limit', 'lots'], ['--no-such-flag', 'check'], ['sessions', 'show'], []]) {
+      const run = await cli(...args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stdout + run.stderr).toMatch(/Usage: cosmos-backup/);
+    }
+  });
+
+  it('exits 1 with a clear message when the operation fails', async () => {
+    const run = await cli('sessions', 'show', 'no-such-session');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: No session with id no-such-session.\n');
+    const json = await cli('--json', 'sessions', 'show', 'no-such-session');
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'not_found', message: 'No session with id no-such-session.' } });
+  });
+
+  it('validates, imports, lists, exports and deletes policies', async () => {
+    const file = join(dir.path, 'policy.json');
+    writeFileSync(file, JSON.stringify(validPolicy));
+    expect((await cli('policy', 'validate', file)).code).toBe(0);
+    expect((await cli('policy', 'import', file)).stdout).toMatch(/Imported 1 policy: Production accounts/);
+    const list = await cli('policy', 'list');
+    expect(list.stdout).toMatch(/Production accounts\s+yes\s+80\s+Continuous30Days/);
+    const out = join(dir.path, 'export.json');
+    expect((await cli('policy', 'export', '--out', out)).code).toBe(0);
+    const exported = JSON.parse(readFileSync(out, 'utf8'));
+    expect(exported).toHaveLength(1);
+    expect(exported[0]).toMatchObject(validPolicy);
+    // Importing the export again replaces (same id), it does not duplicate.
+    expect((await cli('policy', 'import', out)).code).toBe(0);
+    expect(JSON.parse((await cli('--json', 'policy', 'list')).stdout)).toHaveLength(1);
+    expect((await cli('policy', 'delete', 'production accounts')).stdout).toMatch(/Deleted policy "Production accounts"/);
+    expect(JSON.parse((await cli('--json', 'policy', 'list')).stdout)).toEqual([]);
+  });
+
+  it('rejects a malformed policy file naming the field, and saves none of it', async () => {
+    const file = join(dir.path, 'bad.json');
+    writeFileSync(file, JSON.stringify([validPolicy, { ...validPolicy, name: 'Second', continuousBackup: { enabled: true, tier: 'Continuous90Days' } }]));
+    const validate = await cli('policy', 'validate', file);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toMatch(/\[1\]\.continuousBackup\.tier: must be Continuous7Days or Continuous30Days/);
+    const imported = await cli('policy', 'import', file);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toMatch(/\[1\]\.continuousBackup\.tier/);
+    expect(JSON.parse((await cli('--json', 'policy', 'list')).stdout)).toEqual([]);
+    writeFileSync(file, '{ "name": ');
+    const broken = await cli('policy', 'import', file);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/is not valid JSON/);
+  });
+
+  it('reports a corrupt config DB without touching it', async () => {
+    const corruptDir = join(dir.path, 'corrupt');
+    const seed = await runCli(['--data-dir', corruptDir, 'sessions', 'list']);
+    expect(seed.code).toBe(0);
+    const file = join(corruptDir, 'config.db');
+    const damaged = Buffer.alloc(8192, 0x41);
+    writeFileSync(file, damaged);
+    const run = await runCli(['--data-dir', corruptDir, 'sessions', 'list']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/configuration database .* is damaged/);
+    expect(readFileSync(file).equals(damaged)).toBe(true);
+  });
+
+  it('cancels a session run by the headless service, and closes sessions a killed service left running', async () => {
+    const blackhole = await startBlackholeServer();
+    const seedCore = AppCore.open({ dataDir });
+    seedCore.repositories.add({ name: 'hanging', location: blackhole.url, kind: 'azure-blob' }, new Date().toISOString());
+    await seedCore.close();
+    let service = await startServe(dataDir);
+    try {
+      let client = await TestWsClient.connect(`ws://127.0.0.1:${service.port}/ws?token=${service.token}`);
+      const first = await client.call<Session>('checks.environment');
+      await client.waitForEvents(() => client.events.some((e) => e.event === 'session.updated' && (e.payload as Session).id === first.id && (e.payload as Session).status === 'running'));
+      const canceled = await cli('--json', 'sessions', 'cancel', first.id);
+      expect(canceled.code).toBe(0);
+      expect(JSON.parse(canceled.stdout)).toMatchObject({ id: first.id, status: 'canceled' });
+
+      const second = await client.call<Session>('checks.environment');
+      await client.waitForEvents(() => client.events.some((e) => e.event === 'session.updated' && (e.payload as Session).id === second.id && (e.payload as Session).status === 'running'));
+      client.close();
+      service.child.kill('SIGKILL');
+      await service.stop();
+      service = await startServe(dataDir);
+      client = await TestWsClient.connect(`ws://127.0.0.1:${service.port}/ws?token=${service.token}`);
+      const after = await client.call<Session>('sessions.get', { id: second.id });
+      expect(after).toMatchObject({ status: 'failed', summary: 'Interrupted by shutdown' });
+      const running = await client.call<Session[]>('sessions.list', { status: ['running', 'queued', 'canceling'] });
+      expect(running).toEqual([]);
+      client.close();
+    } finally {
+      await service.stop();
+      await blackhole.stop();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openConfigDatabase, type ConfigDb } from '../../../src-main/core/config-db/open-database.ts';
+import { SessionsStore } from '../../../src-main/core/config-db/sessions-store.ts';
+import { SessionManager, type SessionEvent } from '../../../src-main/core/sessions/session-manager.ts';
+import { systemClock } from '../../../src-main/core/clock.ts';
+import type { SessionContext } from '../../../src-main/core/sessions/session-context.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+let dir: ReturnType<typeof makeTempDir>;
+let db: ConfigDb;
+let manager: SessionManager;
+
+beforeEach(() => {
+  dir = makeTempDir();
+  db = openConfigDatabase(join(dir.path, 'config.db'));
+  manager = new SessionManager({ store: new SessionsStore(db), clock: systemClock, maxConcurrent: 2 });
+});
+
+afterEach(async () => {
+  await manager.close(1000);
+  db.close();
+  dir.remove();
+});
+
+/** Work that waits until canceled, reporting through `started` that it runs. */
+function untilCanceled(started?: () => void) {
+  return (ctx: SessionContext) =>
+    new Promise<void>((_resolve, reject) => {
+      ctx.info('waiting');
+      started?.();
+      ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+    });
+}
+
+describe('SessionManager', () => {
+  it('runs work through queued → running → succeeded and persists the log in order', async () => {
+    const events: SessionEvent[] = [];
+    manager.subscribe((e) => events.push(e));
+    const session = manager.start({ kind: 'environment-check', title: 'check' }, async (ctx) => {
+      for (let i = 1; i <= 5; i++) ctx.info(`line ${i}`);
+      ctx.progress(5, 5, 'steps');
+      return { summary: 'all good' };
+    });
+    expect(session.status).toBe('queued');
+    const final = await manager.waitFor(session.id);
+    expect(final.status).toBe('succeeded');
+    expect(final.summary).toBe('all good');
+    expect(final.lastSeq).toBe(5);
+    const statuses = events.filter((e) => e.type === 'updated' && e.session.id === session.id).map((e) => (e.type === 'updated' ? e.session.status : ''));
+    expect(statuses[0]).toBe('queued');
+    expect(statuses).toContain('running');
+    expect(statuses.at(-1)).toBe('succeeded');
+    // A fresh store sees exactly what was persisted.
+    const stored = new SessionsStore(db);
+    expect(stored.get(session.id)?.status).toBe('succeeded');
+    expect(stored.logs(session.id, 0, 100, 'debug').map((l) => [l.seq, l.message])).toEqual([1, 2, 3, 4, 5].map((n) => [n, `line ${n}`]));
+    expect(stored.logs(session.id, 3, 100, 'debug').map((l) => l.seq)).toEqual([4, 5]);
+  });
+
+  it('ends with warning when the work logged warnings, failed when it threw', async () => {
+    const warned = manager.start({ kind: 'sync', title: 'w' }, async (ctx) => ctx.warn('account drifted'));
+    const failed = manager.start({ kind: 'sync', title: 'f' }, async () => {
+      throw new Error('ARM said no');
+    });
+    expect((await manager.waitFor(warned.id)).status).toBe('warning');
+    const f = await manager.waitFor(failed.id);
+    expect(f.status).toBe('failed');
+    expect(f.summary).toBe('ARM said no');
+    expect(f.errorCount).toBe(1);
+    expect(manager.logs(failed.id, 0, 10, 'error').lines.map((l) => l.message)).toEqual(['ARM said no']);
+  });
+
+  it('cancels a running session through its AbortSignal', async () => {
+    let running!: () => void;
+    const started = new Promise<void>((r) => (running = r));
+    const session = manager.start({ kind: 'backup', title: 'b' }, untilCanceled(running));
+    await started;
+    expect(manager.cancel(session.id).status).toBe('canceling');
+    const final = await manager.waitFor(session.id);
+    expect(final.status).toBe('canceled');
+    expect(new SessionsStore(db).get(session.id)?.status).toBe('canceled');
+  });
+
+  it('queues beyond the concurrency limit and cancels a queued session at once', async () => {
+    const a = manager.start({ kind: 'backup', title: 'a' }, untilCanceled());
+    const b = manager.start({ kind: 'backup', title: 'b' }, untilCanceled());
+    const c = manager.start({ kind: 'backup', title: 'c' }, untilCanceled());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(manager.get(a.id).status).toBe('running');
+    expect(manager.get(b.id).status).toBe('running');
+    expect(manager.get(c.id).status).toBe('queued');
+    expect(manager.cancel(c.id).status).toBe('canceled');
+    manager.cancel(a.id);
+    manager.cancel(b.id);
+    await Promise.all([manager.waitFor(a.id), manager.waitFor(b.id)]);
+  });
+
+  it('closes sessions whose owning process died as failed, "interrupted by shutdown"', async () => {
+    const store = new SessionsStore(db);
+    const now = new Date().toISOString();
+    const base = { kind: 'backup' as const, title: 'orphan', status: 'running' as const, createdAt: now, startedAt: now, endedAt: null, progress: null, summary: null, resourceId: null, policyId: null, warningCount: 0, errorCount: 0, lastSeq: 0 };
+    // A pid that cannot be alive, on this host.
+    store.insert({ ...base, id: 'dead-owner' }, { instance: 'gone', pid: 2 ** 22 + 7, host: manager.owner.host });
+    // A live owner (this very process, another instance) with a fresh heartbeat stays untouched.
+    store.insert({ ...base, id: 'live-owner' }, { instance: 'other', pid: process.pid, host: manager.owner.host });
+    expect(manager.recoverInterrupted()).toBe(1);
+    const orphan = store.get('dead-owner')!;
+    expect(orphan.status).toBe('failed');
+    expect(orphan.summary).toBe('Interrupted by shutdown');
+    expect(store.logs('dead-owner', 0, 10, 'debug')[0]?.message).toMatch(/Interrupted by shutdown/);
+    expect(store.get('live-owner')?.status).toBe('running');
+  });
+
+  it('picks up a cancel requested by another process at its next heartbeat', async () => {
+    let running!: () => void;
+    const started = new Promise<void>((r) => (running = r));
+    const session = manager.start({ kind: 'backup', title: 'remote cancel' }, untilCanceled(running));
+    await started;
+    // Another process (its own manager on the same DB file) asks for the cancel.
+    const otherDb = openConfigDatabase(join(dir.path, 'config.db'));
+    const other = new SessionManager({ store: new SessionsStore(otherDb), clock: systemClock });
+    expect(other.cancel(session.id).status).toBe('canceling');
+    await other.close(100);
+    otherDb.close();
+    manager.beat();
+    expect((await manager.waitFor(session.id)).status).toBe('canceled');
+  });
+
+  it('computes rate and ETA for progress', async () => {
+    const session = manager.start({ kind: 'backup', title: 'p' }, async (ctx) => {
+      ctx.progress(0, 100, 'MB');
+      await new Promise((r) => setTimeout(r, 600));
+      ctx.progress(30, 100, 'MB');
+    });
+    const final = await manager.waitFor(session.id);
+    expect(final.progress?.done).toBe(100);
+    expect(final.progress?.rate).toBeGreaterThan(0);
+  });
+});
