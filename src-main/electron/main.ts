@@ -1,6 +1,7 @@
 // Electron main process entry: the desktop shell around the core. Everything it does beyond
 // windows, tray and IPC is the core's job.
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, session } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppCore } from '../core/app-core.ts';
 import { toErrorPayload } from '../shared/errors.ts';

@@ -9,7 +9,6 @@ import {
   progressSchema,
   type LogLevel,
   type LogLine,
-  type Progress,
   type Session,
   type SessionKind,
   type SessionStatus,

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EventEmitter } from 'node:events';
-import { fakeElectron, FakeBrowserWindow, FakeTray, FakeWebContents } from './fake-electron.ts';
+import type { EventEmitter } from 'node:events';
+import type { FakeBrowserWindow} from './fake-electron.ts';
+import { fakeElectron, FakeTray, FakeWebContents } from './fake-electron.ts';
 
 vi.mock('electron', () => fakeElectron);
 
