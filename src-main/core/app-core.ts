@@ -14,6 +14,9 @@ import { SessionManager } from './sessions/session-manager.ts';
 import { LogWatchHub } from './api/log-watch-hub.ts';
 import { createHandlers, type Handlers } from './api/handlers.ts';
 import { APP_VERSION } from './version.ts';
+import type { SecretStore } from './secrets/secret-store.ts';
+import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store.ts';
+import { KeyFileProvider } from './secrets/key-file-provider.ts';
 
 export interface AppCoreOptions {
   dataDir: string;
@@ -21,6 +24,8 @@ export interface AppCoreOptions {
   /** Probe timeout of the environment check (tests shorten it). */
   probeTimeoutMs?: number;
   sessionHeartbeatMs?: number;
+  /** Default: an encrypted file in the data folder with a user-only key file. */
+  secrets?: SecretStore;
 }
 
 /**
@@ -38,6 +43,7 @@ export class AppCore {
   readonly settings: SettingsStore;
   readonly logWatch: LogWatchHub;
   readonly handlers: Handlers;
+  readonly secrets: SecretStore;
   private readonly probeTimeoutMs: number | undefined;
 
   private constructor(options: AppCoreOptions, db: ConfigDb) {
@@ -45,6 +51,7 @@ export class AppCore {
     this.clock = options.clock ?? systemClock;
     this.db = db;
     this.probeTimeoutMs = options.probeTimeoutMs;
+    this.secrets = options.secrets ?? new EncryptedFileSecretStore(join(options.dataDir, 'secrets.enc'), new KeyFileProvider(join(options.dataDir, 'secret.key')));
     this.settings = new SettingsStore(db);
     this.repositories = new RepositoriesStore(db);
     this.sessions = new SessionManager({ store: new SessionsStore(db), clock: this.clock, heartbeatMs: options.sessionHeartbeatMs });

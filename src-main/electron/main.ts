@@ -1,7 +1,8 @@
 // Electron main process entry: the desktop shell around the core. Everything it does beyond
 // windows, tray and IPC is the core's job.
 import type { BrowserWindow } from 'electron';
-import { app, dialog, ipcMain, session } from 'electron';
+import { app, dialog, ipcMain, safeStorage, session } from 'electron';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppCore } from '../core/app-core.ts';
 import { toErrorPayload } from '../shared/errors.ts';
@@ -9,6 +10,8 @@ import { hardenApp, makeTrustedUrlCheck } from './security.ts';
 import { serveIpc } from './ipc-bridge.ts';
 import { createConsoleWindow } from './window.ts';
 import { createAppTray } from './tray.ts';
+import { SafeStorageKeyProvider } from './safe-storage-key-provider.ts';
+import { EncryptedFileSecretStore } from '../core/secrets/encrypted-file-secret-store.ts';
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
@@ -28,7 +31,9 @@ export async function startDesktopApp(): Promise<void> {
 
   let core: AppCore;
   try {
-    core = AppCore.open({ dataDir: app.getPath('userData') });
+    const dataDir = app.getPath('userData');
+    const secrets = new EncryptedFileSecretStore(join(dataDir, 'secrets.enc'), new SafeStorageKeyProvider(join(dataDir, 'secret.key.safe'), safeStorage));
+    core = AppCore.open({ dataDir, secrets });
   } catch (error) {
     dialog.showErrorBox('Cosmos Backup cannot start', toErrorPayload(error).message);
     app.exit(1);
