@@ -5,6 +5,8 @@ import { systemClock, type Clock } from './clock.ts';
 import { openConfigDatabase, type ConfigDb } from './config-db/open-database.ts';
 import { PoliciesStore } from './config-db/policies-store.ts';
 import { RepositoriesStore } from './config-db/repositories-store.ts';
+import { RestorePointsStore } from './config-db/restore-points-store.ts';
+import { InventoryStore } from './config-db/inventory-store.ts';
 import { SessionsStore } from './config-db/sessions-store.ts';
 import { SettingsStore } from './config-db/settings-store.ts';
 import { prepareDataDir } from './data-dir.ts';
@@ -40,6 +42,8 @@ export class AppCore {
   readonly sessions: SessionManager;
   readonly policies: PolicyService;
   readonly repositories: RepositoriesStore;
+  readonly restorePoints: RestorePointsStore;
+  readonly inventory: InventoryStore;
   readonly settings: SettingsStore;
   readonly logWatch: LogWatchHub;
   readonly handlers: Handlers;
@@ -54,6 +58,8 @@ export class AppCore {
     this.secrets = options.secrets ?? new EncryptedFileSecretStore(join(options.dataDir, 'secrets.enc'), new KeyFileProvider(join(options.dataDir, 'secret.key')));
     this.settings = new SettingsStore(db);
     this.repositories = new RepositoriesStore(db);
+    this.restorePoints = new RestorePointsStore(db);
+    this.inventory = new InventoryStore(db);
     this.sessions = new SessionManager({ store: new SessionsStore(db), clock: this.clock, heartbeatMs: options.sessionHeartbeatMs });
     this.policies = new PolicyService({ store: new PoliciesStore(db), repositories: this.repositories, clock: this.clock });
     this.logWatch = new LogWatchHub(this.sessions);

@@ -62,6 +62,16 @@ export class RepositoriesStore {
     return this.get(id)!;
   }
 
+  /** The catalog entry for a location (compared as written, and for folders without a trailing slash). */
+  findByLocation(location: string): RepositoryRecord | undefined {
+    const normalized = location.replace(/\/+$/, '');
+    return this.list().find((r) => r.location.replace(/\/+$/, '') === normalized);
+  }
+
+  recordStats(id: string, sizeBytes: number, restorePointCount: number): void {
+    this.db.prepare('UPDATE repositories SET size_bytes = ?, restore_point_count = ? WHERE id = ?').run(sizeBytes, restorePointCount, id);
+  }
+
   recordCheck(id: string, status: string, at: string): void {
     this.db.prepare('UPDATE repositories SET last_check_status = ?, last_check_at = ? WHERE id = ?').run(status, at, id);
   }

@@ -1,4 +1,5 @@
 import { initialSchema } from './001-initial.ts';
+import { azureSchema } from './002-azure.ts';
 
 /** One forward-only schema step. `version` is stored in `PRAGMA user_version` once it has run. */
 export interface Migration {
@@ -8,6 +9,9 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: a released migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initialSchema },
+  { version: 2, name: 'azure control plane', sql: azureSchema },
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

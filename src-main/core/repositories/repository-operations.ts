@@ -1,0 +1,204 @@
+import { basename } from 'node:path';
+import {
+  initRepository,
+  openRepository,
+  RepositoryError,
+  type CheckReport,
+  type ForgetPlan,
+  type InitOptions,
+  type PrunePlan,
+  type Repository,
+  type RepositoryInfo,
+  type RepositoryLogger,
+  type RetentionPolicy,
+  type RestorePoint,
+} from '../../repository/index.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Session, SessionKind } from '../../shared/session.ts';
+import type { AppCore } from '../app-core.ts';
+import type { SessionContext } from '../sessions/session-context.ts';
+import { locationKind, type RepositoryAccess } from './repository-access.ts';
+import type { RestorePointRecord } from '../config-db/restore-points-store.ts';
+
+/** A session that produced a value (when it succeeded). */
+export interface OperationRun<T> {
+  session: Session;
+  result: T | undefined;
+}
+
+function loggerFor(ctx: SessionContext): RepositoryLogger {
+  return { info: (m) => ctx.info(m), warn: (m) => ctx.warn(m), error: (m) => ctx.error(m) };
+}
+
+/** Engine errors become AppErrors with the engine's message (which never holds secrets). */
+function translate(error: unknown): unknown {
+  if (error instanceof RepositoryError) {
+    const code = error.code === 'wrong_password' ? 'unauthorized' : error.code === 'not_found' ? 'not_found' : error.code === 'locked' ? 'conflict' : 'unavailable';
+    return new AppError(code, error.message, error.details);
+  }
+  return error;
+}
+
+/**
+ * Runs one repository operation as a session: opens (or creates) the repository with the session's
+ * signal, bridges the engine's log and progress into the session, and always releases it.
+ */
+export async function runRepositoryOperation<T>(
+  core: AppCore,
+  title: string,
+  access: RepositoryAccess,
+  operation: (repository: Repository, ctx: SessionContext) => Promise<T>,
+  options: { create?: Omit<InitOptions, 'password' | 'signal' | 'logger'>; kind?: SessionKind } = {},
+): Promise<OperationRun<T>> {
+  let result: T | undefined;
+  const started = core.sessions.start({ kind: options.kind ?? 'repository', title }, async (ctx) => {
+    ctx.info(`Repository: ${access.location}`);
+    const common = { password: access.password, credentials: access.credentials, signal: ctx.signal, logger: loggerFor(ctx) };
+    try {
+      const repository = options.create ? await initRepository(access.location, { ...options.create, ...common }) : await openRepository(access.location, common);
+      result = await operation(repository, ctx);
+    } catch (error) {
+      throw translate(error);
+    }
+  });
+  const session = await core.sessions.waitFor(started.id);
+  return { session, result };
+}
+
+const progressOf = (ctx: SessionContext) => (p: { done: number; total?: number; unit: string }) => ctx.progress(p.done, p.total ?? null, p.unit);
+
+export function repoInit(core: AppCore, access: RepositoryAccess, encryption: 'aes-256-gcm' | 'none'): Promise<OperationRun<RepositoryInfo>> {
+  return runRepositoryOperation(
+    core,
+    `Initialize repository ${access.location}`,
+    access,
+    async (repository, ctx) => {
+      const info = await repository.info({ signal: ctx.signal });
+      ctx.info(`Created repository ${info.repositoryId} (format ${info.formatVersion}, encryption ${info.encryption}).`);
+      return info;
+    },
+    { create: { encryption } },
+  );
+}
+
+export function repoInfo(core: AppCore, access: RepositoryAccess): Promise<OperationRun<RepositoryInfo>> {
+  return runRepositoryOperation(core, `Repository info ${access.location}`, access, (repository, ctx) => repository.info({ signal: ctx.signal }));
+}
+
+export function repoCheck(core: AppCore, access: RepositoryAccess, readData: boolean): Promise<OperationRun<CheckReport>> {
+  return runRepositoryOperation(core, `Check repository${readData ? ' (read all data)' : ''} ${access.location}`, access, async (repository, ctx) => {
+    const report = await repository.check({ readData, signal: ctx.signal, onProgress: progressOf(ctx) });
+    for (const problem of report.problems) ctx.error(`${problem.kind}: ${problem.message}`);
+    for (const affected of report.affectedRestorePoints) ctx.error(`Restore point ${affected.restorePointId} is damaged.`);
+    if (report.ok) ctx.info(`Repository is healthy: ${report.restorePointCount} restore points, ${report.packCount} packs${readData ? `, ${report.bytesRead} bytes verified` : ''}.`);
+    const record = core.repositories.findByLocation(access.location);
+    if (record) core.repositories.recordCheck(record.id, report.ok ? 'ok' : `${report.problems.length} problems`, core.clock.now().toISOString());
+    return report;
+  });
+}
+
+export function repoForget(core: AppCore, access: RepositoryAccess, policy: RetentionPolicy, dryRun: boolean): Promise<OperationRun<ForgetPlan>> {
+  return runRepositoryOperation(core, `${dryRun ? 'Plan' : 'Apply'} retention on ${access.location}`, access, async (repository, ctx) => {
+    const plan = await repository.forget(policy, { dryRun, signal: ctx.signal });
+    for (const item of plan.forget) ctx.info(`${dryRun ? 'Would forget' : 'Forgot'} restore point ${item.id} (${item.resourceName}, ${item.time}).`);
+    ctx.info(`${plan.keep.length} kept, ${plan.forget.length} ${dryRun ? 'to forget' : 'forgotten'}.`);
+    return plan;
+  });
+}
+
+export function repoPrune(core: AppCore, access: RepositoryAccess, dryRun: boolean): Promise<OperationRun<PrunePlan>> {
+  return runRepositoryOperation(core, `${dryRun ? 'Plan prune of' : 'Prune'} ${access.location}`, access, async (repository, ctx) => {
+    const plan = await repository.prune({ dryRun, signal: ctx.signal, onProgress: progressOf(ctx) });
+    ctx.info(
+      `${dryRun ? 'Would delete' : 'Deleted'} ${plan.packsToDelete.length + plan.unreferencedPacks.length} packs, ${dryRun ? 'would repack' : 'repacked'} ${plan.packsToRepack.length}; about ${plan.bytesFreed} bytes ${dryRun ? 'to free' : 'freed'}.`,
+    );
+    return plan;
+  });
+}
+
+export function repoChangePassword(core: AppCore, access: RepositoryAccess, newPassword: string): Promise<OperationRun<true>> {
+  return runRepositoryOperation(core, `Change password of ${access.location}`, access, async (repository, ctx) => {
+    await repository.changePassword(newPassword, { signal: ctx.signal });
+    ctx.info('Password changed: a new key file was written and the old one removed.');
+    return true as const;
+  });
+}
+
+export function repoListRestorePoints(core: AppCore, access: RepositoryAccess): Promise<OperationRun<RestorePoint[]>> {
+  return runRepositoryOperation(core, `List restore points of ${access.location}`, access, async (repository, ctx) => {
+    const listing = await repository.listRestorePoints({ signal: ctx.signal });
+    for (const damaged of listing.damaged) ctx.warn(`Restore point ${damaged.restorePointId} is damaged: ${damaged.message}`);
+    return listing.restorePoints;
+  });
+}
+
+export function repoCopy(core: AppCore, source: RepositoryAccess, target: RepositoryAccess, restorePointId: string, archive: boolean) {
+  return runRepositoryOperation(core, `Copy restore point ${restorePointId} to ${target.location}`, source, async (repository, ctx) => {
+    const targetRepository = await openRepository(target.location, { password: target.password, credentials: target.credentials, signal: ctx.signal, logger: loggerFor(ctx) });
+    const copy = await repository.copyRestorePoint(restorePointId, targetRepository, { archive, signal: ctx.signal, onProgress: progressOf(ctx) });
+    ctx.info(copy.copied ? `Copied as ${copy.targetRestorePointId} (${copy.uploadedBytes} bytes uploaded${archive ? ', data in the Archive tier' : ''}).` : `Already copied as ${copy.targetRestorePointId}.`);
+    return copy;
+  }, { kind: 'archive' });
+}
+
+/** Maps a manifest to its catalog record. */
+export function catalogRecordOf(point: RestorePoint, repositoryId: string, archive: boolean): Omit<RestorePointRecord, 'repositoryId'> {
+  const m = point.manifest;
+  return {
+    id: point.id,
+    kind: archive ? 'archive' : 'repository',
+    resourceId: m.resource.id,
+    policyId: m.policy?.id ?? null,
+    sessionId: null,
+    pointTime: m.time,
+    windowStart: null,
+    windowEnd: null,
+    gfs: Object.entries(m.gfs).filter(([, on]) => on).map(([flag]) => flag),
+    sizeBytes: m.totals.size,
+    metadata: {
+      resourceName: m.resource.name,
+      resourceKind: m.resource.kind,
+      policyName: m.policy?.name ?? null,
+      engine: m.engine,
+      entryCount: m.totals.entryCount,
+      durationMs: m.durationMs,
+      entries: m.entries.map((e) => ({ name: e.name, size: e.size, counts: e.counts ?? null })),
+      copiedFrom: m.copiedFrom ?? null,
+    },
+    createdAt: m.time,
+  };
+}
+
+/**
+ * Rebuilds the config DB's catalog of a repository from the repository alone: registers it when
+ * the catalog does not know it, then replaces its restore-point records in one transaction.
+ */
+export function repoRescan(core: AppCore, access: RepositoryAccess, name?: string): Promise<OperationRun<{ repositoryId: string; restorePoints: number }>> {
+  return runRepositoryOperation(
+    core,
+    `Rescan ${access.location}`,
+    access,
+    async (repository, ctx) => {
+      const [info, listing] = [await repository.info({ signal: ctx.signal }), await repository.listRestorePoints({ signal: ctx.signal })];
+      const now = core.clock.now().toISOString();
+      const record =
+        core.repositories.findByLocation(access.location) ??
+        core.repositories.add({ name: name ?? uniqueName(core, access.location), location: access.location, kind: locationKind(access.location), encrypted: info.encryption !== 'none' }, now);
+      const archive = record.isArchive;
+      core.restorePoints.replaceForRepository(record.id, listing.restorePoints.map((p) => catalogRecordOf(p, record.id, archive)));
+      core.repositories.recordStats(record.id, info.storedBytes, listing.restorePoints.length);
+      for (const damaged of listing.damaged) ctx.warn(`Restore point ${damaged.restorePointId} is damaged and was left out: ${damaged.message}`);
+      ctx.info(`Catalog rebuilt: ${listing.restorePoints.length} restore points in "${record.name}".`);
+      return { repositoryId: record.id, restorePoints: listing.restorePoints.length };
+    },
+    { kind: 'rescan' },
+  );
+}
+
+function uniqueName(core: AppCore, location: string): string {
+  const base = basename(location.replace(/\/+$/, '')) || 'repository';
+  const taken = new Set(core.repositories.list().map((r) => r.name));
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  return name;
+}
