@@ -16,6 +16,7 @@ import { SessionManager } from './sessions/session-manager.ts';
 import { LogWatchHub } from './api/log-watch-hub.ts';
 import { createHandlers, type Handlers } from './api/handlers.ts';
 import { APP_VERSION } from './version.ts';
+import { RepositoryCatalog } from './repositories/repository-catalog.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store.ts';
 import { KeyFileProvider } from './secrets/key-file-provider.ts';
@@ -48,6 +49,7 @@ export class AppCore {
   readonly logWatch: LogWatchHub;
   readonly handlers: Handlers;
   readonly secrets: SecretStore;
+  readonly repositoryCatalog: RepositoryCatalog;
   private readonly probeTimeoutMs: number | undefined;
 
   private constructor(options: AppCoreOptions, db: ConfigDb) {
@@ -63,6 +65,7 @@ export class AppCore {
     this.sessions = new SessionManager({ store: new SessionsStore(db), clock: this.clock, heartbeatMs: options.sessionHeartbeatMs });
     this.policies = new PolicyService({ store: new PoliciesStore(db), repositories: this.repositories, clock: this.clock });
     this.logWatch = new LogWatchHub(this.sessions);
+    this.repositoryCatalog = new RepositoryCatalog(this);
     this.handlers = createHandlers(this);
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSchema } from './session.ts';
 import { policySchema } from './policy.ts';
 import { errorPayloadSchema } from './errors.ts';
+import { addRepositoryInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
 
 /**
  * The one IPC contract between the console and the core. Every invoke channel has an input and an
@@ -63,6 +64,20 @@ export const channels = {
   'policies.validate': { input: z.strictObject({ policy: z.unknown() }), output: policyValidationSchema },
   'policies.save': { input: z.strictObject({ policy: z.unknown() }), output: policySchema },
   'policies.delete': { input: z.strictObject({ id }), output: z.object({ deleted: z.literal(true) }) },
+  'repositories.list': { input: empty, output: z.array(repositorySummarySchema) },
+  /** Starts the connection test (open, or create) as a session; the repository is catalogued only if it passes. */
+  'repositories.add': { input: addRepositoryInputSchema, output: sessionSchema },
+  'repositories.check': { input: z.strictObject({ id, readData: z.boolean().default(false) }), output: sessionSchema },
+  'repositories.rescan': { input: z.strictObject({ id }), output: sessionSchema },
+  'restorePoints.list': {
+    input: z.strictObject({
+      resourceId: z.string().optional(),
+      repositoryId: z.string().optional(),
+      kind: z.enum(RESTORE_POINT_KINDS).optional(),
+      limit: z.number().int().min(1).max(5000).default(1000),
+    }),
+    output: z.array(restorePointRecordSchema),
+  },
   'scheduling.setPaused': { input: z.strictObject({ paused: z.boolean() }), output: appInfoSchema },
 } as const;
 

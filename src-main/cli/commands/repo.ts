@@ -15,6 +15,7 @@ import {
   type OperationRun,
 } from '../../core/repositories/repository-operations.ts';
 import { AppError } from '../../shared/errors.ts';
+import { rememberedPasswordRef as REMEMBERED } from '../../core/repositories/repository-catalog.ts';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
 import type { ActionWrapper } from '../main.ts';
@@ -28,7 +29,6 @@ interface RepoOptions {
   passwordFile?: string;
 }
 
-const REMEMBERED = (repositoryId: string) => `repository-password:${repositoryId}`;
 
 /** Resolves `--repo` (a location, or the name of a catalogued repository) and its secrets. */
 async function accessFor(core: AppCore, ctx: CommandContext, options: RepoOptions, needsPassword = true, confirm = false): Promise<RepositoryAccess> {
@@ -113,7 +113,7 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
     .action(
       wrap((options: RepoOptions & { readData?: boolean }) =>
         withCore(ctx, async (core) => {
-          const run = await repoCheck(core, await accessFor(core, ctx, options), Boolean(options.readData));
+          const run = await repoCheck(core, await accessFor(core, ctx, options), Boolean(options.readData)).finished;
           const code = finish(ctx, run, (report) =>
             report.ok
               ? `No problems: ${report.restorePointCount} restore points, ${report.packCount} packs checked.\n`
@@ -161,7 +161,7 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
     .action(
       wrap((options: RepoOptions & { name?: string }) =>
         withCore(ctx, async (core) => {
-          const run = await repoRescan(core, await accessFor(core, ctx, options), options.name);
+          const run = await repoRescan(core, await accessFor(core, ctx, options), options.name).finished;
           return finish(ctx, run, (r) => `Catalog rebuilt: ${r.restorePoints} restore points.\n`);
         }),
       ),

@@ -33,6 +33,11 @@ export function createHandlers(core: AppCore): Handlers {
       core.policies.delete(input.id);
       return { deleted: true as const };
     },
+    'repositories.list': () => core.repositoryCatalog.list(),
+    'repositories.add': (input) => core.repositoryCatalog.add({ ...input, create: input.create ?? false, encryption: input.encryption ?? 'aes-256-gcm', isArchive: input.isArchive ?? false }).session,
+    'repositories.check': (input) => core.repositoryCatalog.startCheck(input.id, input.readData ?? false),
+    'repositories.rescan': (input) => core.repositoryCatalog.startRescan(input.id),
+    'restorePoints.list': (input) => core.restorePoints.list({ resourceId: input.resourceId, repositoryId: input.repositoryId, kind: input.kind, limit: input.limit }),
     'scheduling.setPaused': (input, client) => {
       core.settings.set('schedulingPaused', input.paused, core.clock.now().toISOString());
       return core.appInfo(client.transport);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ConfigDb } from './open-database.ts';
 
-export const RESTORE_POINT_KINDS = ['continuous', 'repository', 'archive'] as const;
+import { RESTORE_POINT_KINDS } from '../../shared/catalog.ts';
+
 export type RestorePointKind = (typeof RESTORE_POINT_KINDS)[number];
 
 /** One restore point record. For `continuous`, `windowStart..windowEnd` is the restorable window. */

@@ -39,19 +39,25 @@ function translate(error: unknown): unknown {
   return error;
 }
 
+/** A started repository session and the promise of its outcome. */
+export interface StartedOperation<T> {
+  session: Session;
+  finished: Promise<OperationRun<T>>;
+}
+
 /**
- * Runs one repository operation as a session: opens (or creates) the repository with the session's
- * signal, bridges the engine's log and progress into the session, and always releases it.
+ * Starts one repository operation as a session: opens (or creates) the repository with the
+ * session's signal, bridges the engine's log and progress into the session, and always releases it.
  */
-export async function runRepositoryOperation<T>(
+export function startRepositoryOperation<T>(
   core: AppCore,
   title: string,
   access: RepositoryAccess,
   operation: (repository: Repository, ctx: SessionContext) => Promise<T>,
   options: { create?: Omit<InitOptions, 'password' | 'signal' | 'logger'>; kind?: SessionKind } = {},
-): Promise<OperationRun<T>> {
+): StartedOperation<T> {
   let result: T | undefined;
-  const started = core.sessions.start({ kind: options.kind ?? 'repository', title }, async (ctx) => {
+  const session = core.sessions.start({ kind: options.kind ?? 'repository', title }, async (ctx) => {
     ctx.info(`Repository: ${access.location}`);
     const common = { password: access.password, credentials: access.credentials, signal: ctx.signal, logger: loggerFor(ctx) };
     try {
@@ -61,8 +67,18 @@ export async function runRepositoryOperation<T>(
       throw translate(error);
     }
   });
-  const session = await core.sessions.waitFor(started.id);
-  return { session, result };
+  return { session, finished: core.sessions.waitFor(session.id).then((final) => ({ session: final, result })) };
+}
+
+/** Runs a repository operation as a session and waits for its outcome. */
+export function runRepositoryOperation<T>(
+  core: AppCore,
+  title: string,
+  access: RepositoryAccess,
+  operation: (repository: Repository, ctx: SessionContext) => Promise<T>,
+  options: { create?: Omit<InitOptions, 'password' | 'signal' | 'logger'>; kind?: SessionKind } = {},
+): Promise<OperationRun<T>> {
+  return startRepositoryOperation(core, title, access, operation, options).finished;
 }
 
 const progressOf = (ctx: SessionContext) => (p: { done: number; total?: number; unit: string }) => ctx.progress(p.done, p.total ?? null, p.unit);
@@ -85,8 +101,8 @@ export function repoInfo(core: AppCore, access: RepositoryAccess): Promise<Opera
   return runRepositoryOperation(core, `Repository info ${access.location}`, access, (repository, ctx) => repository.info({ signal: ctx.signal }));
 }
 
-export function repoCheck(core: AppCore, access: RepositoryAccess, readData: boolean): Promise<OperationRun<CheckReport>> {
-  return runRepositoryOperation(core, `Check repository${readData ? ' (read all data)' : ''} ${access.location}`, access, async (repository, ctx) => {
+export function repoCheck(core: AppCore, access: RepositoryAccess, readData: boolean): StartedOperation<CheckReport> {
+  return startRepositoryOperation(core, `Check repository${readData ? ' (read all data)' : ''} ${access.location}`, access, async (repository, ctx) => {
     const report = await repository.check({ readData, signal: ctx.signal, onProgress: progressOf(ctx) });
     for (const problem of report.problems) ctx.error(`${problem.kind}: ${problem.message}`);
     for (const affected of report.affectedRestorePoints) ctx.error(`Restore point ${affected.restorePointId} is damaged.`);
@@ -173,8 +189,8 @@ export function catalogRecordOf(point: RestorePoint, repositoryId: string, archi
  * Rebuilds the config DB's catalog of a repository from the repository alone: registers it when
  * the catalog does not know it, then replaces its restore-point records in one transaction.
  */
-export function repoRescan(core: AppCore, access: RepositoryAccess, name?: string): Promise<OperationRun<{ repositoryId: string; restorePoints: number }>> {
-  return runRepositoryOperation(
+export function repoRescan(core: AppCore, access: RepositoryAccess, name?: string): StartedOperation<{ repositoryId: string; restorePoints: number }> {
+  return startRepositoryOperation(
     core,
     `Rescan ${access.location}`,
     access,

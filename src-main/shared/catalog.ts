@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** A catalogued repository as the console shows it. */
+export const repositorySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  location: z.string(),
+  kind: z.enum(['local', 'azure-blob']),
+  isArchive: z.boolean(),
+  encrypted: z.boolean(),
+  sizeBytes: z.number().nullable(),
+  restorePointCount: z.number().nullable(),
+  lastCheckAt: z.string().nullable(),
+  lastCheckStatus: z.string().nullable(),
+  createdAt: z.string(),
+  /** Whether scheduled work and the console can open it without asking for the password. */
+  passwordRemembered: z.boolean(),
+});
+export type RepositorySummary = z.infer<typeof repositorySummarySchema>;
+
+/** Adding a repository from the console: a connection test runs first (as a session). */
+export const addRepositoryInputSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+  location: z.string().trim().min(1, 'must not be empty').max(2000),
+  password: z.string().min(1).max(1024).optional(),
+  create: z.boolean().default(false),
+  encryption: z.enum(['aes-256-gcm', 'none']).default('aes-256-gcm'),
+  isArchive: z.boolean().default(false),
+  storageCredential: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('sharedKey'), accountKey: z.string().min(1) }),
+      z.strictObject({ kind: z.literal('sas'), sasToken: z.string().min(1) }),
+    ])
+    .optional(),
+});
+
+export const RESTORE_POINT_KINDS = ['continuous', 'repository', 'archive'] as const;
+
+/** One restore point record of the catalog. */
+export const restorePointRecordSchema = z.object({
+  id: z.string(),
+  kind: z.enum(RESTORE_POINT_KINDS),
+  resourceId: z.string(),
+  policyId: z.string().nullable(),
+  repositoryId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  pointTime: z.string(),
+  windowStart: z.string().nullable(),
+  windowEnd: z.string().nullable(),
+  gfs: z.array(z.string()),
+  sizeBytes: z.number().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type RestorePointRecordDto = z.infer<typeof restorePointRecordSchema>;
