@@ -51,7 +51,7 @@ export default tseslint.config(
           paths: [electronBan],
           patterns: [
             {
-              group: ['**/src-main/**', '!**/src-main/shared/**'],
+              regex: 'src-main/(?!shared/)',
               message: 'The renderer may import only the shared contract (src-main/shared) from src-main.',
             },
             { group: ['node:*'], message: 'The renderer runs in a sandboxed browser context.' },

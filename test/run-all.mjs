@@ -43,8 +43,8 @@ function vitestProject(project, extraBefore) {
     'vitest', 'run', '--config', 'test/vitest.config.ts', '--project', project,
     '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, '--passWithNoTests',
   ]);
-  let p = 0;
-  let f = 0;
+  let p;
+  let f;
   try {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     p = report.numPassedTests;
