@@ -15,8 +15,22 @@ export class LogBuffer {
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
 
-  constructor(options: { write: (lines: LogLine[]) => void; emit: (lines: LogLine[]) => void; flushIntervalMs?: number; maxBatch?: number }) {
+  private readonly onWriteError: (error: unknown) => void;
+  /** Lines kept in memory while the store refuses writes (disk full); beyond this, the oldest go. */
+  private readonly maxUnwritten: number;
+  dropped = 0;
+
+  constructor(options: {
+    write: (lines: LogLine[]) => void;
+    emit: (lines: LogLine[]) => void;
+    onWriteError?: (error: unknown) => void;
+    flushIntervalMs?: number;
+    maxBatch?: number;
+    maxUnwritten?: number;
+  }) {
     this.write = options.write;
+    this.onWriteError = options.onWriteError ?? (() => undefined);
+    this.maxUnwritten = options.maxUnwritten ?? 100_000;
     this.emit = options.emit;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxBatch = options.maxBatch ?? 2000;
@@ -40,7 +54,20 @@ export class LogBuffer {
     if (!this.pendingWrite.length) return;
     const batch = this.pendingWrite;
     this.pendingWrite = [];
-    this.write(batch);
+    try {
+      this.write(batch);
+    } catch (error) {
+      // The store refused (e.g. the disk is full): keep the lines and try again at the next flush,
+      // so a session never crashes the process for want of log space.
+      this.pendingWrite = batch.concat(this.pendingWrite);
+      const excess = this.pendingWrite.length - this.maxUnwritten;
+      if (excess > 0) {
+        this.pendingWrite.splice(0, excess);
+        this.dropped += excess;
+      }
+      this.onWriteError(error);
+      if (!this.writeTimer) this.writeTimer = setTimeout(() => this.flush(), Math.max(this.flushIntervalMs, 1000));
+    }
   }
 
   private emitNow(): void {

@@ -73,6 +73,7 @@ export class SessionManager {
     this.logBuffer = new LogBuffer({
       write: (lines) => this.store.appendLines(lines),
       emit: (lines) => this.emitLines(lines),
+      onWriteError: (error) => this.reportStoreError(error),
       flushIntervalMs: options.logFlushIntervalMs,
     });
   }
@@ -102,7 +103,12 @@ export class SessionManager {
       errorCount: 0,
       lastSeq: 0,
     };
-    this.store.insert(session, this.owner);
+    try {
+      this.store.insert(session, this.owner);
+    } catch (error) {
+      const full = (error as { code?: string }).code === 'SQLITE_FULL';
+      throw new AppError('data_dir_unusable', full ? 'Cannot start the session: the disk holding the configuration database is full. Free some space; nothing was changed.' : `Cannot record the session: ${(error as Error).message}`);
+    }
     let resolveDone!: (s: Session) => void;
     const done = new Promise<Session>((resolve) => (resolveDone = resolve));
     this.live.set(session.id, {
@@ -240,9 +246,9 @@ export class SessionManager {
   private async run(live: LiveSession): Promise<void> {
     live.session.status = 'running';
     live.session.startedAt = this.nowIso();
-    this.persist(live);
     const context = this.contextFor(live);
     try {
+      this.persist(live);
       const outcome = await live.work(context);
       if (live.controller.signal.aborted) {
         this.finish(live, 'canceled', 'Canceled.');
@@ -316,9 +322,27 @@ export class SessionManager {
     setImmediate(() => this.pump());
   }
 
+  /**
+   * Writes the record and tells listeners. A store that refuses the write (disk full) does not stop
+   * the session: listeners still hear the change, and the next write carries it.
+   */
   private persist(live: LiveSession): void {
-    this.store.update(live.session);
+    try {
+      this.store.update(live.session);
+    } catch (error) {
+      this.reportStoreError(error);
+    }
     this.emit({ type: 'updated', session: this.get(live.session.id) });
+  }
+
+  private lastStoreError = 0;
+
+  /** Says once a minute on stderr that the config DB refuses writes; the sessions go on. */
+  private reportStoreError(error: unknown): void {
+    const now = this.clock.monotonicMs();
+    if (now - this.lastStoreError < 60_000) return;
+    this.lastStoreError = now;
+    process.stderr.write(`cosmos-backup: cannot write to the configuration database (${(error as Error).message}); session records will catch up when it accepts writes again.\n`);
   }
 
   private emitLines(lines: LogLine[]): void {
