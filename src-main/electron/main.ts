@@ -13,8 +13,9 @@ import { createAppTray } from './tray.ts';
 import { SafeStorageKeyProvider } from './safe-storage-key-provider.ts';
 import { EncryptedFileSecretStore } from '../core/secrets/encrypted-file-secret-store.ts';
 
-const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
-const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+// Paths from the project root: both the bundle (out/main) and the source (src-main/electron) sit two levels below it.
+const preloadPath = fileURLToPath(new URL('../../out/preload/index.cjs', import.meta.url));
+const rendererFile = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
 const iconPath = fileURLToPath(new URL('../../resources/icon.png', import.meta.url));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const consoleUrl = devServerUrl ?? pathToFileURL(rendererFile).href;

@@ -19,6 +19,38 @@ export class FakeWebContents extends EventEmitter {
   }
 }
 
+export class FakeIpcMain {
+  handlers = new Map<string, (...args: unknown[]) => unknown>();
+  handle(channel: string, handler: (...args: unknown[]) => unknown) {
+    this.handlers.set(channel, handler);
+  }
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  }
+}
+
+export class FakeApp extends EventEmitter {
+  lock = true;
+  quitCalls = 0;
+  exitCode: number | null = null;
+  userData = '';
+  requestSingleInstanceLock() {
+    return this.lock;
+  }
+  whenReady() {
+    return Promise.resolve();
+  }
+  getPath(_name: string) {
+    return this.userData;
+  }
+  quit() {
+    this.quitCalls++;
+  }
+  exit(code: number) {
+    this.exitCode = code;
+  }
+}
+
 export class FakeBrowserWindow extends EventEmitter {
   static created: FakeBrowserWindow[] = [];
   readonly options: Record<string, unknown>;
@@ -40,6 +72,14 @@ export class FakeBrowserWindow extends EventEmitter {
   show() {
     this.hidden = false;
   }
+  isDestroyed() {
+    return false;
+  }
+  isMinimized() {
+    return false;
+  }
+  restore() {}
+  focus() {}
 }
 
 export interface FakeMenuItem {
@@ -65,7 +105,21 @@ export class FakeTray extends EventEmitter {
   }
 }
 
+export const fakeApp = new FakeApp();
+export const fakeIpcMain = new FakeIpcMain();
+export const errorBoxes: string[][] = [];
+
 export const fakeElectron = {
+  app: fakeApp,
+  ipcMain: fakeIpcMain,
+  dialog: { showErrorBox: (title: string, message: string) => errorBoxes.push([title, message]) },
+  session: { defaultSession: { setPermissionRequestHandler: () => undefined, webRequest: { onHeadersReceived: () => undefined } } },
+  // A reversible stand-in for the OS keychain wrapping.
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    encryptString: (text: string) => Buffer.from(text, 'utf8').reverse(),
+    decryptString: (data: Buffer) => Buffer.from(data).reverse().toString('utf8'),
+  },
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
   Menu: { buildFromTemplate: (template: FakeMenuItem[]) => template },
