@@ -1,0 +1,230 @@
+import type { Readable } from 'node:stream';
+import { RepositoryError, throwIfAborted } from './errors.ts';
+import { Chunker } from './format/chunker.ts';
+import type { ChunkerParams } from './format/chunker.ts';
+import { compressChunk } from './format/compression.ts';
+import { packFileName } from './format/ids.ts';
+import type { IndexedPack } from './format/index-file.ts';
+import type { EntryCounts, EntryMetadata, ManifestEntry } from './format/manifest.ts';
+import { entryNameSchema } from './format/manifest.ts';
+import type { RepositoryCrypto } from './format/repository-crypto.ts';
+import type { RepositoryIndex } from './repository-index.ts';
+import type { SealedBlob } from './pack-io.ts';
+import { finishPack } from './pack-io.ts';
+import type { PackBlob } from './format/pack.ts';
+import type { AccessTier, RepositoryStorage } from './storage/storage.ts';
+import { isStorageError } from './storage/storage.ts';
+import { TaskPool } from './task-pool.ts';
+
+/** Bytes of an entry: a stream, any async iterable of byte pieces, or a buffer. */
+export type EntrySource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
+
+/** One entry to back up. */
+export interface BackupEntryInput {
+  /** Unique within the restore point; `/`-separated relative path (§10). */
+  name: string;
+  data: EntrySource;
+  /** Caller-supplied row/document counts. */
+  counts?: EntryCounts;
+  /** Caller-supplied flat metadata (strings, numbers, booleans). */
+  metadata?: EntryMetadata;
+}
+
+/** Tuning of the write path; none of it is part of the format. */
+export interface WriteTuning {
+  /** Chunks compressed at once (default 4; zstd runs on the libuv pool, i.e. on every core). */
+  compressionConcurrency: number;
+  /** Packs uploaded at once (default 2). Together with packSize this bounds memory. */
+  uploadConcurrency: number;
+  zstdLevel: number;
+}
+
+export const DEFAULT_WRITE_TUNING: WriteTuning = { compressionConcurrency: 3, uploadConcurrency: 2, zstdLevel: 3 };
+
+/** Counters of a write session. */
+export interface WriteStats {
+  bytesRead: number;
+  chunkCount: number;
+  newChunkCount: number;
+  /** Sealed bytes of new blobs. */
+  newStoredBytes: number;
+  /** Bytes of pack files uploaded (blobs, headers, trailers). */
+  uploadedBytes: number;
+  packsUploaded: number;
+}
+
+export interface BackupWriterContext {
+  storage: RepositoryStorage;
+  crypto: RepositoryCrypto;
+  index: RepositoryIndex;
+  chunker: ChunkerParams;
+  packSize: number;
+  tuning: WriteTuning;
+  signal: AbortSignal;
+  /** Tier for new packs (Archive for archive copies). */
+  packTier?: AccessTier;
+  onBytes?: (bytesRead: number) => void;
+}
+
+function toBuffer(piece: Uint8Array | string): Buffer {
+  if (typeof piece === 'string') return Buffer.from(piece);
+  return Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+}
+
+/**
+ * The write path: chunks entries, deduplicates against the index and against itself, compresses
+ * and seals new chunks in parallel, groups them into packs and uploads those with bounded
+ * parallelism. Memory stays bounded whatever the input size: at most `compressionConcurrency`
+ * chunks are in flight and at most `uploadConcurrency` + 1 pack buffers exist, and the source is
+ * only read when there is room.
+ *
+ * Packs are stored as they fill; nothing makes them part of a restore point until the caller
+ * writes the index and then the manifest (§13).
+ */
+export class BackupWriter {
+  readonly stats: WriteStats = { bytesRead: 0, chunkCount: 0, newChunkCount: 0, newStoredBytes: 0, uploadedBytes: 0, packsUploaded: 0 };
+  /** Packs this writer stored, for the index file. */
+  readonly storedPacks: IndexedPack[] = [];
+  private readonly context: BackupWriterContext;
+  private readonly compressions: TaskPool;
+  private readonly uploads: TaskPool;
+  /** Ids of chunks this writer has stored or is storing. */
+  private readonly written = new Set<string>();
+  /** The pack being filled: blobs are copied into one buffer as they are sealed. */
+  private packBody: Buffer | undefined;
+  private packBlobs: PackBlob[] = [];
+  private packBytes = 0;
+  /** Pack buffers whose upload finished, reused so big allocations do not churn (and fragment) the heap. */
+  private readonly freeBodies: Buffer[] = [];
+  private readonly entryNames = new Set<string>();
+
+  constructor(context: BackupWriterContext) {
+    this.context = context;
+    this.compressions = new TaskPool(context.tuning.compressionConcurrency);
+    this.uploads = new TaskPool(context.tuning.uploadConcurrency);
+  }
+
+  /** Reads one entry to its end and returns its manifest entry (chunks may still be uploading). */
+  async writeEntry(input: BackupEntryInput): Promise<ManifestEntry> {
+    const parsedName = entryNameSchema.safeParse(input.name);
+    if (!parsedName.success) throw new RepositoryError('invalid_argument', `Invalid entry name ${JSON.stringify(input.name)}: ${parsedName.error.issues[0]?.message}`);
+    if (this.entryNames.has(input.name)) throw new RepositoryError('invalid_argument', `Duplicate entry name ${JSON.stringify(input.name)}`);
+    this.entryNames.add(input.name);
+    const chunker = new Chunker(this.context.chunker, this.context.crypto.gear);
+    const ids: Promise<string>[] = [];
+    let size = 0;
+    const pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array> = input.data instanceof Uint8Array ? [input.data] : input.data;
+    for await (const piece of pieces) {
+      throwIfAborted(this.context.signal);
+      const bytes = toBuffer(piece);
+      size += bytes.length;
+      this.stats.bytesRead += bytes.length;
+      for (const chunk of chunker.push(bytes)) ids.push((await this.enqueueChunk(chunk)).id);
+      this.context.onBytes?.(this.stats.bytesRead);
+    }
+    const last = chunker.finish();
+    if (last) ids.push((await this.enqueueChunk(last)).id);
+    const chunks = await Promise.all(ids);
+    const entry: ManifestEntry = { name: input.name, size, chunks };
+    if (input.counts) entry.counts = { ...input.counts };
+    if (input.metadata) entry.metadata = { ...input.metadata };
+    return entry;
+  }
+
+  /** Stores the last partial pack and waits for every upload; throws the first failure. */
+  async finish(): Promise<void> {
+    await this.compressions.drain();
+    await this.flushPack();
+    await this.uploads.drain();
+  }
+
+  /** Waits for in-flight work after a failure, ignoring its errors. */
+  async abandon(): Promise<void> {
+    await this.compressions.settle();
+    await this.uploads.settle();
+  }
+
+  /**
+   * Adds one already-cut chunk (copy and repack keep chunk boundaries) and waits for its id. The
+   * chunk is stored unless the index or this writer already has it.
+   */
+  async addChunk(chunk: Buffer): Promise<string> {
+    return (await this.enqueueChunk(chunk)).id;
+  }
+
+  /**
+   * Queues a chunk once a compression slot is free (that wait is the backpressure) and returns a
+   * promise of its id (wrapped: an async function cannot return a bare promise without waiting for it). Hashing, the dedup decision, compression and sealing happen in the task,
+   * off the main thread where possible; chunk order is kept by the caller's list of id promises.
+   */
+  async enqueueChunk(chunk: Buffer): Promise<{ id: Promise<string> }> {
+    const { crypto, index, tuning } = this.context;
+    let resolveId!: (id: string) => void;
+    let rejectId!: (error: unknown) => void;
+    const id = new Promise<string>((resolve, reject) => {
+      resolveId = resolve;
+      rejectId = reject;
+    });
+    id.catch(() => undefined); // the pool reports the failure; this copy must not be unhandled
+    this.stats.chunkCount++;
+    await this.compressions.run(async () => {
+      try {
+        const chunkId = await crypto.chunkIdAsync(chunk);
+        resolveId(chunkId);
+        if (index.has(chunkId) || this.written.has(chunkId)) return;
+        this.written.add(chunkId);
+        const { flag, bytes } = await compressChunk(chunk, tuning.zstdLevel);
+        const sealed = crypto.seal(bytes, Buffer.from(chunkId, 'hex'));
+        this.stats.newChunkCount++;
+        this.stats.newStoredBytes += sealed.length;
+        await this.addToPack({ id: chunkId, compression: flag, rawLength: chunk.length, bytes: sealed });
+      } catch (error) {
+        rejectId(error);
+        throw error;
+      }
+    });
+    return { id };
+  }
+
+  /** Room for a full pack: blobs up to packSize plus one largest blob, and a typical header. */
+  private get packCapacity(): number {
+    return this.context.packSize + this.context.chunker.maxSize + 64 * 1024;
+  }
+
+  private async addToPack(blob: SealedBlob): Promise<void> {
+    this.packBody ??= this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
+    if (this.packBytes + blob.bytes.length > this.packBody.length) await this.flushPack();
+    this.packBody ??= this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
+    blob.bytes.copy(this.packBody, this.packBytes);
+    this.packBlobs.push({ id: blob.id, offset: this.packBytes, storedLength: blob.bytes.length, rawLength: blob.rawLength, compression: blob.compression });
+    this.packBytes += blob.bytes.length;
+    if (this.packBytes >= this.context.packSize) await this.flushPack();
+  }
+
+  private async flushPack(): Promise<void> {
+    const body = this.packBody;
+    if (!body || this.packBlobs.length === 0) return;
+    const blobs = this.packBlobs;
+    const bodyLength = this.packBytes;
+    this.packBody = undefined;
+    this.packBlobs = [];
+    this.packBytes = 0;
+    const { storage, crypto, signal, packTier, index } = this.context;
+    await this.uploads.run(async () => {
+      const pack = await finishPack(crypto, body, bodyLength, blobs);
+      try {
+        await storage.put(packFileName(pack.packId), pack.bytes, { signal, tier: packTier });
+      } catch (error) {
+        // Same name = same bytes (the name is their hash): an earlier run already stored this pack.
+        if (!isStorageError(error, 'already_exists')) throw error;
+      } finally {
+        if (this.freeBodies.length < this.context.tuning.uploadConcurrency) this.freeBodies.push(body);
+      }
+      const indexed: IndexedPack = { packId: pack.packId, size: pack.bytes.length, blobs };
+      this.storedPacks.push(indexed);
+      index.addPack(indexed);
+      this.stats.uploadedBytes += pack.bytes.length;
+      this.stats.packsUploaded++;
+    });
+  }
+}

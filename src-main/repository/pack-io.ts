@@ -1,0 +1,94 @@
+import { webcrypto } from 'node:crypto';
+import { CorruptDataError } from './errors.ts';
+import { AAD } from './format/crypto.ts';
+import { decompressChunk } from './format/compression.ts';
+import type { CompressionFlag } from './format/compression.ts';
+import { packFileName } from './format/ids.ts';
+import type { PackBlob } from './format/pack.ts';
+import { blobsEnd, decodePackHeader, encodePackHeader, locatePackHeader, packTrailer } from './format/pack.ts';
+import type { RepositoryCrypto } from './format/repository-crypto.ts';
+import type { RepositoryStorage } from './storage/storage.ts';
+
+/** Bytes read from a pack's end on the first try; most headers fit. */
+const TAIL_GUESS = 64 * 1024;
+
+/** A sealed blob ready to go into a pack. */
+export interface SealedBlob {
+  id: string;
+  compression: CompressionFlag;
+  rawLength: number;
+  bytes: Buffer;
+}
+
+/**
+ * Completes a pack file (§8) whose blobs already sit in `body[0, bodyLength)`, laid out as
+ * `blobs` says: appends the sealed header and the trailer (in place when `body` has room, which
+ * avoids copying the pack) and returns the pack's id and bytes.
+ */
+export async function finishPack(crypto: RepositoryCrypto, body: Buffer, bodyLength: number, blobs: readonly PackBlob[]): Promise<{ packId: string; bytes: Buffer }> {
+  const header = crypto.seal(encodePackHeader(blobs), AAD.packHeader);
+  const trailer = packTrailer(header.length);
+  const total = bodyLength + header.length + trailer.length;
+  let bytes: Buffer;
+  if (total <= body.length) {
+    header.copy(body, bodyLength);
+    trailer.copy(body, bodyLength + header.length);
+    bytes = body.subarray(0, total);
+  } else {
+    bytes = Buffer.concat([body.subarray(0, bodyLength), header, trailer]);
+  }
+  // Hash on the thread pool: the main thread is busy chunking.
+  const packId = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+  return { packId, bytes };
+}
+
+/** Reads and verifies the header of a stored pack of `size` bytes. */
+export async function readPackHeader(storage: RepositoryStorage, crypto: RepositoryCrypto, packId: string, size: number, signal?: AbortSignal): Promise<PackBlob[]> {
+  const file = packFileName(packId);
+  const tailLength = Math.min(size, TAIL_GUESS);
+  let tail = await storage.get(file, { offset: size - tailLength, length: tailLength, signal });
+  let located = locatePackHeader(file, size, tail);
+  if (!Buffer.isBuffer(located)) {
+    tail = await storage.get(file, { offset: size - located.needTail, length: located.needTail, signal });
+    located = locatePackHeader(file, size, tail);
+    if (!Buffer.isBuffer(located)) throw new CorruptDataError(file, 'pack header could not be located');
+  }
+  return parsePackHeader(crypto, file, size, located);
+}
+
+/** Decrypts and decodes a stored header; checks that the blobs end exactly where the header starts. */
+export function parsePackHeader(crypto: RepositoryCrypto, file: string, packSize: number, storedHeader: Buffer): PackBlob[] {
+  const plain = crypto.open(storedHeader, AAD.packHeader);
+  if (!plain) throw new CorruptDataError(file, 'pack header authentication failed');
+  const blobs = decodePackHeader(file, plain);
+  if (blobsEnd(blobs) + storedHeader.length + 4 !== packSize) throw new CorruptDataError(file, 'pack header does not match the pack size');
+  return blobs;
+}
+
+/**
+ * Turns one stored blob back into its chunk, verifying authentication, length and id.
+ * `file` names the pack in errors. Never returns unverified bytes.
+ */
+export async function openBlob(crypto: RepositoryCrypto, file: string, blob: PackBlob, stored: Buffer): Promise<Buffer> {
+  if (stored.length !== blob.storedLength) throw new CorruptDataError(file, `blob ${blob.id} is truncated`, { chunkId: blob.id });
+  const compressed = crypto.open(stored, Buffer.from(blob.id, 'hex'));
+  if (!compressed) throw new CorruptDataError(file, `blob ${blob.id} failed authentication`, { chunkId: blob.id });
+  let chunk: Buffer;
+  try {
+    chunk = await decompressChunk(blob.compression, compressed, blob.rawLength);
+  } catch (error) {
+    throw new CorruptDataError(file, `blob ${blob.id} does not decompress`, { chunkId: blob.id }, { cause: error });
+  }
+  // The id is recomputed on the thread pool so verification overlaps with the next chunk's work.
+  if (chunk.length !== blob.rawLength || (await crypto.chunkIdAsync(chunk)) !== blob.id) {
+    throw new CorruptDataError(file, `blob ${blob.id} does not match its id`, { chunkId: blob.id });
+  }
+  return chunk;
+}
+
+/** Reads one chunk from storage by its location, verified. */
+export async function readChunk(storage: RepositoryStorage, crypto: RepositoryCrypto, location: PackBlob & { packId: string }, signal?: AbortSignal): Promise<Buffer> {
+  const file = packFileName(location.packId);
+  const stored = await storage.get(file, { offset: location.offset, length: location.storedLength, signal });
+  return openBlob(crypto, file, location, stored);
+}

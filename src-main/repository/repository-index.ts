@@ -1,0 +1,82 @@
+import { CorruptDataError, throwIfAborted } from './errors.ts';
+import { AAD } from './format/crypto.ts';
+import { decodeEnvelope, encodeEnvelope } from './format/envelope.ts';
+import { PREFIX, idFromFileName, indexFileName } from './format/ids.ts';
+import type { IndexedPack } from './format/index-file.ts';
+import { newIndexFile, parseIndexFile } from './format/index-file.ts';
+import type { PackBlob } from './format/pack.ts';
+import type { RepositoryCrypto } from './format/repository-crypto.ts';
+import type { RepositoryStorage } from './storage/storage.ts';
+
+/** Where a chunk is stored. */
+export interface BlobLocation extends PackBlob {
+  packId: string;
+}
+
+/** An index file that could not be used, and why. */
+export interface DamagedFile {
+  file: string;
+  message: string;
+}
+
+/**
+ * The in-memory union of every readable index file: chunk id → location, pack id → blobs.
+ * Damaged index files are skipped and reported, never trusted.
+ */
+export class RepositoryIndex {
+  private readonly blobs = new Map<string, BlobLocation>();
+  readonly packs = new Map<string, IndexedPack>();
+  /** Ids of the index files loaded. */
+  readonly indexFiles = new Set<string>();
+  readonly damaged: DamagedFile[] = [];
+
+  /** Loads every index file of the repository. */
+  static async load(storage: RepositoryStorage, crypto: RepositoryCrypto, signal?: AbortSignal): Promise<RepositoryIndex> {
+    const index = new RepositoryIndex();
+    const names: string[] = [];
+    for await (const file of storage.list(PREFIX.index, signal)) names.push(file.name);
+    for (const name of names) {
+      throwIfAborted(signal);
+      const id = idFromFileName(name);
+      if (!id) continue;
+      try {
+        const document = await decodeEnvelope(crypto, name, id, await storage.get(name, { signal }), AAD.index);
+        const parsed = parseIndexFile(document);
+        if (typeof parsed === 'string') throw new CorruptDataError(name, `index does not match the format: ${parsed}`);
+        for (const pack of parsed.packs) index.addPack(pack);
+        index.indexFiles.add(id);
+      } catch (error) {
+        if (!(error instanceof CorruptDataError)) throw error;
+        index.damaged.push({ file: name, message: error.message });
+      }
+    }
+    return index;
+  }
+
+  /** Adds a pack and its blobs; the first known location of a blob wins. */
+  addPack(pack: IndexedPack): void {
+    if (!this.packs.has(pack.packId)) this.packs.set(pack.packId, pack);
+    for (const blob of pack.blobs) {
+      if (!this.blobs.has(blob.id)) this.blobs.set(blob.id, { ...blob, packId: pack.packId });
+    }
+  }
+
+  has(chunkId: string): boolean {
+    return this.blobs.has(chunkId);
+  }
+
+  get(chunkId: string): BlobLocation | undefined {
+    return this.blobs.get(chunkId);
+  }
+
+  get blobCount(): number {
+    return this.blobs.size;
+  }
+
+  /** Writes an index file for `packs` (create-only) and returns its id. */
+  static async write(storage: RepositoryStorage, crypto: RepositoryCrypto, packs: readonly IndexedPack[], supersedes: readonly string[], signal?: AbortSignal): Promise<string> {
+    const { id, bytes } = await encodeEnvelope(crypto, AAD.index, newIndexFile(packs, supersedes));
+    await storage.put(indexFileName(id), bytes, { signal });
+    return id;
+  }
+}

@@ -1,0 +1,103 @@
+import type { Progress } from '../../../src-main/shared/session.ts';
+
+/**
+ * Formatting of durations, quantities, rates, ETAs and timestamps for the console. Pure functions:
+ * numbers use a fixed `en-US` grouping so the console reads the same on every machine.
+ */
+
+const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** "0 s", "42 s", "3 min 05 s", "2 h 03 min", "4 d 06 h". Negative or non-finite values read as "—". */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return '—';
+  const totalSeconds = Math.floor(ms / 1000);
+  if (totalSeconds < 60) return `${totalSeconds} s`;
+  const minutes = Math.floor(totalSeconds / 60);
+  if (minutes < 60) return `${minutes} min ${pad2(totalSeconds % 60)} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${pad2(minutes % 60)} min`;
+  return `${Math.floor(hours / 24)} d ${pad2(hours % 24)} h`;
+}
+
+/** Time from start to end (or to `nowMs` while the session has not ended); null before it starts. */
+export function elapsedMs(startedAt: string | null, endedAt: string | null, nowMs: number): number | null {
+  if (!startedAt) return null;
+  const start = Date.parse(startedAt);
+  const end = endedAt ? Date.parse(endedAt) : nowMs;
+  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  return Math.max(0, end - start);
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+function isByteUnit(unit: string): boolean {
+  return unit === 'bytes' || unit === 'B';
+}
+
+/** 1536 bytes → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let index = 0;
+  while (value >= 1024 && index < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    index++;
+  }
+  return index === 0 ? `${numberFormat.format(value)} B` : `${oneDecimal.format(value)} ${BYTE_UNITS[index]}`;
+}
+
+/** A count in its unit: "12,345 items", or bytes in binary units. */
+export function formatQuantity(value: number, unit: string): string {
+  if (isByteUnit(unit)) return formatBytes(value);
+  return unit ? `${numberFormat.format(value)} ${unit}` : numberFormat.format(value);
+}
+
+/** "1,234 / 5,000 items", or "1,234 items" when the total is unknown. */
+export function formatProgressText(progress: Progress): string {
+  if (progress.total === null) return formatQuantity(progress.done, progress.unit);
+  if (isByteUnit(progress.unit)) return `${formatBytes(progress.done)} / ${formatBytes(progress.total)}`;
+  return `${numberFormat.format(progress.done)} / ${formatQuantity(progress.total, progress.unit)}`;
+}
+
+/** Percentage done (0–100), or null when the total is unknown (an indeterminate bar). */
+export function progressPercent(progress: Progress | null): number | null {
+  if (!progress || progress.total === null) return null;
+  if (progress.total === 0) return 100;
+  return Math.min(100, Math.max(0, (progress.done / progress.total) * 100));
+}
+
+/** "12.5 MiB/s", "340 items/s", "0.4 items/s"; "—" when there is no rate yet. */
+export function formatRate(rate: number | null, unit: string): string {
+  if (rate === null || !Number.isFinite(rate)) return '—';
+  if (isByteUnit(unit)) return `${formatBytes(rate)}/s`;
+  const value = rate > 0 && rate < 10 ? oneDecimal.format(rate) : numberFormat.format(rate);
+  return `${value} ${unit || 'units'}/s`;
+}
+
+/** Remaining time: "3 min 05 s left"; "—" when unknown. */
+export function formatEta(etaSeconds: number | null): string {
+  if (etaSeconds === null || !Number.isFinite(etaSeconds)) return '—';
+  return `${formatDuration(etaSeconds * 1000)} left`;
+}
+
+/** Local date and time "2025-01-31 14:05:09"; "—" for null. */
+export function formatTimestamp(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** Local time of a log line with milliseconds: "14:05:09.123". */
+export function formatLogTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** "12,345". */
+export function formatCount(value: number): string {
+  return numberFormat.format(value);
+}

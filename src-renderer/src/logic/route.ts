@@ -1,0 +1,52 @@
+/**
+ * Hash-based navigation: `#/sessions`, `#/sessions/<id>`, `#/policies/<id>`… Pure parsing and
+ * building of routes; the navigation store listens to `hashchange`.
+ */
+
+export const SECTIONS = [
+  { id: 'dashboard', label: 'Dashboard' },
+  { id: 'resources', label: 'Resources' },
+  { id: 'policies', label: 'Policies' },
+  { id: 'sessions', label: 'Sessions' },
+  { id: 'restore-points', label: 'Restore points' },
+  { id: 'repositories', label: 'Repositories' },
+  { id: 'workers', label: 'Workers' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+
+export type SectionId = (typeof SECTIONS)[number]['id'];
+
+/** Where the console is: a section and, for sections with detail pages, the selected item. */
+export interface Route {
+  section: SectionId;
+  /** The item shown in detail (a session id, a policy id), or null for the section's main page. */
+  id: string | null;
+}
+
+const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id));
+const WITH_DETAIL = new Set<SectionId>(['sessions', 'policies']);
+
+export const DEFAULT_ROUTE: Route = { section: 'dashboard', id: null };
+
+/** Parses `location.hash`; anything unknown falls back to the dashboard. */
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '');
+  const [section = '', rawId, ...rest] = path.split('/');
+  if (!SECTION_IDS.has(section) || rest.length) return DEFAULT_ROUTE;
+  const id = rawId ? safeDecode(rawId) : null;
+  if (id !== null && !WITH_DETAIL.has(section as SectionId)) return DEFAULT_ROUTE;
+  return { section: section as SectionId, id: id || null };
+}
+
+/** The hash for a route: `#/sessions/abc`. */
+export function routeHash(route: Route): string {
+  return route.id ? `#/${route.section}/${encodeURIComponent(route.id)}` : `#/${route.section}`;
+}
+
+function safeDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}

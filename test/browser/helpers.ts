@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Helpers of the browser tests: Debian's Chromium through playwright-core, and the headless
+ * service (`cosmos-backup serve`) started and stopped by PID on a random loopback port.
+ */
+
+export const CLI_BIN = fileURLToPath(new URL('../../src-main/cli/bin.mjs', import.meta.url));
+export const BUILT_CONSOLE = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Fails early with a clear message when a prerequisite of the browser tests is missing. */
+export function assertPrerequisites(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  if (!existsSync(BUILT_CONSOLE)) throw new Error('The console is not built: run `npx electron-vite build` first.');
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A running `cosmos-backup serve`. */
+export interface RunningService {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  /** What it wrote to stderr so far (the last 64 KiB), for failure messages. */
+  stderr(): string;
+  /** Stops it gracefully (SIGTERM), as a user or service manager would. */
+  stop(): Promise<void>;
+  /** Kills it (SIGKILL), as a crash or power loss would. */
+  kill(): Promise<void>;
+}
+
+/** Starts the service on a data folder; resolves once it printed its URL. */
+export function startService(dataDir: string, options: { port?: number; timeoutMs?: number } = {}): Promise<RunningService> {
+  const args = [CLI_BIN, '--data-dir', dataDir, '--json', 'serve', ...(options.port ? ['--port', String(options.port)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const isGone = () => child.exitCode !== null || child.signalCode !== null;
+  const ending = (signal: NodeJS.Signals) => async () => {
+    if (!isGone()) child.kill(signal);
+    const timer = setTimeout(() => !isGone() && child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    let json = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start within ${options.timeoutMs ?? 30_000} ms: ${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-65_536)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${stderr}`));
+    });
+    // `--json` prints one (pretty-printed) document: collect lines until it parses.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      json += line;
+      let info: { url: string; port: number; dataDir: string };
+      try {
+        info = JSON.parse(json) as typeof info;
+      } catch {
+        return;
+      }
+      clearTimeout(timer);
+      resolve({ ...info, child, stderr: () => stderr, stop: ending('SIGTERM'), kill: ending('SIGKILL') });
+    });
+  });
+}
+
+/** What went wrong on a page so far; `serviceDown` marks the stretch where the test stopped the service on purpose. */
+export interface PageProblems {
+  list: string[];
+  serviceDown: boolean;
+}
+
+/**
+ * Records what must never happen on a page: uncaught errors, console errors, CSP violations.
+ * Failed connections are expected (and ignored) only while `serviceDown` is set.
+ */
+export function watchPageProblems(page: Page): PageProblems {
+  const problems: PageProblems = { list: [], serviceDown: false };
+  page.on('pageerror', (error) => problems.list.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (problems.serviceDown && /ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/.test(text)) return;
+    problems.list.push(`console error: ${text}`);
+  });
+  return problems;
+}

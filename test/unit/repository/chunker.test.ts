@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Chunker, DEFAULT_CHUNKER, PUBLIC_GEAR_SEED, gearTable } from '../../../src-main/repository/format/chunker.ts';
+import { testData } from './support/fixtures.ts';
+
+const gear = gearTable(PUBLIC_GEAR_SEED);
+
+function chunkAll(data: Buffer, pieceSize: number, params = DEFAULT_CHUNKER): Buffer[] {
+  const chunker = new Chunker(params, gear);
+  const chunks: Buffer[] = [];
+  for (let offset = 0; offset < data.length; offset += pieceSize) chunks.push(...chunker.push(data.subarray(offset, offset + pieceSize)));
+  const last = chunker.finish();
+  if (last) chunks.push(last);
+  return chunks;
+}
+
+describe('Chunker', () => {
+  const data = testData(12 * 1024 * 1024, 'chunker');
+
+  it('reassembles to the input and respects min/max sizes', () => {
+    const chunks = chunkAll(data, 65536);
+    expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    for (const chunk of chunks.slice(0, -1)) {
+      expect(chunk.length).toBeGreaterThanOrEqual(DEFAULT_CHUNKER.minSize);
+      expect(chunk.length).toBeLessThanOrEqual(DEFAULT_CHUNKER.maxSize);
+    }
+    const average = data.length / chunks.length;
+    expect(average).toBeGreaterThan(512 * 1024);
+    expect(average).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('cuts at the same places whatever the input piece sizes', () => {
+    const sizes = (pieces: number) => chunkAll(data, pieces).map((chunk) => chunk.length);
+    expect(sizes(1000)).toEqual(sizes(65536));
+    expect(sizes(7_000_001)).toEqual(sizes(65536));
+  });
+
+  it('finds the same chunks after an insertion (content-defined)', () => {
+    const shifted = Buffer.concat([Buffer.from('a few inserted bytes'), data]);
+    const original = new Set(chunkAll(data, 65536).map((chunk) => chunk.toString('base64', 0, 64) + chunk.length));
+    const after = chunkAll(shifted, 65536);
+    const shared = after.filter((chunk) => original.has(chunk.toString('base64', 0, 64) + chunk.length)).length;
+    expect(shared).toBeGreaterThanOrEqual(after.length - 2);
+  });
+
+  it('cuts at maxSize in input without boundaries', () => {
+    const zeros = Buffer.alloc(10 * 1024 * 1024);
+    const chunks = chunkAll(zeros, 1 << 20);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.length === DEFAULT_CHUNKER.maxSize)).toBe(true);
+  });
+
+  it('depends on the gear table (keyed chunking hides boundaries)', () => {
+    const other = new Chunker(DEFAULT_CHUNKER, gearTable(Buffer.alloc(32, 7)));
+    const chunks = other.push(data);
+    expect(chunks.map((chunk) => chunk.length)).not.toEqual(chunkAll(data, 65536).slice(0, chunks.length).map((chunk) => chunk.length));
+  });
+});

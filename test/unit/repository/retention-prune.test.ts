@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { planForget } from '../../../src-main/repository/retention.ts';
+import type { RestorePoint } from '../../../src-main/repository/restore-points.ts';
+import type { Manifest } from '../../../src-main/repository/format/manifest.ts';
+import type { MemoryStorage } from '../../../src-main/repository/storage/memory-storage.ts';
+import { readAll, testData } from './support/fixtures.ts';
+import { backupBuffers, memoryRepository } from './support/memory-repository.ts';
+
+function point(id: string, day: number, gfs: Partial<Manifest['gfs']>, resource = 'r1'): RestorePoint {
+  return {
+    id: id.padStart(64, '0'),
+    manifest: {
+      formatVersion: 1,
+      time: new Date(Date.UTC(2025, 0, day)).toISOString(),
+      resource: { id: resource, name: resource, kind: 'postgresql' },
+      gfs: { daily: false, weekly: false, monthly: false, yearly: false, ...gfs },
+      engine: { name: 'e', versions: {} },
+      entries: [],
+      totals: { size: 0, entryCount: 0, chunkCount: 0, newChunkCount: 0, newStoredBytes: 0 },
+      durationMs: 0,
+    },
+  };
+}
+
+describe('retention (GFS)', () => {
+  it('keeps the newest N per flag, per resource, and forgets the rest', () => {
+    const points = [
+      point('1', 1, { daily: true, weekly: true, monthly: true }),
+      point('2', 2, { daily: true }),
+      point('3', 3, { daily: true }),
+      point('4', 8, { daily: true, weekly: true }),
+      point('5', 9, { daily: true }),
+      point('6', 9, { daily: true }, 'r2'),
+    ];
+    const plan = planForget(points, { daily: 2, weekly: 1, monthly: 1 });
+    const kept = Object.fromEntries(plan.keep.map((item) => [item.id.replace(/^0+/, ''), item.reasons]));
+    expect(kept).toEqual({ '5': ['daily'], '4': ['daily', 'weekly'], '1': ['monthly'], '6': ['daily'] });
+    expect(plan.forget.map((item) => item.id.replace(/^0+/, '')).sort()).toEqual(['2', '3']);
+    expect(planForget(points, { keepLast: 1, resourceId: 'r1' }).keep.map((item) => item.id.replace(/^0+/, ''))).toEqual(['5']);
+    expect(() => planForget(points, {})).toThrow(/at least one/);
+  });
+});
+
+describe('forget and prune', () => {
+  it('dry runs change nothing; prune frees the bytes of forgotten restore points and keeps the rest restorable', async () => {
+    const { repository, storage } = await memoryRepository();
+    const memory = storage as MemoryStorage;
+    const shared = testData(200_000, 'shared');
+    const old = await backupBuffers(repository, { shared, own: testData(400_000, 'old') }, new Date('2025-01-01T00:00:00Z'), { daily: true });
+    const recent = await backupBuffers(repository, { shared, own: testData(300_000, 'new') }, new Date('2025-01-02T00:00:00Z'), { daily: true });
+    const before = new Set(memory.files.keys());
+
+    const dryForget = await repository.forget({ daily: 1 }, { dryRun: true });
+    expect(dryForget.forget.map((item) => item.id)).toEqual([old.restorePointId]);
+    expect(new Set(memory.files.keys())).toEqual(before);
+
+    await repository.forget({ daily: 1 });
+    expect((await repository.listRestorePoints()).restorePoints.map((item) => item.id)).toEqual([recent.restorePointId]);
+
+    const plan = await repository.prune({ dryRun: true });
+    // The forgotten entry is half random, half text: about 200 kB once compressed.
+    expect(plan.bytesFreed).toBeGreaterThan(150_000);
+    expect(plan.packsToDelete.length + plan.packsToRepack.length).toBeGreaterThan(0);
+    expect(new Set([...memory.files.keys()].filter((name) => !name.startsWith('restore-points/')))).toEqual(new Set([...before].filter((name) => !name.startsWith('restore-points/'))));
+
+    const storedBefore = (await repository.info()).storedBytes;
+    const executed = await repository.prune();
+    const storedAfter = (await repository.info()).storedBytes;
+    expect(storedBefore - storedAfter).toBeGreaterThan(150_000);
+    expect(executed.indexFilesToReplace.length).toBe(2);
+    expect([...memory.files.keys()].filter((name) => name.startsWith('index/')).length).toBe(1);
+    expect((await readAll(await repository.openEntry(recent.restorePointId, 'shared'))).equals(shared)).toBe(true);
+    expect((await readAll(await repository.openEntry(recent.restorePointId, 'own'))).equals(testData(300_000, 'new'))).toBe(true);
+    const report = await repository.check({ readData: true });
+    expect(report).toMatchObject({ ok: true, unreferencedPacks: [] });
+    // Pruning again finds nothing to do.
+    const again = await repository.prune({ dryRun: true });
+    expect(again.packsToDelete.length + again.packsToRepack.length + again.unreferencedPacks.length).toBe(0);
+  });
+
+  it('refuses to prune while a manifest is damaged', async () => {
+    const { repository, storage } = await memoryRepository();
+    const { restorePointId } = await backupBuffers(repository, { a: testData(50_000, 'a') });
+    const file = (storage as MemoryStorage).files.get(`restore-points/${restorePointId}`)!;
+    file.data[10]! ^= 1;
+    await expect(repository.prune()).rejects.toMatchObject({ code: 'corrupt' });
+  });
+});
