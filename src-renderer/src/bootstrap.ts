@@ -4,6 +4,8 @@ import { setClient } from './stores/client.ts';
 import { useAppStore } from './stores/app.ts';
 import { useNavigationStore } from './stores/navigation.ts';
 import { usePoliciesStore } from './stores/policies.ts';
+import { useRepositoriesStore } from './stores/repositories.ts';
+import { useRestorePointsStore } from './stores/restore-points.ts';
 import { useSessionLogStore } from './stores/session-log.ts';
 import { useSessionsStore } from './stores/sessions.ts';
 
@@ -18,8 +20,17 @@ export function connectStores(pinia: Pinia, client: ContractClient): () => void 
   const sessions = useSessionsStore(pinia);
   const sessionLog = useSessionLogStore(pinia);
   const policies = usePoliciesStore(pinia);
+  const repositories = useRepositoriesStore(pinia);
+  const restorePoints = useRestorePointsStore(pinia);
   const stops = [
-    client.on('session.updated', (session) => sessions.upsert(session)),
+    client.on('session.updated', (session) => {
+      sessions.upsert(session);
+      repositories.sessionUpdated(session);
+    }),
+    // A rescan rebuilds a repository's restore points in the catalog.
+    repositories.onOperationFinished((operation) => {
+      if (operation.action !== 'check' && operation.action !== 'check-data' && restorePoints.loaded) void restorePoints.load();
+    }),
     client.on('session.log', (payload) => sessionLog.receiveLines(payload)),
     client.onStatus((status) => {
       const wasOpen = app.connection.state === 'open';
@@ -28,6 +39,8 @@ export function connectStores(pinia: Pinia, client: ContractClient): () => void 
       void app.loadInfo();
       void sessions.load();
       if (policies.loaded) void policies.load();
+      if (repositories.loaded) void repositories.load();
+      if (restorePoints.loaded) void restorePoints.load();
       sessionLog.connectionOpened();
     }),
   ];

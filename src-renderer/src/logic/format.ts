@@ -101,3 +101,32 @@ export function formatLogTime(iso: string): string {
 export function formatCount(value: number): string {
   return numberFormat.format(value);
 }
+
+const RELATIVE_STEPS: [limitSeconds: number, unitSeconds: number, unit: string][] = [
+  [3600, 60, 'min'],
+  [86_400, 3600, 'h'],
+  [86_400 * 60, 86_400, 'd'],
+  [86_400 * 730, 86_400 * 30, 'mo'],
+  [Infinity, 86_400 * 365, 'y'],
+];
+
+/**
+ * How long ago (or how far ahead) a time is, in one rounded unit: "just now", "5 min ago",
+ * "3 h ago", "12 d ago", "in 2 h". "—" for null or an unreadable time.
+ */
+export function formatRelativeTime(iso: string | null, nowMs: number): string {
+  if (!iso) return '—';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '—';
+  const seconds = Math.round((nowMs - at) / 1000);
+  const magnitude = Math.abs(seconds);
+  if (magnitude < 45) return 'just now';
+  const [, unitSeconds, unit] = RELATIVE_STEPS.find(([limit]) => magnitude < limit)!;
+  const value = Math.max(1, Math.round(magnitude / unitSeconds));
+  return seconds >= 0 ? `${value} ${unit} ago` : `in ${value} ${unit}`;
+}
+
+/** Bytes, or "—" when unknown. */
+export function formatOptionalBytes(bytes: number | null | undefined): string {
+  return typeof bytes === 'number' && Number.isFinite(bytes) ? formatBytes(bytes) : '—';
+}

@@ -24,7 +24,7 @@ export interface Route {
 }
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id));
-const WITH_DETAIL = new Set<SectionId>(['sessions', 'policies']);
+const WITH_DETAIL = new Set<SectionId>(['sessions', 'policies', 'restore-points']);
 
 export const DEFAULT_ROUTE: Route = { section: 'dashboard', id: null };
 

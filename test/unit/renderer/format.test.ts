@@ -5,8 +5,10 @@ import {
   formatDuration,
   formatEta,
   formatLogTime,
+  formatOptionalBytes,
   formatProgressText,
   formatRate,
+  formatRelativeTime,
   formatTimestamp,
   progressPercent,
 } from '../../../src-renderer/src/logic/format.ts';
@@ -71,5 +73,25 @@ describe('timestamps', () => {
     expect(formatTimestamp(iso)).toBe(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:07`);
     expect(formatLogTime(iso)).toBe(`${pad(d.getHours())}:${pad(d.getMinutes())}:07.089`);
     expect(formatTimestamp(null)).toBe('—');
+  });
+});
+
+describe('formatRelativeTime', () => {
+  const now = Date.parse('2026-01-10T12:00:00.000Z');
+  const ago = (ms: number) => new Date(now - ms).toISOString();
+  it('rounds to one unit, past and future', () => {
+    expect(formatRelativeTime(ago(10_000), now)).toBe('just now');
+    expect(formatRelativeTime(ago(5 * 60_000), now)).toBe('5 min ago');
+    expect(formatRelativeTime(ago(50_000), now)).toBe('1 min ago');
+    expect(formatRelativeTime(ago(3 * 3_600_000), now)).toBe('3 h ago');
+    expect(formatRelativeTime(ago(12 * 86_400_000), now)).toBe('12 d ago');
+    expect(formatRelativeTime(ago(-2 * 3_600_000), now)).toBe('in 2 h');
+    expect(formatRelativeTime(ago(400 * 86_400_000), now)).toBe('13 mo ago');
+  });
+  it('reads unknown times as a dash', () => {
+    expect(formatRelativeTime(null, now)).toBe('—');
+    expect(formatRelativeTime('not a time', now)).toBe('—');
+    expect(formatOptionalBytes(null)).toBe('—');
+    expect(formatOptionalBytes(120_000)).toBe('117.2 KiB');
   });
 });

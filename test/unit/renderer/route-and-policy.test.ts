@@ -14,6 +14,7 @@ describe('routes', () => {
     expect(parseHash('#/sessions')).toEqual({ section: 'sessions', id: null });
     expect(parseHash('#/sessions/a%2Fb')).toEqual({ section: 'sessions', id: 'a/b' });
     expect(parseHash('#/restore-points')).toEqual({ section: 'restore-points', id: null });
+    expect(parseHash('#/restore-points/abc123')).toEqual({ section: 'restore-points', id: 'abc123' });
     expect(parseHash('#/nowhere')).toEqual({ section: 'dashboard', id: null });
     expect(parseHash('#/settings/x')).toEqual({ section: 'dashboard', id: null });
     expect(parseHash('#/sessions/a/b')).toEqual({ section: 'dashboard', id: null });

@@ -182,7 +182,19 @@ describe('serviceEndpoint', () => {
     expect(serviceEndpoint('http://127.0.0.1:4321/?token=abc-_1#/sessions')).toEqual({
       socketUrl: 'ws://127.0.0.1:4321/ws?token=abc-_1',
       cleanPageUrl: 'http://127.0.0.1:4321/#/sessions',
+      token: 'abc-_1',
+      fromUrl: true,
     });
     expect(serviceEndpoint('http://127.0.0.1:4321/')).toBeNull();
+  });
+
+  it('falls back to the token the tab remembered, and prefers a fresh one from the URL', () => {
+    expect(serviceEndpoint('http://127.0.0.1:4321/#/repositories', 'kept')).toEqual({
+      socketUrl: 'ws://127.0.0.1:4321/ws?token=kept',
+      cleanPageUrl: 'http://127.0.0.1:4321/#/repositories',
+      token: 'kept',
+      fromUrl: false,
+    });
+    expect(serviceEndpoint('http://127.0.0.1:4321/?token=new', 'kept')?.token).toBe('new');
   });
 });

@@ -1,0 +1,42 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { RestorePointRecordDto } from '../../../src-main/shared/catalog.ts';
+import { errorMessage } from '../transport/client.ts';
+import { getClient } from './client.ts';
+
+/** How many records of each kind the console asks for. */
+export const RESTORE_POINT_PAGE = 5000;
+
+/**
+ * Restore-point records of the catalog: repository and archive points (from backups and
+ * rescans) and continuous-backup records (from Azure syncs), loaded as two lists.
+ */
+export const useRestorePointsStore = defineStore('restorePoints', () => {
+  const repositoryPoints = ref<RestorePointRecordDto[]>([]);
+  const continuousRecords = ref<RestorePointRecordDto[]>([]);
+  const loading = ref(false);
+  const loaded = ref(false);
+  const error = ref<string | null>(null);
+
+  async function load(): Promise<void> {
+    loading.value = true;
+    try {
+      const client = getClient();
+      const [repository, archive, continuous] = await Promise.all([
+        client.invoke('restorePoints.list', { kind: 'repository', limit: RESTORE_POINT_PAGE }),
+        client.invoke('restorePoints.list', { kind: 'archive', limit: RESTORE_POINT_PAGE }),
+        client.invoke('restorePoints.list', { kind: 'continuous', limit: RESTORE_POINT_PAGE }),
+      ]);
+      repositoryPoints.value = [...repository, ...archive];
+      continuousRecords.value = continuous;
+      loaded.value = true;
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  return { repositoryPoints, continuousRecords, loading, loaded, error, load };
+});
