@@ -1,16 +1,14 @@
-import { ArmError, badRequest } from '../arm-error.ts';
+import { badRequest } from '../arm-error.ts';
 import { MONGO_CLUSTER_API_VERSIONS } from '../api-versions.ts';
 import type { ArmContext, Route } from '../context.ts';
 import type { EmulatorReply } from '../http-types.ts';
-import { page } from '../paging.ts';
 import { normalizeLocation } from '../state/locations.ts';
 import type { MongoCluster } from '../state/types.ts';
-import { busy, lroReply, obj, parseTime, startOperation, str } from './common.ts';
+import { obj, parseTime, str } from './common.ts';
+import { clusterOperations, clusterRoutes, type ClusterKind } from './cluster-routes.ts';
 
 const V = MONGO_CLUSTER_API_VERSIONS;
 const TYPE = 'Microsoft.DocumentDB/mongoClusters';
-const CLUSTERS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${TYPE}`;
-const CLUSTER = `${CLUSTERS}/{mongoClusterName}`;
 /** MongoDB vCore keeps point-in-time backups 35 days. */
 const RETENTION_MS = 35 * 24 * 3600 * 1000;
 
@@ -54,35 +52,19 @@ function render(c: MongoCluster, now: number): Record<string, unknown> {
   };
 }
 
-function lookup(ctx: ArmContext): MongoCluster {
-  const p = ctx.params;
-  ctx.env.state.resourceGroup(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '');
-  const c = ctx.env.state.findMongoCluster(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '', p['mongoClusterName'] ?? '');
-  if (!c) throw new ArmError(404, 'ResourceNotFound', `The Resource '${TYPE}/${p['mongoClusterName'] ?? ''}' under resource group '${p['resourceGroupName'] ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
-  return c;
-}
+/** MongoDB vCore clusters as the emulator serves them. */
+const KIND: ClusterKind<MongoCluster> = {
+  type: TYPE,
+  provider: 'Microsoft.DocumentDB',
+  apiVersions: V,
+  nameParam: 'mongoClusterName',
+  statusSegment: 'mongoClusterAzureAsyncOperation',
+  resultSegment: 'mongoClusterOperationResults',
+  clusters: (state) => state.mongoClusters,
+  render,
+};
 
-function operation(ctx: ArmContext, c: MongoCluster, onSuccess: () => void, onFailure: () => void, status: number, body?: unknown): EmulatorReply {
-  const op = startOperation(ctx, {
-    subscriptionId: c.subscriptionId,
-    provider: 'Microsoft.DocumentDB',
-    location: c.location,
-    durationMs: ctx.env.settings.durations.cluster,
-    statusSegment: 'mongoClusterAzureAsyncOperation',
-    resultSegment: 'mongoClusterOperationResults',
-    onSuccess: () => {
-      c.busyWith = undefined;
-      onSuccess();
-    },
-    onFailure: () => {
-      c.busyWith = undefined;
-      onFailure();
-    },
-    result: () => (ctx.env.state.mongoClusters.includes(c) ? render(c, ctx.env.clock.now()) : undefined),
-  });
-  c.busyWith = op.id;
-  return lroReply(ctx, op, status, body);
-}
+const { operation } = clusterOperations(KIND);
 
 function create(ctx: ArmContext): EmulatorReply {
   const { state, clock } = ctx.env;
@@ -149,61 +131,5 @@ function create(ctx: ArmContext): EmulatorReply {
 
 /** MongoDB vCore clusters: list, get, create (incl. point-in-time restore), delete. */
 export function mongoClusterRoutes(): Route[] {
-  const READ = 'Microsoft.DocumentDB/mongoClusters/read';
-  return [
-    {
-      method: 'GET',
-      pattern: `/subscriptions/{subscriptionId}/providers/${TYPE}`,
-      apiVersions: V,
-      action: READ,
-      handle: (ctx) => {
-        const sub = ctx.env.state.subscription(ctx.params['subscriptionId'] ?? '');
-        const list = ctx.env.state.mongoClusters.filter((c) => c.subscriptionId.toLowerCase() === sub.subscriptionId.toLowerCase());
-        return { status: 200, body: page(ctx, list, (c) => render(c, ctx.env.clock.now())) };
-      },
-    },
-    {
-      method: 'GET',
-      pattern: CLUSTERS,
-      apiVersions: V,
-      action: READ,
-      handle: (ctx) => {
-        const rg = ctx.env.state.resourceGroup(ctx.params['subscriptionId'] ?? '', ctx.params['resourceGroupName'] ?? '');
-        const list = ctx.env.state.mongoClusters.filter((c) => c.subscriptionId.toLowerCase() === (ctx.params['subscriptionId'] ?? '').toLowerCase() && c.resourceGroup.toLowerCase() === rg.name.toLowerCase());
-        return { status: 200, body: page(ctx, list, (c) => render(c, ctx.env.clock.now())) };
-      },
-    },
-    { method: 'GET', pattern: CLUSTER, apiVersions: V, action: READ, handle: (ctx) => ({ status: 200, body: render(lookup(ctx), ctx.env.clock.now()) }) },
-    {
-      method: 'PUT',
-      pattern: CLUSTER,
-      apiVersions: V,
-      action: 'Microsoft.DocumentDB/mongoClusters/write',
-      handle: (ctx) => {
-        const p = ctx.params;
-        ctx.env.state.resourceGroup(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '');
-        const existing = ctx.env.state.findMongoCluster(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '', p['mongoClusterName'] ?? '');
-        if (!existing) return create(ctx);
-        if (existing.busyWith && ctx.env.operations.find(existing.busyWith)?.status === 'InProgress') throw busy(existing.name);
-        const tags = ctx.body['tags'];
-        return operation(ctx, existing, () => {
-          if (tags !== undefined) existing.tags = obj(tags) as Record<string, string>;
-        }, () => undefined, 200, render(existing, ctx.env.clock.now()));
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: CLUSTER,
-      apiVersions: V,
-      action: 'Microsoft.DocumentDB/mongoClusters/delete',
-      handle: (ctx) => {
-        const c = lookup(ctx);
-        const list = ctx.env.state.mongoClusters;
-        return operation(ctx, c, () => {
-          const i = list.indexOf(c);
-          if (i >= 0) list.splice(i, 1);
-        }, () => undefined, 202);
-      },
-    },
-  ];
+  return clusterRoutes(KIND, create);
 }

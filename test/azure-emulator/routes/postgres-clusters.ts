@@ -1,16 +1,14 @@
-import { ArmError, badRequest } from '../arm-error.ts';
+import { badRequest } from '../arm-error.ts';
 import { POSTGRES_CLUSTER_API_VERSIONS } from '../api-versions.ts';
 import type { ArmContext, Route } from '../context.ts';
 import type { EmulatorReply } from '../http-types.ts';
-import { page } from '../paging.ts';
 import { normalizeLocation } from '../state/locations.ts';
 import type { PostgresCluster } from '../state/types.ts';
-import { busy, lroReply, obj, parseTime, startOperation, str } from './common.ts';
+import { obj, parseTime, str } from './common.ts';
+import { clusterOperations, clusterRoutes, type ClusterKind } from './cluster-routes.ts';
 
 const V = POSTGRES_CLUSTER_API_VERSIONS;
 const TYPE = 'Microsoft.DBforPostgreSQL/serverGroupsv2';
-const CLUSTERS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${TYPE}`;
-const CLUSTER = `${CLUSTERS}/{clusterName}`;
 /** Cosmos DB for PostgreSQL keeps backups 35 days. */
 const RETENTION_MS = 35 * 24 * 3600 * 1000;
 
@@ -67,35 +65,19 @@ function render(c: PostgresCluster, now: number): Record<string, unknown> {
   };
 }
 
-function lookup(ctx: ArmContext): PostgresCluster {
-  const p = ctx.params;
-  ctx.env.state.resourceGroup(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '');
-  const c = ctx.env.state.findPostgres(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '', p['clusterName'] ?? '');
-  if (!c) throw new ArmError(404, 'ResourceNotFound', `The Resource '${TYPE}/${p['clusterName'] ?? ''}' under resource group '${p['resourceGroupName'] ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
-  return c;
-}
+/** Cosmos DB for PostgreSQL clusters as the emulator serves them. */
+const KIND: ClusterKind<PostgresCluster> = {
+  type: TYPE,
+  provider: 'Microsoft.DBforPostgreSQL',
+  apiVersions: V,
+  nameParam: 'clusterName',
+  statusSegment: 'azureAsyncOperation',
+  resultSegment: 'operationResults',
+  clusters: (state) => state.postgresClusters,
+  render,
+};
 
-function operation(ctx: ArmContext, c: PostgresCluster, onSuccess: () => void, onFailure: () => void, status: number, body?: unknown): EmulatorReply {
-  const op = startOperation(ctx, {
-    subscriptionId: c.subscriptionId,
-    provider: 'Microsoft.DBforPostgreSQL',
-    location: c.location,
-    durationMs: ctx.env.settings.durations.cluster,
-    statusSegment: 'azureAsyncOperation',
-    resultSegment: 'operationResults',
-    onSuccess: () => {
-      c.busyWith = undefined;
-      onSuccess();
-    },
-    onFailure: () => {
-      c.busyWith = undefined;
-      onFailure();
-    },
-    result: () => (ctx.env.state.postgresClusters.includes(c) ? render(c, ctx.env.clock.now()) : undefined),
-  });
-  c.busyWith = op.id;
-  return lroReply(ctx, op, status, body);
-}
+const { operation } = clusterOperations(KIND);
 
 function create(ctx: ArmContext): EmulatorReply {
   const { state, clock } = ctx.env;
@@ -168,61 +150,5 @@ function create(ctx: ArmContext): EmulatorReply {
 
 /** Cosmos DB for PostgreSQL clusters: list, get, create (incl. point-in-time restore), delete. */
 export function postgresClusterRoutes(): Route[] {
-  const READ = 'Microsoft.DBforPostgreSQL/serverGroupsv2/read';
-  return [
-    {
-      method: 'GET',
-      pattern: `/subscriptions/{subscriptionId}/providers/${TYPE}`,
-      apiVersions: V,
-      action: READ,
-      handle: (ctx) => {
-        const sub = ctx.env.state.subscription(ctx.params['subscriptionId'] ?? '');
-        const list = ctx.env.state.postgresClusters.filter((c) => c.subscriptionId.toLowerCase() === sub.subscriptionId.toLowerCase());
-        return { status: 200, body: page(ctx, list, (c) => render(c, ctx.env.clock.now())) };
-      },
-    },
-    {
-      method: 'GET',
-      pattern: CLUSTERS,
-      apiVersions: V,
-      action: READ,
-      handle: (ctx) => {
-        const rg = ctx.env.state.resourceGroup(ctx.params['subscriptionId'] ?? '', ctx.params['resourceGroupName'] ?? '');
-        const list = ctx.env.state.postgresClusters.filter((c) => c.subscriptionId.toLowerCase() === (ctx.params['subscriptionId'] ?? '').toLowerCase() && c.resourceGroup.toLowerCase() === rg.name.toLowerCase());
-        return { status: 200, body: page(ctx, list, (c) => render(c, ctx.env.clock.now())) };
-      },
-    },
-    { method: 'GET', pattern: CLUSTER, apiVersions: V, action: READ, handle: (ctx) => ({ status: 200, body: render(lookup(ctx), ctx.env.clock.now()) }) },
-    {
-      method: 'PUT',
-      pattern: CLUSTER,
-      apiVersions: V,
-      action: 'Microsoft.DBforPostgreSQL/serverGroupsv2/write',
-      handle: (ctx) => {
-        const p = ctx.params;
-        ctx.env.state.resourceGroup(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '');
-        const existing = ctx.env.state.findPostgres(p['subscriptionId'] ?? '', p['resourceGroupName'] ?? '', p['clusterName'] ?? '');
-        if (!existing) return create(ctx);
-        if (existing.busyWith && ctx.env.operations.find(existing.busyWith)?.status === 'InProgress') throw busy(existing.name);
-        const tags = ctx.body['tags'];
-        return operation(ctx, existing, () => {
-          if (tags !== undefined) existing.tags = obj(tags) as Record<string, string>;
-        }, () => undefined, 200, render(existing, ctx.env.clock.now()));
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: CLUSTER,
-      apiVersions: V,
-      action: 'Microsoft.DBforPostgreSQL/serverGroupsv2/delete',
-      handle: (ctx) => {
-        const c = lookup(ctx);
-        const list = ctx.env.state.postgresClusters;
-        return operation(ctx, c, () => {
-          const i = list.indexOf(c);
-          if (i >= 0) list.splice(i, 1);
-        }, () => undefined, 202);
-      },
-    },
-  ];
+  return clusterRoutes(KIND, create);
 }
