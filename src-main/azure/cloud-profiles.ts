@@ -82,7 +82,7 @@ export function customCloud(input: { name?: string; armEndpoint: string; authori
 /**
  * The cloud for headless runs, following the Azure SDK's conventions: a custom cloud when
  * COSMOS_BACKUP_ARM_ENDPOINT is set (with COSMOS_BACKUP_AUTHORITY_HOST and optional
- * COSMOS_BACKUP_CA_FILE), else the named built-in cloud (default AzureCloud).
+ * COSMOS_BACKUP_CA_FILE and COSMOS_BACKUP_ARM_AUDIENCE), else the named built-in cloud (default AzureCloud).
  */
 export function cloudProfileFromEnvironment(env: NodeJS.ProcessEnv, name?: string): CloudProfile {
   if (env.COSMOS_BACKUP_ARM_ENDPOINT) {
@@ -92,6 +92,8 @@ export function cloudProfileFromEnvironment(env: NodeJS.ProcessEnv, name?: strin
       authorityHost: env.COSMOS_BACKUP_AUTHORITY_HOST,
       caCertFile: env.COSMOS_BACKUP_CA_FILE,
       storageSuffix: env.COSMOS_BACKUP_STORAGE_SUFFIX,
+      // Custom clouds whose token audience differs from their ARM host (Azure Stack, emulators).
+      armAudience: env.COSMOS_BACKUP_ARM_AUDIENCE,
     });
   }
   const kind = (name ?? 'AzureCloud') as CloudKind;

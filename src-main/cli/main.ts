@@ -6,7 +6,11 @@ import { registerServe } from './commands/serve.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerSessions } from './commands/sessions.ts';
 import { registerPolicy } from './commands/policy.ts';
+import { registerBackup } from './commands/backup.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerRepo } from './commands/repo.ts';
+import { registerAzure } from './commands/azure.ts';
+import { registerRestorePoints } from './commands/restore-points.ts';
 
 /** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong. */
 export const EXIT_OK = 0;
@@ -42,7 +46,11 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerCheck(program, ctx, wrap);
   registerSessions(program, ctx, wrap);
   registerPolicy(program, ctx, wrap);
+  registerBackup(program, ctx, wrap);
+  registerRestore(program, ctx, wrap);
   registerRepo(program, ctx, wrap);
+  registerAzure(program, ctx, wrap);
+  registerRestorePoints(program, ctx, wrap);
   // Every subcommand shares the error behaviour of the root.
   const configure = (command: Command) => {
     command.showHelpAfterError().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -20,6 +20,8 @@ import { RepositoryCatalog } from './repositories/repository-catalog.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store.ts';
 import { KeyFileProvider } from './secrets/key-file-provider.ts';
+import { AzureService, type AzureServiceTuning } from '../azure/azure-service.ts';
+import { AzureConnector, type ArmConnector } from '../azure/sign-in/azure-connector.ts';
 
 export interface AppCoreOptions {
   dataDir: string;
@@ -29,6 +31,9 @@ export interface AppCoreOptions {
   sessionHeartbeatMs?: number;
   /** Default: an encrypted file in the data folder with a user-only key file. */
   secrets?: SecretStore;
+  /** Where Azure sessions get their ARM clients (default: sign-ins and AZURE_* variables). */
+  azureConnector?: ArmConnector;
+  azureTuning?: AzureServiceTuning;
 }
 
 /**
@@ -50,6 +55,8 @@ export class AppCore {
   readonly handlers: Handlers;
   readonly secrets: SecretStore;
   readonly repositoryCatalog: RepositoryCatalog;
+  readonly azureSignIns: AzureConnector;
+  readonly azure: AzureService;
   private readonly probeTimeoutMs: number | undefined;
 
   private constructor(options: AppCoreOptions, db: ConfigDb) {
@@ -65,6 +72,8 @@ export class AppCore {
     this.sessions = new SessionManager({ store: new SessionsStore(db), clock: this.clock, heartbeatMs: options.sessionHeartbeatMs });
     this.policies = new PolicyService({ store: new PoliciesStore(db), repositories: this.repositories, clock: this.clock });
     this.logWatch = new LogWatchHub(this.sessions);
+    this.azureSignIns = new AzureConnector({ db, secrets: this.secrets, clock: this.clock });
+    this.azure = new AzureService({ db, sessions: this.sessions, policies: this.policies, clock: this.clock, inventory: this.inventory, restorePoints: this.restorePoints, connector: options.azureConnector ?? this.azureSignIns, tuning: options.azureTuning });
     this.repositoryCatalog = new RepositoryCatalog(this);
     this.handlers = createHandlers(this);
   }

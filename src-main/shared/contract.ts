@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSchema } from './session.ts';
 import { policySchema } from './policy.ts';
 import { errorPayloadSchema } from './errors.ts';
+import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSyncInputSchema } from './azure-contract.ts';
 import { addRepositoryInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
 
 /**
@@ -78,6 +79,14 @@ export const channels = {
     }),
     output: z.array(restorePointRecordSchema),
   },
+  /** Accounts and clusters as of the last inventory sync. */
+  'azure.resources': { input: z.strictObject({ includeDeleted: z.boolean().default(false) }), output: z.array(azureResourceSchema) },
+  /** Starts an inventory sync session (subscriptions, accounts, clusters, restore-point records). */
+  'azure.sync': { input: azureSyncInputSchema, output: sessionSchema },
+  /** Starts a configuration session (continuous-backup tiers as the policies say), then a sync. */
+  'azure.configure': { input: azureConfigureInputSchema, output: sessionSchema },
+  /** Starts a point-in-time restore session: new account, in-account, or a PostgreSQL / MongoDB vCore cluster. */
+  'azure.restorePitr': { input: azureRestoreInputSchema, output: sessionSchema },
   'scheduling.setPaused': { input: z.strictObject({ paused: z.boolean() }), output: appInfoSchema },
 } as const;
 

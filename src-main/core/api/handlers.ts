@@ -38,6 +38,10 @@ export function createHandlers(core: AppCore): Handlers {
     'repositories.check': (input) => core.repositoryCatalog.startCheck(input.id, input.readData ?? false),
     'repositories.rescan': (input) => core.repositoryCatalog.startRescan(input.id),
     'restorePoints.list': (input) => core.restorePoints.list({ resourceId: input.resourceId, repositoryId: input.repositoryId, kind: input.kind, limit: input.limit }),
+    'azure.resources': (input) => core.azure.inventory.listResources({ includeDeleted: input.includeDeleted ?? false }),
+    'azure.sync': (input) => core.azure.startSync({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, subscriptionIds: input.subscriptionIds }),
+    'azure.configure': (input) => core.azure.startConfiguration({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, policy: input.policy }),
+    'azure.restorePitr': (input) => core.azure.startRestore(input),
     'scheduling.setPaused': (input, client) => {
       core.settings.set('schedulingPaused', input.paused, core.clock.now().toISOString());
       return core.appInfo(client.transport);
