@@ -174,10 +174,9 @@ export class BackupWriter {
         if (index.has(chunkId) || this.written.has(chunkId)) return;
         this.written.add(chunkId);
         const { flag, bytes } = await compressChunk(chunk, tuning.zstdLevel);
-        const sealed = crypto.seal(bytes, Buffer.from(chunkId, 'hex'));
+        const parts = await crypto.sealParts(bytes, Buffer.from(chunkId, 'hex'));
         this.stats.newChunkCount++;
-        this.stats.newStoredBytes += sealed.length;
-        await this.addToPack({ id: chunkId, compression: flag, rawLength: chunk.length, bytes: sealed });
+        await this.addToPack({ id: chunkId, compression: flag, rawLength: chunk.length, parts });
       } catch (error) {
         rejectId(error);
         throw error;
@@ -192,12 +191,15 @@ export class BackupWriter {
   }
 
   private async addToPack(blob: SealedBlob): Promise<void> {
+    const length = blob.parts.reduce((sum, part) => sum + part.length, 0);
+    this.stats.newStoredBytes += length;
     this.packBody ??= this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
-    if (this.packBytes + blob.bytes.length > this.packBody.length) await this.flushPack();
+    if (this.packBytes + length > this.packBody.length) await this.flushPack();
     this.packBody ??= this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
-    blob.bytes.copy(this.packBody, this.packBytes);
-    this.packBlobs.push({ id: blob.id, offset: this.packBytes, storedLength: blob.bytes.length, rawLength: blob.rawLength, compression: blob.compression });
-    this.packBytes += blob.bytes.length;
+    let offset = this.packBytes;
+    for (const part of blob.parts) offset += part.copy(this.packBody, offset);
+    this.packBlobs.push({ id: blob.id, offset: this.packBytes, storedLength: length, rawLength: blob.rawLength, compression: blob.compression });
+    this.packBytes += length;
     if (this.packBytes >= this.context.packSize) await this.flushPack();
   }
 

@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { CorruptDataError } from './errors.ts';
+import { isStorageError } from './storage/storage.ts';
 import { AAD } from './format/crypto.ts';
 import { decompressChunk } from './format/compression.ts';
 import type { CompressionFlag } from './format/compression.ts';
@@ -17,7 +18,8 @@ export interface SealedBlob {
   id: string;
   compression: CompressionFlag;
   rawLength: number;
-  bytes: Buffer;
+  /** The stored blob, possibly in parts (nonce, ciphertext ‖ tag) to be laid end to end. */
+  parts: Buffer[];
 }
 
 /**
@@ -71,7 +73,7 @@ export function parsePackHeader(crypto: RepositoryCrypto, file: string, packSize
  */
 export async function openBlob(crypto: RepositoryCrypto, file: string, blob: PackBlob, stored: Buffer): Promise<Buffer> {
   if (stored.length !== blob.storedLength) throw new CorruptDataError(file, `blob ${blob.id} is truncated`, { chunkId: blob.id });
-  const compressed = crypto.open(stored, Buffer.from(blob.id, 'hex'));
+  const compressed = await crypto.openAsync(stored, Buffer.from(blob.id, 'hex'));
   if (!compressed) throw new CorruptDataError(file, `blob ${blob.id} failed authentication`, { chunkId: blob.id });
   let chunk: Buffer;
   try {
@@ -91,4 +93,22 @@ export async function readChunk(storage: RepositoryStorage, crypto: RepositoryCr
   const file = packFileName(location.packId);
   const stored = await storage.get(file, { offset: location.offset, length: location.storedLength, signal });
   return openBlob(crypto, file, location, stored);
+}
+
+/**
+ * Reads a chunk from the first of `copies` that is present and verifies. A missing pack or a
+ * corrupt copy moves on to the next copy; other errors (network, abort, archived) are thrown at
+ * once. When every copy fails, the first copy's error is thrown.
+ */
+export async function readChunkFromAnyCopy(storage: RepositoryStorage, crypto: RepositoryCrypto, copies: readonly (PackBlob & { packId: string })[], signal?: AbortSignal): Promise<Buffer> {
+  let first: unknown;
+  for (const copy of copies) {
+    try {
+      return await readChunk(storage, crypto, copy, signal);
+    } catch (error) {
+      if (!(error instanceof CorruptDataError) && !isStorageError(error, 'not_found')) throw error;
+      first ??= error;
+    }
+  }
+  throw first ?? new CorruptDataError('index', 'chunk has no known copy');
 }

@@ -3,9 +3,10 @@ import { BackupWriter } from './backup-writer.ts';
 import { PREFIX, idFromFileName, indexFileName, packFileName } from './format/ids.ts';
 import type { IndexedPack } from './format/index-file.ts';
 import type { OperationOptions } from './operation.ts';
-import { readChunk, readPackHeader } from './pack-io.ts';
+import { readChunkFromAnyCopy, readPackHeader } from './pack-io.ts';
 import { RepositoryIndex } from './repository-index.ts';
 import type { Repository } from './repository.ts';
+import type { RestorePoint } from './restore-points.ts';
 
 export interface PruneOptions {
   /** Repack a pack when more than this fraction of its bytes is unused (default 0.25). */
@@ -35,6 +36,37 @@ export interface PrunePlan {
   unusedBlobs: number;
   /** Everything the new index file will list (internal to execute). */
   keep: IndexedPack[];
+}
+
+/** Every chunk id some restore point references. */
+function usedChunks(restorePoints: readonly RestorePoint[]): Set<string> {
+  const used = new Set<string>();
+  for (const point of restorePoints) for (const entry of point.manifest.entries) for (const chunkId of entry.chunks) used.add(chunkId);
+  return used;
+}
+
+/**
+ * Chooses, for every used chunk, the one pack whose copy prune keeps: the first location (index
+ * order) whose pack is stored with the size the index records, else the first stored one at all.
+ * Chunks with no stored copy are absent from the result. Considering every location (not just the
+ * preferred one) is what keeps a duplicate alive when the first copy's pack has gone missing.
+ */
+export function designateCopies(index: RepositoryIndex, used: ReadonlySet<string>, stored: ReadonlyMap<string, number>): Map<string, string> {
+  const designated = new Map<string, string>();
+  for (const chunkId of used) {
+    let fallback: string | undefined;
+    for (const location of index.locations(chunkId)) {
+      const size = stored.get(location.packId);
+      if (size === undefined) continue;
+      if (size === index.packs.get(location.packId)?.size) {
+        fallback = location.packId;
+        break;
+      }
+      fallback ??= location.packId;
+    }
+    if (fallback) designated.set(chunkId, fallback);
+  }
+  return designated;
 }
 
 /**
@@ -72,10 +104,10 @@ export async function planPrune(repository: Repository, options: OperationOption
       unreadablePacks.push(packFileName(packId));
     }
   }
-  const used = new Set<string>();
-  for (const point of restorePoints) for (const entry of point.manifest.entries) for (const chunkId of entry.chunks) used.add(chunkId);
-  const missing = [...used].filter((chunkId) => !index.has(chunkId));
-  if (missing.length > 0) logger.warn(`prune: ${missing.length} used chunk(s) are missing from the repository; run check.`);
+  const used = usedChunks(restorePoints);
+  const designated = designateCopies(index, used, stored);
+  const missing = [...used].filter((chunkId) => !designated.has(chunkId));
+  if (missing.length > 0) logger.warn(`prune: ${missing.length} used chunk(s) have no stored copy; run check.`);
 
   const plan: PrunePlan = {
     packsToDelete: [],
@@ -97,8 +129,9 @@ export async function planPrune(repository: Repository, options: OperationOption
     let usedBytes = 0;
     let usedCount = 0;
     for (const blob of pack.blobs) {
-      // A blob counts as used only in the pack the index resolves it to; other copies are garbage.
-      if (used.has(blob.id) && index.get(blob.id)?.packId === packId) {
+      // Exactly one stored copy of each used chunk is the one kept; other copies are garbage. The
+      // choice looked at every copy, so a lost first copy never makes a good duplicate look unused.
+      if (designated.get(blob.id) === packId) {
         usedBytes += blob.storedLength;
         usedCount++;
       }
@@ -147,9 +180,11 @@ export async function executePrune(repository: Repository, plan: PrunePlan, opti
     signal,
   });
   const { restorePoints } = await repository.listRestorePoints({ signal, logger });
-  const used = new Set<string>();
-  for (const point of restorePoints) for (const entry of point.manifest.entries) for (const chunkId of entry.chunks) used.add(chunkId);
+  const used = usedChunks(restorePoints);
   const repackIds = new Set(plan.packsToRepack.map((file) => idFromFileName(file)!));
+  // Chunks that survive in a kept pack need no second copy.
+  const kept = new Set<string>();
+  for (const pack of plan.keep) if (!repackIds.has(pack.packId)) for (const blob of pack.blobs) kept.add(blob.id);
   let done = 0;
   try {
     for (const file of plan.packsToRepack) {
@@ -157,9 +192,11 @@ export async function executePrune(repository: Repository, plan: PrunePlan, opti
       const size = (await storage.stat(file, signal))?.size ?? 0;
       const blobs = (index.packs.get(packId) ?? { blobs: await readPackHeader(storage, crypto, packId, size, signal) }).blobs;
       for (const blob of blobs) {
-        if (!used.has(blob.id)) continue;
+        if (!used.has(blob.id) || kept.has(blob.id)) continue;
         throwIfAborted(signal);
-        await writer.addChunk(await readChunk(storage, crypto, { ...blob, packId }, signal));
+        // Any verified copy will do: this pack's own copy first, then duplicates elsewhere.
+        const copies = [{ ...blob, packId }, ...index.locations(blob.id).filter((location) => location.packId !== packId)];
+        await writer.addChunk(await readChunkFromAnyCopy(storage, crypto, copies, signal));
       }
       options.onProgress?.({ done: ++done, total: plan.packsToRepack.length, unit: 'blobs' });
     }

@@ -24,7 +24,8 @@ export interface DamagedFile {
  * Damaged index files are skipped and reported, never trusted.
  */
 export class RepositoryIndex {
-  private readonly blobs = new Map<string, BlobLocation>();
+  /** Every known location of each chunk, in the order they were added (the first is the preferred one). */
+  private readonly blobs = new Map<string, BlobLocation[]>();
   readonly packs = new Map<string, IndexedPack>();
   /** Ids of the index files loaded. */
   readonly indexFiles = new Set<string>();
@@ -53,11 +54,19 @@ export class RepositoryIndex {
     return index;
   }
 
-  /** Adds a pack and its blobs; the first known location of a blob wins. */
+  /**
+   * Adds a pack and its blobs. A blob already known from another pack keeps its earlier location
+   * as the preferred one (`get`), and the new one is remembered too (`locations`): a duplicate is
+   * the only good copy when the first pack is lost or damaged.
+   */
   addPack(pack: IndexedPack): void {
-    if (!this.packs.has(pack.packId)) this.packs.set(pack.packId, pack);
+    if (this.packs.has(pack.packId)) return;
+    this.packs.set(pack.packId, pack);
     for (const blob of pack.blobs) {
-      if (!this.blobs.has(blob.id)) this.blobs.set(blob.id, { ...blob, packId: pack.packId });
+      const location = { ...blob, packId: pack.packId };
+      const known = this.blobs.get(blob.id);
+      if (!known) this.blobs.set(blob.id, [location]);
+      else known.push(location);
     }
   }
 
@@ -65,8 +74,14 @@ export class RepositoryIndex {
     return this.blobs.has(chunkId);
   }
 
+  /** The preferred location of a chunk (the first one added). */
   get(chunkId: string): BlobLocation | undefined {
-    return this.blobs.get(chunkId);
+    return this.blobs.get(chunkId)?.[0];
+  }
+
+  /** Every known location of a chunk, preferred first; empty when the chunk is unknown. */
+  locations(chunkId: string): readonly BlobLocation[] {
+    return this.blobs.get(chunkId) ?? [];
   }
 
   get blobCount(): number {

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { CorruptDataError, RepositoryError, throwIfAborted } from './errors.ts';
 import type { ManifestEntry } from './format/manifest.ts';
 import type { RepositoryCrypto } from './format/repository-crypto.ts';
-import { readChunk } from './pack-io.ts';
-import type { RepositoryIndex } from './repository-index.ts';
+import { packFileName } from './format/ids.ts';
+import { openBlob, readChunkFromAnyCopy } from './pack-io.ts';
+import type { BlobLocation, RepositoryIndex } from './repository-index.ts';
 import type { RepositoryStorage } from './storage/storage.ts';
 import { isStorageError } from './storage/storage.ts';
 
@@ -12,41 +13,76 @@ export interface ChunkReadContext {
   crypto: RepositoryCrypto;
   index: RepositoryIndex;
   signal?: AbortSignal;
-  /** Chunks fetched ahead of the consumer (default 6). */
+  /** Chunks fetched ahead of the consumer (default 8). */
   prefetch?: number;
 }
 
+/** Largest single ranged read that serves several neighbouring blobs of one pack. */
+const RUN_LIMIT = 8 * 1024 * 1024;
+
 /**
- * Yields the verified chunks of an entry in order, fetching a few ahead so storage latency and
- * decompression overlap. Fails on the first chunk that is missing or does not verify; no byte of
- * a bad chunk is ever yielded.
+ * Yields the verified chunks of an entry in order, fetching a few ahead so storage latency,
+ * decryption, decompression and verification of several chunks overlap (the last two run on the
+ * thread pool). Neighbouring blobs of one pack that the entry needs in a row (the usual layout of a
+ * first backup) are fetched with one ranged read. Fails on the first chunk that is missing or
+ * does not verify in every copy the index knows; no byte of a bad chunk is ever yielded.
  */
 export async function* readEntryChunks(context: ChunkReadContext, entry: ManifestEntry): AsyncGenerator<Buffer> {
   const { storage, crypto, index, signal } = context;
-  const window = Math.max(1, context.prefetch ?? 6);
+  const window = Math.max(1, context.prefetch ?? 8);
   const pending: Promise<Buffer>[] = [];
   let next = 0;
-  const fetch = (chunkId: string): Promise<Buffer> => {
-    const location = index.get(chunkId);
-    const promise = location
-      ? readChunk(storage, crypto, location, signal).catch((error: unknown) => {
-          if (isStorageError(error, 'archived')) {
-            throw new RepositoryError('archived', `Entry ${entry.name} is in the Archive tier; rehydrate the restore point first.`, { chunkId });
-          }
-          if (isStorageError(error, 'not_found')) {
-            throw new CorruptDataError(`data/${location.packId.slice(0, 2)}/${location.packId}`, 'pack is missing', { chunkId });
-          }
-          throw error;
-        })
-      : Promise.reject(new RepositoryError('corrupt', `Chunk ${chunkId} of entry ${entry.name} is not in the index.`, { chunkId }));
-    // The rejection is handled when the consumer reaches it; silence it until then.
-    promise.catch(() => undefined);
-    return promise;
+  const explain = (location: BlobLocation, chunkId: string) => (error: unknown): never => {
+    if (isStorageError(error, 'archived')) {
+      throw new RepositoryError('archived', `Entry ${entry.name} is in the Archive tier; rehydrate the restore point first.`, { chunkId });
+    }
+    if (isStorageError(error, 'not_found')) {
+      throw new CorruptDataError(packFileName(location.packId), 'pack is missing', { chunkId });
+    }
+    throw error;
+  };
+  /** Reads one chunk from any of its copies. */
+  const fetchOne = (chunkId: string): Promise<Buffer> => {
+    const copies = index.locations(chunkId);
+    const location = copies[0];
+    if (!location) return Promise.reject(new RepositoryError('corrupt', `Chunk ${chunkId} of entry ${entry.name} is not in the index.`, { chunkId }));
+    return readChunkFromAnyCopy(storage, crypto, copies, signal).catch(explain(location, chunkId));
+  };
+  /** Queues chunks from `next` on: a run of neighbours in one pack shares one ranged read. */
+  const fetchRun = (room: number): void => {
+    const first = index.get(entry.chunks[next]!);
+    const run: BlobLocation[] = [];
+    if (first) {
+      run.push(first);
+      let end = first.offset + first.storedLength;
+      while (run.length < room && next + run.length < entry.chunks.length) {
+        const following = index.get(entry.chunks[next + run.length]!);
+        if (!following || following.packId !== first.packId || following.offset !== end || end + following.storedLength - first.offset > RUN_LIMIT) break;
+        run.push(following);
+        end += following.storedLength;
+      }
+    }
+    if (run.length < 2) {
+      pending.push(quiet(fetchOne(entry.chunks[next++]!)));
+      return;
+    }
+    const file = packFileName(first!.packId);
+    const rangeEnd = run[run.length - 1]!.offset + run[run.length - 1]!.storedLength;
+    const bytes = storage.get(file, { offset: first!.offset, length: rangeEnd - first!.offset, signal });
+    quiet(bytes);
+    for (const location of run) {
+      const chunkId = entry.chunks[next++]!;
+      const chunk = bytes.then(
+        (range) => openBlob(crypto, file, location, range.subarray(location.offset - first!.offset, location.offset - first!.offset + location.storedLength)),
+      );
+      // A failed shared read or a bad copy falls back to reading this chunk alone, from any copy.
+      pending.push(quiet(chunk.catch((error: unknown) => (error instanceof CorruptDataError || isStorageError(error, 'not_found') ? fetchOne(chunkId) : explain(location, chunkId)(error)))));
+    }
   };
   let produced = 0;
   try {
     while (produced < entry.chunks.length) {
-      while (next < entry.chunks.length && pending.length < window) pending.push(fetch(entry.chunks[next++]!));
+      while (next < entry.chunks.length && pending.length < window) fetchRun(window - pending.length);
       throwIfAborted(signal);
       const chunk = await pending.shift()!;
       produced++;
@@ -56,6 +92,12 @@ export async function* readEntryChunks(context: ChunkReadContext, entry: Manifes
     // Let abandoned prefetches finish quietly.
     await Promise.allSettled(pending);
   }
+}
+
+/** Marks a promise as handled until the consumer reaches it (its rejection is seen then). */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** A Readable of an entry's bytes; errors (corruption, storage) are emitted on the stream. */

@@ -1,5 +1,6 @@
 import { createCipheriv } from 'node:crypto';
 import { sha256 } from './crypto.ts';
+import { GearScanner } from './gear-scan-wasm.ts';
 
 /** Chunker parameters, fixed at init and stored in the config (§5.1). */
 export interface ChunkerParams {
@@ -44,6 +45,7 @@ export class Chunker {
   private pending: Buffer[] = [];
   private pendingLength = 0;
   private hash = 0;
+  private readonly scanner: GearScanner;
 
   constructor(params: ChunkerParams, gear: Int32Array) {
     if (!(params.minSize > 0 && params.minSize <= params.avgSize && params.avgSize <= params.maxSize)) {
@@ -54,6 +56,9 @@ export class Chunker {
     const bits = Math.round(Math.log2(params.avgSize));
     this.maskStrict = topBitsMask(bits + 2);
     this.maskLoose = topBitsMask(bits - 2);
+    // A window of 256 KiB bounds the bytes copied past a cut (the copy into WebAssembly memory
+    // runs at memcpy speed, an order of magnitude faster than the scan).
+    this.scanner = new GearScanner(gear, 256 * 1024);
   }
 
   /** Consumes `data` (not retained beyond the returned chunks) and returns the completed chunks. */
@@ -111,15 +116,17 @@ export class Chunker {
     for (; i < minEnd; i++) h = ((h << 1) + gear[data[i]!]!) | 0;
     const normalEnd = Math.min(end, start + (avgSize - already));
     const hardEnd = Math.min(end, start + (maxSize - already));
-    const strict = this.maskStrict;
-    const loose = this.maskLoose;
-    for (; i < normalEnd; i++) {
-      h = ((h << 1) + gear[data[i]!]!) | 0;
-      if ((h & strict) === 0) return i + 1;
+    const scanner = this.scanner;
+    if (i < normalEnd) {
+      const cut = scanner.scan(data, i, normalEnd, h, this.maskStrict);
+      if (cut >= 0) return cut;
+      h = scanner.lastHash;
+      i = normalEnd;
     }
-    for (; i < hardEnd; i++) {
-      h = ((h << 1) + gear[data[i]!]!) | 0;
-      if ((h & loose) === 0) return i + 1;
+    if (i < hardEnd) {
+      const cut = scanner.scan(data, i, hardEnd, h, this.maskLoose);
+      if (cut >= 0) return cut;
+      h = scanner.lastHash;
     }
     if (already + (end - start) >= maxSize) return hardEnd;
     this.hash = h;

@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { PUBLIC_GEAR_SEED, gearTable } from './chunker.ts';
 import { deriveKeys, hmacSha256, open, seal, sha256 } from './crypto.ts';
 import type { RepositoryKeys } from './crypto.ts';
@@ -12,6 +12,7 @@ export class RepositoryCrypto {
   readonly gear: Int32Array;
   private readonly keys: RepositoryKeys | undefined;
   private hmacKey: Promise<webcrypto.CryptoKey> | undefined;
+  private gcmKey: Promise<webcrypto.CryptoKey> | undefined;
 
   private constructor(keys: RepositoryKeys | undefined) {
     this.keys = keys;
@@ -45,6 +46,35 @@ export class RepositoryCrypto {
   /** Encrypts (or passes through when unencrypted). */
   seal(plaintext: Buffer, aad: Uint8Array): Buffer {
     return this.keys ? seal(this.keys.encryptionKey, plaintext, aad) : plaintext;
+  }
+
+  /**
+   * Same bytes as `seal` (`nonce ‖ ciphertext ‖ tag`), encrypted on the libuv thread pool so the
+   * main thread stays free; returned as two parts so the caller copies them straight into a pack
+   * instead of concatenating first.
+   */
+  async sealParts(plaintext: Buffer, aad: Uint8Array): Promise<Buffer[]> {
+    if (!this.keys) return [plaintext];
+    const nonce = randomBytes(12);
+    const body = await webcrypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 }, await this.aesGcmKey(), plaintext);
+    return [nonce, Buffer.from(body)];
+  }
+
+  /** Same as `open`, decrypting on the libuv thread pool. */
+  async openAsync(sealed: Buffer, aad: Uint8Array): Promise<Buffer | undefined> {
+    if (!this.keys) return sealed;
+    if (sealed.length < 28) return undefined;
+    try {
+      const iv = sealed.subarray(0, 12);
+      return Buffer.from(await webcrypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, await this.aesGcmKey(), sealed.subarray(12)));
+    } catch {
+      return undefined; // authentication failed (WebCrypto's OperationError)
+    }
+  }
+
+  private aesGcmKey(): Promise<webcrypto.CryptoKey> {
+    this.gcmKey ??= webcrypto.subtle.importKey('raw', this.keys!.encryptionKey, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+    return this.gcmKey;
   }
 
   /** Decrypts and authenticates; undefined when authentication fails. */

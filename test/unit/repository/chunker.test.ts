@@ -1,6 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { ChunkerParams } from '../../../src-main/repository/format/chunker.ts';
 import { Chunker, DEFAULT_CHUNKER, PUBLIC_GEAR_SEED, gearTable } from '../../../src-main/repository/format/chunker.ts';
 import { testData } from './support/fixtures.ts';
+import { ReferenceChunker } from './support/reference-chunker.ts';
 
 const gear = gearTable(PUBLIC_GEAR_SEED);
 
@@ -53,4 +56,36 @@ describe('Chunker', () => {
     const chunks = other.push(data);
     expect(chunks.map((chunk) => chunk.length)).not.toEqual(chunkAll(data, 65536).slice(0, chunks.length).map((chunk) => chunk.length));
   });
+});
+
+describe('Chunker cut points are those of the first release', () => {
+  function cutSizes(make: () => { push(data: Buffer): Buffer[]; finish(): Buffer | undefined }, data: Buffer, pieceSize: number): number[] {
+    const chunker = make();
+    const sizes: number[] = [];
+    for (let offset = 0; offset < data.length; offset += pieceSize) for (const chunk of chunker.push(data.subarray(offset, offset + pieceSize))) sizes.push(chunk.length);
+    const last = chunker.finish();
+    if (last) sizes.push(last.length);
+    return sizes;
+  }
+
+  const cases: { name: string; params: ChunkerParams }[] = [
+    { name: 'default parameters', params: DEFAULT_CHUNKER },
+    { name: 'small parameters', params: { minSize: 8 * 1024, avgSize: 32 * 1024, maxSize: 128 * 1024 } },
+    { name: 'tiny, uneven parameters', params: { minSize: 40, avgSize: 100, maxSize: 300 } },
+  ];
+  for (const { name, params } of cases) {
+    it(`matches the reference implementation on random and text data (${name})`, () => {
+      for (const seed of ['alpha', 'beta']) {
+        const keyedGear = gearTable(createHash('sha256').update(seed).digest());
+        const random = randomBytes(Math.min(24 * 1024 * 1024, params.maxSize * 40));
+        const text = testData(random.length, seed);
+        for (const data of [random, text]) {
+          for (const pieceSize of [4093, 1 << 20]) {
+            const expected = cutSizes(() => new ReferenceChunker(params, keyedGear), data, pieceSize);
+            expect(cutSizes(() => new Chunker(params, keyedGear), data, pieceSize)).toEqual(expected);
+          }
+        }
+      }
+    });
+  }
 });

@@ -3,7 +3,7 @@ import { planForget } from '../../../src-main/repository/retention.ts';
 import type { RestorePoint } from '../../../src-main/repository/restore-points.ts';
 import type { Manifest } from '../../../src-main/repository/format/manifest.ts';
 import type { MemoryStorage } from '../../../src-main/repository/storage/memory-storage.ts';
-import { readAll, testData } from './support/fixtures.ts';
+import { ENGINE, RESOURCE, readAll, testData } from './support/fixtures.ts';
 import { backupBuffers, memoryRepository } from './support/memory-repository.ts';
 
 function point(id: string, day: number, gfs: Partial<Manifest['gfs']>, resource = 'r1'): RestorePoint {
@@ -84,5 +84,58 @@ describe('forget and prune', () => {
     const file = (storage as MemoryStorage).files.get(`restore-points/${restorePointId}`)!;
     file.data[10]! ^= 1;
     await expect(repository.prune()).rejects.toMatchObject({ code: 'corrupt' });
+  });
+});
+
+describe('prune with duplicate copies of a chunk', () => {
+  /**
+   * Two backups that overlap in time both store the same chunks (each dedups only against the index
+   * it loaded), so every shared chunk has two copies in two packs. Then the pack holding the copy
+   * the index prefers is lost.
+   */
+  async function duplicatedThenFirstCopyLost() {
+    const { repository, storage } = await memoryRepository();
+    const memory = storage as MemoryStorage;
+    const data = testData(60_000, 'twice');
+    const first = await repository.startBackup({ resource: RESOURCE, engine: ENGINE });
+    const second = await repository.startBackup({ resource: RESOURCE, engine: ENGINE });
+    await first.addEntry({ name: 'x', data });
+    await second.addEntry({ name: 'x', data });
+    const one = await first.commit();
+    const two = await second.commit();
+    const index = await repository.loadIndex();
+    const chunkIds = (await repository.getRestorePoint(one.restorePointId)).manifest.entries[0]!.chunks;
+    for (const chunkId of chunkIds) expect(index.locations(chunkId).length).toBe(2);
+    const lost = new Set(chunkIds.map((chunkId) => index.get(chunkId)!.packId));
+    for (const packId of lost) memory.files.delete(`data/${packId.slice(0, 2)}/${packId}`);
+    return { repository, memory, data, restorePointIds: [one.restorePointId, two.restorePointId], lost };
+  }
+
+  it('keeps the surviving duplicate when the preferred copy\'s pack is missing', async () => {
+    const { repository, memory, data, restorePointIds, lost } = await duplicatedThenFirstCopyLost();
+    // Restore already falls back to the duplicate.
+    expect((await readAll(await repository.openEntry(restorePointIds[0]!, 'x'))).equals(data)).toBe(true);
+
+    const plan = await repository.prune({ dryRun: true });
+    expect(plan.packsToDelete).toEqual([]);
+    expect(plan.packsToRepack).toEqual([]);
+    await repository.prune();
+    expect([...memory.files.keys()].some((name) => name.startsWith('data/'))).toBe(true);
+    for (const id of restorePointIds) expect((await readAll(await repository.openEntry(id, 'x'))).equals(data)).toBe(true);
+    // The new index no longer names the lost packs, so check is clean again.
+    const report = await repository.check({ readData: true });
+    expect(report.ok).toBe(true);
+    const index = await repository.loadIndex();
+    for (const packId of lost) expect(index.packs.has(packId)).toBe(false);
+  });
+
+  it('repacks a surviving duplicate instead of dropping it', async () => {
+    const { repository, data, restorePointIds } = await duplicatedThenFirstCopyLost();
+    // Forget one restore point and back up something unrelated: nothing changes for the shared chunks,
+    // and a threshold of 0 forces every pack with any unused byte to be repacked.
+    await backupBuffers(repository, { other: testData(40_000, 'other') }, new Date('2025-01-03T00:00:00Z'));
+    await repository.prune({ repackThreshold: 0 });
+    for (const id of restorePointIds) expect((await readAll(await repository.openEntry(id, 'x'))).equals(data)).toBe(true);
+    expect((await repository.check({ readData: true })).ok).toBe(true);
   });
 });
