@@ -13,16 +13,26 @@ export class ConfigurationScheduler {
   private readonly paused: () => boolean;
   private readonly start: () => Session;
   private readonly isRunning: (id: string) => boolean;
+  private readonly ready: () => boolean;
   private lastStartMs: number | null = null;
   private lastSessionId: string | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(deps: { clock: Clock; intervalHours: () => number; paused: () => boolean; start: () => Session; isRunning: (id: string) => boolean }) {
+  constructor(deps: {
+    clock: Clock;
+    intervalHours: () => number;
+    paused: () => boolean;
+    start: () => Session;
+    isRunning: (id: string) => boolean;
+    /** False while there is nothing to configure (no Azure sign-in, no continuous-backup policy). */
+    ready?: () => boolean;
+  }) {
     this.clock = deps.clock;
     this.intervalHours = deps.intervalHours;
     this.paused = deps.paused;
     this.start = deps.start;
     this.isRunning = deps.isRunning;
+    this.ready = deps.ready ?? (() => true);
   }
 
   /** When the next run is due (now when none ran yet). */
@@ -32,7 +42,7 @@ export class ConfigurationScheduler {
 
   /** Starts the session when due; returns it, or null. Call it from a timer (or a test). */
   tick(): Session | null {
-    if (this.paused()) return null;
+    if (this.paused() || !this.ready()) return null;
     if (this.lastSessionId && this.isRunning(this.lastSessionId)) return null;
     if (this.clock.now() < this.nextDue()) return null;
     const session = this.start();

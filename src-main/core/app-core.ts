@@ -22,6 +22,8 @@ import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store.
 import { KeyFileProvider } from './secrets/key-file-provider.ts';
 import { AzureService, type AzureServiceTuning } from '../azure/azure-service.ts';
 import { AzureConnector, type ArmConnector } from '../azure/sign-in/azure-connector.ts';
+import { ConfigurationScheduler } from '../azure/configuration-scheduler.ts';
+import { isFinalStatus } from '../shared/session.ts';
 
 export interface AppCoreOptions {
   dataDir: string;
@@ -76,6 +78,14 @@ export class AppCore {
     this.azure = new AzureService({ db, sessions: this.sessions, policies: this.policies, clock: this.clock, inventory: this.inventory, restorePoints: this.restorePoints, connector: options.azureConnector ?? this.azureSignIns, tuning: options.azureTuning });
     this.repositoryCatalog = new RepositoryCatalog(this);
     this.handlers = createHandlers(this);
+    this.configurationScheduler = new ConfigurationScheduler({
+      clock: this.clock,
+      intervalHours: () => this.settings.get('configurationIntervalHours'),
+      paused: () => this.settings.get('schedulingPaused'),
+      start: () => this.azure.startConfiguration(),
+      isRunning: (id) => !isFinalStatus(this.sessions.get(id).status),
+      ready: () => this.hasAzureSignIn() && this.policies.list().some((p) => p.enabled && p.continuousBackup?.enabled),
+    });
   }
 
   /** Opens the core on a data folder. Throws AppError (data_dir_unusable, config_db_corrupt, config_db_too_new). */
@@ -86,6 +96,22 @@ export class AppCore {
     core.sessions.recoverInterrupted();
     core.sessions.startHeartbeat();
     return core;
+  }
+
+  /**
+   * The scheduler of the configuration session (every `configurationIntervalHours`, 8 by default).
+   * It waits while scheduling is paused, and while there is no Azure sign-in or no policy that
+   * manages continuous backup, so an unconfigured app records no failing sessions.
+   */
+  readonly configurationScheduler: ConfigurationScheduler;
+
+  private hasAzureSignIn(): boolean {
+    return Boolean(process.env.AZURE_CLIENT_ID) || (this.db.prepare('SELECT COUNT(*) FROM sign_ins').pluck().get() as number) > 0;
+  }
+
+  /** Starts the schedules of a long-running process (the desktop app, the headless service). */
+  startScheduling(): void {
+    this.configurationScheduler.run();
   }
 
   appInfo(transport: AppInfo['transport']): AppInfo {
@@ -111,6 +137,7 @@ export class AppCore {
 
   /** Cancels running sessions, waits for them briefly, and closes the DB. */
   async close(): Promise<void> {
+    this.configurationScheduler.stop();
     await this.sessions.close();
     this.db.close();
   }

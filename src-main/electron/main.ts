@@ -41,6 +41,7 @@ export async function startDesktopApp(): Promise<void> {
     return;
   }
 
+  core.startScheduling();
   let quitting = false;
   let window: BrowserWindow | null = null;
   const openConsole = () => {

@@ -21,6 +21,7 @@ export function registerServe(program: Command, ctx: CommandContext, wrap: Actio
         const core = ctx.openCore();
         const staticDir = existsSync(BUILT_CONSOLE) ? BUILT_CONSOLE : null;
         const server = await startConsoleServer({ core, staticDir, port: options.port });
+        core.startScheduling();
         const { json } = ctx.globals();
         if (json) printJson(ctx.io, { url: server.url, port: server.port, dataDir: core.dataDir, consoleBuilt: staticDir !== null });
         else {
