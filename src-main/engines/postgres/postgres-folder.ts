@@ -1,0 +1,55 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { EngineError } from '../engine-error.ts';
+import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
+import { mapLimit } from '../stream-utils.ts';
+import { writeDirectoryArchive } from './archive/directory-archive-writer.ts';
+import { citusDistributionSql } from './citus.ts';
+import { GLOBALS_ENTRY, databaseSegment } from './layout.ts';
+import { dumpEntries, readDatabaseInfo } from './postgres-restore.ts';
+
+/**
+ * Writes a restore point out for stock tools: `<folder>/<database>/` is a pg_dump directory-format
+ * archive (`pg_restore -d NEW <folder>/<database>` works without Cosmos Backup), converted from the
+ * stored custom-format stream on the fly; `globals.sql` holds roles and `citus-<database>.sql` the
+ * distribution to run between `pg_restore --section=pre-data` and `--section=data`.
+ */
+export async function restorePostgresToFolder(request: EngineFolderRestoreRequest, source: EntrySource, context: EngineContext): Promise<EngineRestoreSummary> {
+  const stored = dumpEntries(source);
+  const wanted = request.databases?.length ? request.databases : [...stored.keys()];
+  const missing = wanted.filter((name) => !stored.has(name));
+  if (missing.length) throw new EngineError('not_found', `The restore point has no database ${missing.map((name) => JSON.stringify(name)).join(', ')}.`);
+  const root = resolve(request.folder);
+  await mkdir(root, { recursive: true });
+  if ((await readdir(root)).length) throw new EngineError('target_not_empty', `Folder ${root} is not empty; choose an empty or new folder.`);
+  const outputs: string[] = [];
+  const notes: string[] = [];
+  if (source.entries.some((entry) => entry.name === GLOBALS_ENTRY)) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await source.open(GLOBALS_ENTRY, context.signal)) chunks.push(chunk as Buffer);
+    await writeFile(join(root, 'globals.sql'), Buffer.concat(chunks), { flag: 'wx' });
+    outputs.push(join(root, 'globals.sql'));
+  }
+  const total = wanted.reduce((sum, name) => sum + stored.get(name)!.size, 0);
+  let done = 0;
+  const databases = await mapLimit(wanted, 2, context.signal, async (name, signal) => {
+    const entry = stored.get(name)!;
+    const folder = join(root, databaseSegment(name));
+    const stream = await source.open(entry.name, signal);
+    stream.on('data', (chunk: Buffer) => {
+      done += chunk.length;
+      context.progress(done, total, 'bytes');
+    });
+    const result = await writeDirectoryArchive(stream, folder, signal);
+    outputs.push(folder);
+    const info = await readDatabaseInfo(source, name, signal);
+    if (info?.citus?.tables.length) {
+      await writeFile(join(root, `citus-${databaseSegment(name)}.sql`), citusDistributionSql(info.citus).join('\n') + '\n', { flag: 'wx' });
+      notes.push(`run citus-${databaseSegment(name)}.sql after the pre-data section of ${name}`);
+    }
+    context.log('info', `Wrote database ${name} as a directory-format dump to ${folder} (${result.files} files, ${result.dataBytes} data bytes).`);
+    const tables = info?.tables ?? [];
+    return { name, bytes: entry.size, tables: tables.length, rows: tables.reduce((sum, table) => sum + table.rows, 0) };
+  });
+  return { databases, outputs, notes };
+}

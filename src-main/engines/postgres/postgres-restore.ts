@@ -1,0 +1,277 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EngineError } from '../engine-error.ts';
+import type { DatabaseSummary, EngineContext, EngineRestoreRequest, EngineRestoreSummary, EntrySource, StoredEntry } from '../engine.ts';
+import type { Redactor } from '../redact.ts';
+import { mapLimit, throttle } from '../stream-utils.ts';
+import type { TocEntry } from './archive/archive-format.ts';
+import { CustomArchiveParser } from './archive/custom-archive-parser.ts';
+import { existingTables, userObjectCount, withDriver } from './catalog.ts';
+import { citusDistributionSql } from './citus.ts';
+import type { PostgresConnection } from './connection.ts';
+import { describeConnection, quoteIdent, toolEnvironment } from './connection.ts';
+import type { DatabaseInfoDocument } from './layout.ts';
+import { GLOBALS_ENTRY, databaseInfoSchema, infoEntryName } from './layout.ts';
+import { runTool, startTool } from './pg-tools.ts';
+import { isSelective, restoreList, selectTocEntries, selectedTables } from './toc-selection.ts';
+
+/** One database of the restore point and where it goes. */
+interface RestorePlanItem {
+  source: string;
+  target: string;
+  entry: StoredEntry;
+  info: DatabaseInfoDocument | undefined;
+  existed: boolean;
+  /** The selected TOC entries (undefined: the whole archive). */
+  selection: TocEntry[] | undefined;
+}
+
+/** The dump entries of a restore point, by source database name. */
+export function dumpEntries(source: EntrySource): Map<string, StoredEntry> {
+  const map = new Map<string, StoredEntry>();
+  for (const entry of source.entries) {
+    if (entry.metadata?.kind === 'pg-dump' && typeof entry.metadata.database === 'string') map.set(entry.metadata.database, entry);
+  }
+  return map;
+}
+
+async function readText(source: EntrySource, name: string, signal: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await source.open(name, signal)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads `info.json` of a database (older or foreign restore points may lack it). */
+export async function readDatabaseInfo(source: EntrySource, database: string, signal: AbortSignal): Promise<DatabaseInfoDocument | undefined> {
+  const name = infoEntryName(database);
+  if (!source.entries.some((entry) => entry.name === name)) return undefined;
+  const parsed = databaseInfoSchema.safeParse(JSON.parse(await readText(source, name, signal)));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Reads just the TOC of a stored archive (stops reading once it is parsed). */
+export async function readStoredToc(source: EntrySource, entryName: string, signal: AbortSignal): Promise<TocEntry[]> {
+  const stream = await source.open(entryName, signal);
+  const parser = new CustomArchiveParser();
+  try {
+    for await (const piece of stream) {
+      for (const event of parser.push(piece as Buffer)) if (event.type === 'prologue') return event.toc;
+    }
+    for (const event of parser.finish()) if (event.type === 'prologue') return event.toc;
+    throw new Error(`Entry ${entryName} has no table of contents.`);
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** A libpq conninfo naming only the database (the rest comes from the environment). */
+function dbnameConninfo(database: string): string {
+  return `dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET';
+}
+
+/**
+ * Runs one pg_restore pass with the stored archive streamed into its stdin. A pass that needs no
+ * data (pre-data, post-data) stops reading early; the broken pipe that causes is expected.
+ */
+async function pgRestorePass(
+  request: EngineRestoreRequest<PostgresConnection>,
+  item: RestorePlanItem,
+  source: EntrySource,
+  context: EngineContext,
+  redact: Redactor,
+  signal: AbortSignal,
+  extraArgs: string[],
+  onBytes: (bytes: number) => void,
+): Promise<void> {
+  const env = toolEnvironment(request.target, request.secrets.password, item.target);
+  const args = ['--exit-on-error', '--no-password', '--dbname', dbnameConninfo(item.target), ...extraArgs];
+  // A whole database is replaced by re-creating it (restoreDatabase); a selection drops its objects.
+  if (request.clean && item.existed && item.selection) args.push('--clean', '--if-exists');
+  if (request.noOwner) args.push('--no-owner');
+  // Only the selection's dump ids go to disk (pg_restore reads -L from a file; Node's stdio
+  // pipes are sockets, which /dev/fd cannot reopen) — never data.
+  const listDir = item.selection ? await mkdtemp(join(tmpdir(), 'cosmos-backup-list-')) : undefined;
+  try {
+    if (listDir) {
+      await writeFile(join(listDir, 'restore.list'), restoreList(item.selection!), { mode: 0o600 });
+      args.push('--use-list', join(listDir, 'restore.list'));
+    }
+    await streamIntoRestore(args, env, item, source, context, redact, signal, request.maxBytesPerSecond, onBytes);
+  } finally {
+    if (listDir) await rm(listDir, { recursive: true, force: true });
+  }
+}
+
+async function streamIntoRestore(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  item: RestorePlanItem,
+  source: EntrySource,
+  context: EngineContext,
+  redact: Redactor,
+  signal: AbortSignal,
+  maxBytesPerSecond: number | undefined,
+  onBytes: (bytes: number) => void,
+): Promise<void> {
+  const running = startTool('pg_restore', args, env, redact, signal, (line) => {
+    if (line.trim()) context.log('warn', `pg_restore (${item.target}): ${line}`);
+  });
+  const stream = await source.open(item.entry.name, signal);
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const piece of throttle(stream as AsyncIterable<Buffer>, maxBytesPerSecond, signal)) {
+      onBytes(piece.length);
+      yield piece;
+    }
+  }
+  const feeding = pipeline(Readable.from(counted()), running.child.stdin).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const toolResult = await running.done.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  stream.destroy();
+  const feedError = await feeding;
+  if (feedError && !isBrokenPipe(feedError) && !(toolResult instanceof EngineError && toolResult.code === 'canceled')) throw feedError;
+  if (toolResult) throw toolResult;
+}
+
+/** Checks every target first, so a refusal changes nothing anywhere. */
+async function planRestore(request: EngineRestoreRequest<PostgresConnection>, source: EntrySource, context: EngineContext, redact: Redactor): Promise<RestorePlanItem[]> {
+  const stored = dumpEntries(source);
+  const wanted = request.databases?.length ? request.databases : [...stored.keys()];
+  const missing = wanted.filter((name) => !stored.has(name));
+  if (missing.length) throw new EngineError('not_found', `The restore point has no database ${missing.map((name) => JSON.stringify(name)).join(', ')} (it has ${[...stored.keys()].join(', ') || 'none'}).`);
+  const unknownMapped = Object.keys(request.databaseMap ?? {}).filter((name) => !wanted.includes(name));
+  if (unknownMapped.length) throw new EngineError('invalid_argument', `--database-map names ${unknownMapped.join(', ')}, which is not restored.`);
+  const targets = wanted.map((name) => request.databaseMap?.[name] ?? name);
+  if (new Set(targets).size !== targets.length) throw new EngineError('invalid_argument', 'Two databases would be restored into the same target database.');
+  const { target, secrets } = request;
+  const existing = await withDriver(target, secrets.password, target.database, redact, async (client) => {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+    return new Set(rows.map((row) => row.datname));
+  });
+  const selective = isSelective(request);
+  const plan: RestorePlanItem[] = [];
+  const refusals: string[] = [];
+  for (const [i, name] of wanted.entries()) {
+    const targetName = targets[i]!;
+    const entry = stored.get(name)!;
+    const existed = existing.has(targetName);
+    const selection = selective
+      ? selectTocEntries(await readStoredToc(source, entry.name, context.signal), { schemas: request.schemas, tables: request.tables, includeSchemasOfTables: !existed })
+      : undefined;
+    if (selection && !selection.length) throw new EngineError('not_found', `Nothing in database ${name} matches the selected schemas or tables.`);
+    if (existed && !request.clean) {
+      const clash = await withDriver(target, secrets.password, targetName, redact, async (client) => {
+        if (selection) return (await existingTables(client, selectedTables(selection))).join(', ');
+        const count = await userObjectCount(client);
+        return count > 0 ? `${count} object(s)` : '';
+      });
+      if (clash) refusals.push(`${targetName} (${clash})`);
+    }
+    plan.push({ source: name, target: targetName, entry, info: await readDatabaseInfo(source, name, context.signal), existed, selection });
+  }
+  if (refusals.length) {
+    throw new EngineError('target_not_empty', `The target is not empty: ${refusals.join('; ')}. Restore into another database (--database-map OLD=NEW) or replace its objects with --clean.`);
+  }
+  return plan;
+}
+
+async function restoreGlobals(request: EngineRestoreRequest<PostgresConnection>, source: EntrySource, context: EngineContext, redact: Redactor): Promise<void> {
+  if (!source.entries.some((entry) => entry.name === GLOBALS_ENTRY)) {
+    context.log('warn', 'This restore point has no roles or other server-wide objects to restore.');
+    return;
+  }
+  const sql = await readText(source, GLOBALS_ENTRY, context.signal);
+  const env = toolEnvironment(request.target, request.secrets.password, request.target.database);
+  // Roles that exist already fail one by one; that is expected, so errors do not stop the script.
+  const output = await runTool('psql', ['-X', '-q', '--no-password', '-v', 'ON_ERROR_STOP=0', '-f', '-'], env, redact, context.signal, sql);
+  if (output.trim()) context.log('info', output.trim());
+  context.log('info', 'Restored roles (without passwords) and other server-wide objects.');
+}
+
+/**
+ * Restores one database. Without Citus: one pg_restore pass. With Citus metadata: pre-data, then
+ * the distribution SQL (tables become distributed or reference tables while still empty), then
+ * data, then post-data.
+ */
+async function restoreDatabase(
+  request: EngineRestoreRequest<PostgresConnection>,
+  item: RestorePlanItem,
+  source: EntrySource,
+  context: EngineContext,
+  redact: Redactor,
+  signal: AbortSignal,
+  onBytes: (bytes: number) => void,
+): Promise<DatabaseSummary> {
+  const { target, secrets } = request;
+  context.targetTouched?.(item.target);
+  if (item.existed && request.clean && !item.selection) {
+    // pg_restore --clean cannot drop everything (inherited partition constraints, objects not in
+    // the dump): replacing a whole database means dropping and re-creating it.
+    await withDriver(target, secrets.password, target.database, redact, (client) => client.query(`DROP DATABASE ${quoteIdent(item.target)} WITH (FORCE)`));
+    context.log('info', `Dropped the existing database ${item.target} (--clean) to restore it anew.`);
+  }
+  if (!item.existed || (request.clean && !item.selection)) {
+    await withDriver(target, secrets.password, target.database, redact, (client) => client.query(`CREATE DATABASE ${quoteIdent(item.target)} TEMPLATE template0`));
+    context.log('info', `Created database ${item.target}.`);
+  }
+  const citus = item.info?.citus;
+  if (citus && citus.tables.length) {
+    await pgRestorePass(request, item, source, context, redact, signal, ['--section=pre-data'], () => undefined);
+    const statements = citusDistributionSql(citus);
+    await withDriver(target, secrets.password, item.target, redact, async (client) => {
+      for (const statement of statements) await client.query(statement);
+    });
+    context.log('info', `Database ${item.target}: re-created the Citus distribution of ${citus.tables.length} table(s).`);
+    await pgRestorePass(request, item, source, context, redact, signal, ['--section=data'], onBytes);
+    await pgRestorePass(request, item, source, context, redact, signal, ['--section=post-data'], () => undefined);
+  } else {
+    await pgRestorePass(request, item, source, context, redact, signal, [], onBytes);
+  }
+  const selectedData = item.selection ? new Set(item.selection.filter((entry) => entry.desc === 'TABLE DATA').map((entry) => `${entry.namespace}.${entry.tag}`)) : undefined;
+  const tables = (item.info?.tables ?? []).filter((table) => !selectedData || selectedData.has(`${table.schema}.${table.table}`));
+  const rows = tables.reduce((sum, table) => sum + table.rows, 0);
+  context.log('info', `Restored database ${item.source} into ${describeConnection(target, item.target)}: ${tables.length} table(s), ${rows} row(s).`);
+  return { name: item.target, bytes: item.entry.size, tables: tables.length, rows };
+}
+
+/** Restores the selected databases of a restore point into a PostgreSQL server. */
+export async function restorePostgres(request: EngineRestoreRequest<PostgresConnection>, source: EntrySource, context: EngineContext, redact: Redactor): Promise<EngineRestoreSummary> {
+  const plan = await planRestore(request, source, context, redact);
+  context.log('info', `Restoring ${plan.map((item) => (item.source === item.target ? item.source : `${item.source} as ${item.target}`)).join(', ')}${request.clean ? ' (replacing existing objects)' : ''}.`);
+  const notes: string[] = [];
+  if (request.globals) {
+    await restoreGlobals(request, source, context, redact);
+    notes.push('globals restored');
+  }
+  const total = plan.reduce((sum, item) => sum + item.entry.size, 0);
+  let done = 0;
+  const onBytes = (bytes: number) => {
+    done += bytes;
+    context.progress(done, Math.max(total, done), 'bytes');
+  };
+  const touched: string[] = [];
+  try {
+    const databases = await mapLimit(plan, 2, context.signal, (item, signal) => {
+      touched.push(item.target);
+      return restoreDatabase(request, item, source, context, redact, signal, onBytes);
+    });
+    return { databases, outputs: plan.map((item) => describeConnection(request.target, item.target)), notes };
+  } catch (error) {
+    if (touched.length && error instanceof Error) {
+      error.message += ` — target database(s) ${touched.join(', ')} may be partially restored; drop them or restore again with --clean.`;
+    }
+    throw error;
+  }
+}

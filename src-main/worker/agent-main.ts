@@ -1,0 +1,104 @@
+/**
+ * The worker agent: `node src-main/worker/agent-main.ts`. Reads a `job` and a `secrets` message from
+ * stdin, runs the job, and writes `hello`, `log`, `progress`, `target-touched` and one `result` to
+ * stdout as NDJSON (see protocol.ts). A `cancel` message, SIGTERM or SIGINT stops the job cleanly:
+ * a backup then leaves no restore point. Secrets stay in memory; nothing written contains them.
+ * Exit code: 0 success, 1 failure or cancel, 2 protocol error.
+ */
+import { createInterface } from 'node:readline';
+import { createRedactor } from '../engines/redact.ts';
+import type { Redactor } from '../engines/redact.ts';
+import { jobRedactor, runJob, toWorkerError } from './job-runner.ts';
+import type { JobSecrets, OutboundMessage, ParsedJobSpec } from './protocol.ts';
+import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, outboundMessageSchema, parseLine } from './protocol.ts';
+
+const PROGRESS_INTERVAL_MS = 200;
+
+let redact: Redactor = createRedactor([]);
+let resultSent = false;
+const controller = new AbortController();
+
+function send(message: OutboundMessage): Promise<void> {
+  const line = encodeLine(outboundMessageSchema, message);
+  return new Promise((resolve) => process.stdout.write(line, () => resolve()));
+}
+
+async function finish(message: OutboundMessage & { type: 'result' }, exitCode: number): Promise<never> {
+  if (!resultSent) {
+    resultSent = true;
+    await send(message);
+  }
+  process.exit(exitCode);
+}
+
+function fail(code: string, message: string, exitCode: number): Promise<never> {
+  return finish({ type: 'result', ok: false, error: { code, message: redact(message) } }, exitCode);
+}
+
+async function run(job: ParsedJobSpec, secrets: JobSecrets): Promise<void> {
+  redact = jobRedactor(secrets);
+  let lastProgress = 0;
+  let pendingProgress: { done: number; total: number | null; unit: string } | undefined;
+  const flushProgress = () => {
+    if (pendingProgress) void send({ type: 'progress', ...pendingProgress });
+    pendingProgress = undefined;
+    lastProgress = Date.now();
+  };
+  try {
+    const outcome = await runJob(
+      job,
+      secrets,
+      {
+        log: (level, message) => void send({ type: 'log', level, message: redact(message) }),
+        progress: (done, total, unit) => {
+          pendingProgress = { done, total, unit };
+          if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) flushProgress();
+        },
+        targetTouched: (database) => void send({ type: 'target-touched', database }),
+      },
+      controller.signal,
+    );
+    flushProgress();
+    await finish({ type: 'result', ok: true, outcome }, 0);
+  } catch (error) {
+    flushProgress();
+    const workerError = toWorkerError(error, redact, controller.signal);
+    await finish({ type: 'result', ok: false, error: workerError }, 1);
+  }
+}
+
+function main(): void {
+  void send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, pid: process.pid, node: process.versions.node });
+  let job: ParsedJobSpec | undefined;
+  let started = false;
+  const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  input.on('line', (line) => {
+    if (!line.trim()) return;
+    const parsed = parseLine(inboundMessageSchema, line);
+    // Never echo the line: it may be the secrets message.
+    if (!parsed.ok) return void fail('protocol_error', `Invalid message on stdin (${parsed.error}).`, 2);
+    const message = parsed.value;
+    if (message.type === 'cancel') {
+      controller.abort();
+      if (!started) void fail('canceled', 'The job was canceled before it started.', 1);
+    } else if (message.type === 'job') {
+      if (job) return void fail('protocol_error', 'A second job message arrived.', 2);
+      job = message.job;
+    } else {
+      if (!job) return void fail('protocol_error', 'Secrets arrived before the job.', 2);
+      if (started) return void fail('protocol_error', 'Secrets arrived twice.', 2);
+      started = true;
+      void run(job, message.secrets);
+    }
+  });
+  input.on('close', () => {
+    // stdin stays open for the whole job: its end means the parent is gone, so stop.
+    if (!started) void fail('protocol_error', 'stdin closed before the job and its secrets arrived.', 2);
+    else controller.abort();
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => controller.abort());
+  process.on('uncaughtException', (error) => void fail('crashed', `The worker agent crashed: ${error.message}`, 1));
+  process.on('unhandledRejection', (error) => void fail('crashed', `The worker agent crashed: ${error instanceof Error ? error.message : String(error)}`, 1));
+}
+
+main();

@@ -1,0 +1,119 @@
+import { EngineError } from '../engines/engine-error.ts';
+import type { EngineContext, EngineSecrets } from '../engines/engine.ts';
+import type { Redactor } from '../engines/redact.ts';
+import { createRedactor } from '../engines/redact.ts';
+import { engineFor } from '../engines/registry.ts';
+import { RepositoryError } from '../repository/index.ts';
+import type { Repository, RepositoryLogger } from '../repository/index.ts';
+import type { BackupJobSpec, BackupOutcome, JobOutcome, JobSecrets, ParsedJobSpec, RestoreJobSpec, RestoreOutcome, WorkerError } from './protocol.ts';
+import { openJobRepository, restorePointSource } from './repository-access.ts';
+
+/** Where a running job reports (the agent turns these into protocol messages). */
+export interface JobEvents {
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  progress(done: number, total: number | null, unit: string): void;
+  targetTouched(database: string): void;
+}
+
+/** Every secret of a job, for redaction. */
+export function jobRedactor(secrets: JobSecrets): Redactor {
+  return createRedactor([secrets.databasePassword, secrets.repositoryPassword, secrets.storage?.kind === 'sas' ? secrets.storage.sasToken : secrets.storage?.accountKey]);
+}
+
+function contextFor(events: JobEvents, signal: AbortSignal, redact: Redactor): EngineContext {
+  return {
+    signal,
+    log: (level, message) => events.log(level, redact(message)),
+    progress: (done, total, unit) => events.progress(done, total, unit),
+    targetTouched: (database) => events.targetTouched(database),
+  };
+}
+
+function repositoryLogger(events: JobEvents, redact: Redactor): RepositoryLogger {
+  return {
+    info: (message) => events.log('info', redact(message)),
+    warn: (message) => events.log('warn', redact(message)),
+    error: (message) => events.log('error', redact(message)),
+  };
+}
+
+async function runBackup(job: BackupJobSpec, secrets: JobSecrets, events: JobEvents, signal: AbortSignal, redact: Redactor): Promise<BackupOutcome> {
+  const engine = engineFor(job.engine);
+  const context = contextFor(events, signal, redact);
+  const engineSecrets: EngineSecrets = { password: secrets.databasePassword };
+  const logger = repositoryLogger(events, redact);
+  const repository = await openJobRepository(job.repository, secrets, { logger, signal, zstdLevel: job.options.compressionLevel });
+  const versions = await engine.versions(job.source as never, engineSecrets, context);
+  const session = await repository.startBackup({ resource: job.resource, policy: job.policy, engine: { name: engine.name, versions } }, { signal, logger });
+  try {
+    const summary = await engine.backup({ source: job.source as never, secrets: engineSecrets, databases: job.databases, parallelism: job.options.parallelism, maxBytesPerSecond: job.options.maxBytesPerSecond, lockWaitTimeoutMs: job.options.lockWaitTimeoutMs }, session, context);
+    signal.throwIfAborted();
+    const result = await session.commit();
+    return {
+      kind: 'backup',
+      restorePointId: result.restorePointId,
+      databases: summary.databases,
+      size: result.manifest.totals.size,
+      uploadedBytes: result.stats.uploadedBytes,
+      newChunks: result.stats.newChunkCount,
+      chunks: result.stats.chunkCount,
+      notes: summary.notes,
+    };
+  } catch (error) {
+    // No manifest is written: the restore point does not exist; stored packs are reused or pruned.
+    await session.abort();
+    throw error;
+  }
+}
+
+/** A full restore point id from an id or a unique prefix. */
+async function resolveRestorePointId(repository: Repository, idOrPrefix: string, signal: AbortSignal): Promise<string> {
+  if (idOrPrefix.length === 64) return idOrPrefix;
+  const { restorePoints } = await repository.listRestorePoints({ signal });
+  const matches = restorePoints.filter((point) => point.id.startsWith(idOrPrefix));
+  if (matches.length === 1) return matches[0]!.id;
+  throw new EngineError(matches.length ? 'invalid_argument' : 'not_found', matches.length ? `Restore point prefix ${idOrPrefix} is ambiguous; give more characters.` : `No restore point starts with ${idOrPrefix}.`);
+}
+
+async function runRestore(job: RestoreJobSpec, secrets: JobSecrets, events: JobEvents, signal: AbortSignal, redact: Redactor): Promise<RestoreOutcome> {
+  const context = contextFor(events, signal, redact);
+  const repository = await openJobRepository(job.repository, secrets, { logger: repositoryLogger(events, redact), signal });
+  const source = await restorePointSource(repository, await resolveRestorePointId(repository, job.restorePointId, signal), signal);
+  if (source.engine !== job.engine) throw new EngineError('invalid_argument', `Restore point ${job.restorePointId} was made by the ${source.engine} engine, not ${job.engine}.`);
+  const engine = engineFor(job.engine);
+  const target = job.target;
+  const summary =
+    target.kind === 'folder'
+      ? await engine.restoreToFolder({ folder: target.path, databases: job.databases }, source, context)
+      : await engine.restore(
+          {
+            target: target.connection as never,
+            secrets: { password: secrets.databasePassword },
+            databases: job.databases,
+            databaseMap: target.databaseMap,
+            schemas: target.schemas,
+            tables: target.tables,
+            clean: target.clean,
+            globals: target.globals,
+            noOwner: target.noOwner,
+            maxBytesPerSecond: job.options.maxBytesPerSecond,
+          },
+          source,
+          context,
+        );
+  return { kind: 'restore', databases: summary.databases, outputs: summary.outputs, notes: summary.notes };
+}
+
+/** Runs one job in this process. Throws on failure (see `toWorkerError`). */
+export function runJob(job: ParsedJobSpec, secrets: JobSecrets, events: JobEvents, signal: AbortSignal): Promise<JobOutcome> {
+  const redact = jobRedactor(secrets);
+  return job.kind === 'backup' ? runBackup(job, secrets, events, signal, redact) : runRestore(job, secrets, events, signal, redact);
+}
+
+/** A failure as the protocol carries it, with every secret masked. */
+export function toWorkerError(error: unknown, redact: Redactor, signal?: AbortSignal): WorkerError {
+  if (signal?.aborted) return { code: 'canceled', message: 'The job was canceled.' };
+  if (error instanceof EngineError) return { code: error.code, message: redact(error.message) };
+  if (error instanceof RepositoryError) return { code: `repository_${error.code}`, message: redact(error.message) };
+  return { code: 'failed', message: redact(error instanceof Error ? error.message : String(error)) };
+}

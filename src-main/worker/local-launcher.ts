@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { jobRedactor } from './job-runner.ts';
+import type { JobOutcome, JobSecrets, JobSpec } from './protocol.ts';
+import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, jobSpecSchema, outboundMessageSchema, parseLine } from './protocol.ts';
+import type { WorkerEvent, WorkerHandle, WorkerLauncher } from './worker-launcher.ts';
+import { WorkerJobError } from './worker-launcher.ts';
+
+export const AGENT_ENTRY = fileURLToPath(new URL('./agent-main.ts', import.meta.url));
+
+export interface LocalLauncherOptions {
+  /** The Node binary (default: this process's, which is Node 22 with type stripping). */
+  nodePath?: string;
+  /** After a cancel, how long the agent may take to stop before SIGTERM, then SIGKILL (default 20 s). */
+  cancelGraceMs?: number;
+  /** Called with the agent's pid once it runs (tests kill it to simulate a lost worker). */
+  onSpawn?: (pid: number) => void;
+}
+
+/** An async queue the child's events go into and the session reads from. */
+class EventQueue implements AsyncIterable<WorkerEvent> {
+  private readonly items: WorkerEvent[] = [];
+  private waiter: (() => void) | undefined;
+  private closed = false;
+
+  push(event: WorkerEvent): void {
+    this.items.push(event);
+    this.waiter?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.waiter?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<WorkerEvent> {
+    for (;;) {
+      const item = this.items.shift();
+      if (item) {
+        yield item;
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+      this.waiter = undefined;
+    }
+  }
+}
+
+/** Variables the agent needs; the parent's own (PGPASSWORD, repository password…) are not passed on. */
+function agentEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'COSMOS_BACKUP_PG_BIN', 'SYSTEMROOT']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+}
+
+/** Runs the agent as a local child process (`node src-main/worker/agent-main.ts`). */
+export class LocalWorkerLauncher implements WorkerLauncher {
+  private readonly options: LocalLauncherOptions;
+
+  constructor(options: LocalLauncherOptions = {}) {
+    this.options = options;
+  }
+
+  async launch(job: JobSpec, secrets: JobSecrets, signal: AbortSignal): Promise<WorkerHandle> {
+    const redact = jobRedactor(secrets);
+    const checked = jobSpecSchema.safeParse(job);
+    if (!checked.success) throw new WorkerJobError('invalid_job', `Invalid job: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    const child = spawn(this.options.nodePath ?? process.execPath, [AGENT_ENTRY], { stdio: ['pipe', 'pipe', 'pipe'], env: agentEnvironment() });
+    const queue = new EventQueue();
+    const grace = this.options.cancelGraceMs ?? 20_000;
+    const onAbort = () => {
+      child.stdin.write(encodeLine(inboundMessageSchema, { type: 'cancel' }));
+      const term = setTimeout(() => child.kill('SIGTERM'), grace);
+      const kill = setTimeout(() => child.kill('SIGKILL'), grace + 5000);
+      term.unref();
+      kill.unref();
+      child.once('close', () => {
+        clearTimeout(term);
+        clearTimeout(kill);
+      });
+    };
+
+    let outcome: { ok: true; value: JobOutcome } | { ok: false; error: WorkerJobError } | undefined;
+    let stderrTail = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderrTail = (stderrTail + text).slice(-4000)));
+    child.stdin.on('error', () => undefined);
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      const parsed = parseLine(outboundMessageSchema, line);
+      if (!parsed.ok) {
+        queue.push({ type: 'log', level: 'warn', message: `Ignored an invalid message from the worker (${parsed.error}).` });
+        return;
+      }
+      const message = parsed.value;
+      if (message.type === 'hello') {
+        if (message.protocolVersion !== PROTOCOL_VERSION) queue.push({ type: 'log', level: 'warn', message: `Worker speaks protocol ${message.protocolVersion}.` });
+      } else if (message.type === 'result') {
+        outcome ??= message.ok ? { ok: true, value: message.outcome } : { ok: false, error: new WorkerJobError(message.error.code, message.error.message) };
+      } else {
+        queue.push(message);
+      }
+    });
+    const result = new Promise<JobOutcome>((resolve, reject) => {
+      child.once('error', (error) => reject(new WorkerJobError('worker_lost', `The worker agent could not start: ${redact(error.message)}`)));
+      child.once('close', (code, exitSignal) => {
+        signal.removeEventListener('abort', onAbort);
+        queue.close();
+        if (outcome?.ok) return resolve(outcome.value);
+        if (outcome) return reject(outcome.error);
+        const detail = redact(stderrTail.trim().split('\n').slice(-3).join(' | '));
+        reject(new WorkerJobError(signal.aborted ? 'canceled' : 'worker_lost', `The worker agent ended without a result (${exitSignal ? `signal ${exitSignal}` : `exit code ${code}`})${detail ? `: ${detail}` : ''}.`));
+      });
+    });
+    result.catch(() => undefined);
+    if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
+    // The job first, then the secrets — only ever through this pipe.
+    child.stdin.write(encodeLine(inboundMessageSchema, { type: 'job', protocolVersion: PROTOCOL_VERSION, job }));
+    child.stdin.write(encodeLine(inboundMessageSchema, { type: 'secrets', secrets }));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return { events: queue, result };
+  }
+}

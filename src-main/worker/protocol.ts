@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { postgresConnectionSchema } from '../engines/postgres/connection.ts';
+
+/**
+ * The worker agent protocol: newline-delimited JSON, one message per line, validated on both
+ * sides. The parent writes `job`, then `secrets`, then possibly `cancel` to the agent's stdin; the
+ * agent writes `hello`, `log`, `progress`, `target-touched` and exactly one `result` to stdout.
+ * Secrets only ever travel in the `secrets` message; nothing the agent writes contains them.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** A source or target connection; one member per engine (MongoDB joins the union). */
+export const connectionSchema = z.discriminatedUnion('engine', [postgresConnectionSchema]);
+export type EngineConnection = z.infer<typeof connectionSchema>;
+export const engineNameSchema = z.enum(['postgres']);
+
+/**
+ * Where the repository is: a location string as the repository engine parses it (a local folder or
+ * a blob container URL, never with credentials in it). Credentials travel in the secrets.
+ */
+export const repositoryLocationSchema = z.object({ location: z.string().min(1) });
+export type RepositoryLocation = z.infer<typeof repositoryLocationSchema>;
+
+const tuningSchema = z.object({
+  /** Databases handled at once (default 2). */
+  parallelism: z.number().int().min(1).max(16).optional(),
+  /** Throttle in bytes per second (0 or missing: none). */
+  maxBytesPerSecond: z.number().int().nonnegative().optional(),
+  /** Backup: zstd level for new chunks (default: the repository's, 3; measured: 6 saves <1 % on dumps and costs memory). */
+  compressionLevel: z.number().int().min(1).max(19).optional(),
+  /** Backup: how long to wait for a table lock held by another session before failing (default 60 s). */
+  lockWaitTimeoutMs: z.number().int().positive().optional(),
+});
+
+export const backupJobSchema = z.object({
+  kind: z.literal('backup'),
+  jobId: z.string().min(1),
+  engine: engineNameSchema,
+  repository: repositoryLocationSchema,
+  source: connectionSchema,
+  /** Databases to back up; empty: every user database. */
+  databases: z.array(z.string().min(1)).default([]),
+  /** What the restore point is of (goes into the manifest). */
+  resource: z.object({ id: z.string().min(1), name: z.string(), kind: z.string().min(1) }),
+  policy: z.object({ id: z.string().min(1), name: z.string() }).optional(),
+  options: tuningSchema.default({}),
+});
+
+export const restoreTargetSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('database'),
+    connection: connectionSchema,
+    databaseMap: z.record(z.string(), z.string().min(1)).default({}),
+    schemas: z.array(z.string().min(1)).default([]),
+    tables: z.array(z.string().min(1)).default([]),
+    clean: z.boolean().default(false),
+    globals: z.boolean().default(false),
+    noOwner: z.boolean().default(false),
+  }),
+  z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
+]);
+
+export const restoreJobSchema = z.object({
+  kind: z.literal('restore'),
+  jobId: z.string().min(1),
+  engine: engineNameSchema,
+  repository: repositoryLocationSchema,
+  /** The restore point id, or a unique prefix of it (at least 8 characters, as listings show). */
+  restorePointId: z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a restore point id (hex) or a prefix of one (at least 8 characters)'),
+  /** Databases of the restore point to restore; empty: all. */
+  databases: z.array(z.string().min(1)).default([]),
+  target: restoreTargetSchema,
+  options: tuningSchema.default({}),
+});
+
+/** What the agent is asked to do. Holds no secret (it may be logged). */
+export const jobSpecSchema = z.discriminatedUnion('kind', [backupJobSchema, restoreJobSchema]);
+export type JobSpec = z.input<typeof jobSpecSchema>;
+export type ParsedJobSpec = z.output<typeof jobSpecSchema>;
+export type BackupJobSpec = z.output<typeof backupJobSchema>;
+export type RestoreJobSpec = z.output<typeof restoreJobSchema>;
+
+/** The secrets of one job. Held in memory only, never written anywhere by the agent. */
+export const jobSecretsSchema = z.object({
+  /** Password of the database user (source for a backup, target for a restore). */
+  databasePassword: z.string().optional(),
+  repositoryPassword: z.string().optional(),
+  /** Storage credentials for a blob repository. */
+  storage: z
+    .discriminatedUnion('kind', [z.object({ kind: z.literal('sharedKey'), accountKey: z.string().min(1) }), z.object({ kind: z.literal('sas'), sasToken: z.string().min(1) })])
+    .optional(),
+});
+export type JobSecrets = z.infer<typeof jobSecretsSchema>;
+
+/** Parent → agent. */
+export const inboundMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), protocolVersion: z.literal(PROTOCOL_VERSION), job: jobSpecSchema }),
+  z.object({ type: z.literal('secrets'), secrets: jobSecretsSchema }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type InboundMessage = z.input<typeof inboundMessageSchema>;
+
+const databaseSummarySchema = z.object({ name: z.string(), bytes: z.number().nonnegative(), tables: z.number().int().nonnegative(), rows: z.number().int().nonnegative() });
+
+export const backupOutcomeSchema = z.object({
+  kind: z.literal('backup'),
+  restorePointId: z.string(),
+  databases: z.array(databaseSummarySchema),
+  /** Bytes of every entry (before dedup and compression). */
+  size: z.number().nonnegative(),
+  /** Bytes of new packs written to the repository. */
+  uploadedBytes: z.number().nonnegative(),
+  newChunks: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  notes: z.array(z.string()),
+});
+export type BackupOutcome = z.infer<typeof backupOutcomeSchema>;
+
+export const restoreOutcomeSchema = z.object({
+  kind: z.literal('restore'),
+  databases: z.array(databaseSummarySchema),
+  outputs: z.array(z.string()),
+  notes: z.array(z.string()),
+});
+export type RestoreOutcome = z.infer<typeof restoreOutcomeSchema>;
+export type JobOutcome = BackupOutcome | RestoreOutcome;
+
+export const workerErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type WorkerError = z.infer<typeof workerErrorSchema>;
+
+/** Agent → parent. (A plain union: the two `result` shapes share their discriminator.) */
+export const outboundMessageSchema = z.union([
+  z.object({ type: z.literal('hello'), protocolVersion: z.literal(PROTOCOL_VERSION), pid: z.number().int(), node: z.string() }),
+  z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() }),
+  z.object({ type: z.literal('progress'), done: z.number().nonnegative(), total: z.number().nonnegative().nullable(), unit: z.string() }),
+  /** The agent is about to change this target database (a restore); a failure leaves it half-restored. */
+  z.object({ type: z.literal('target-touched'), database: z.string() }),
+  z.object({ type: z.literal('result'), ok: z.literal(true), outcome: z.discriminatedUnion('kind', [backupOutcomeSchema, restoreOutcomeSchema]) }),
+  z.object({ type: z.literal('result'), ok: z.literal(false), error: workerErrorSchema }),
+]);
+export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+
+/** Parses one line; returns an error string instead of throwing. */
+export function parseLine<S extends z.ZodType>(schema: S, line: string): { ok: true; value: z.output<S> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return { ok: false, error: 'not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: issue ? `${issue.path.join('.') || '(message)'}: ${issue.message}` : 'invalid message' };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** One message as a line (validated first, so a bug cannot put a malformed line on the wire). */
+export function encodeLine<S extends z.ZodType>(schema: S, message: z.input<S>): string {
+  return JSON.stringify(schema.parse(message)) + '\n';
+}

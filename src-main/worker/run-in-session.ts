@@ -1,0 +1,27 @@
+import type { SessionContext } from '../core/sessions/session-context.ts';
+import type { JobOutcome, JobSecrets, JobSpec } from './protocol.ts';
+import type { WorkerLauncher } from './worker-launcher.ts';
+
+/**
+ * Runs a job on a worker inside a session: the worker's log lines and progress become the
+ * session's, cancel reaches the worker through the session's signal, and when a restore fails the
+ * target databases the worker had started to change are named — even when the worker was lost.
+ */
+export async function runJobInSession(launcher: WorkerLauncher, job: JobSpec, secrets: JobSecrets, ctx: SessionContext): Promise<JobOutcome> {
+  const handle = await launcher.launch(job, secrets, ctx.signal);
+  const touched: string[] = [];
+  for await (const event of handle.events) {
+    if (event.type === 'log') ctx.log(event.level, event.message);
+    else if (event.type === 'progress') ctx.progress(event.done, event.total, event.unit);
+    else if (!touched.includes(event.database)) touched.push(event.database);
+  }
+  try {
+    return await handle.result;
+  } catch (error) {
+    if (job.kind === 'restore' && touched.length) {
+      ctx.error(`Target database(s) ${touched.join(', ')} were being restored when the job failed and may be half-restored: check them, drop them, or restore again with --clean.`);
+    }
+    if (job.kind === 'backup') ctx.info('No restore point was written for this backup.');
+    throw error;
+  }
+}
