@@ -53,3 +53,23 @@ export const restorePointRecordSchema = z.object({
   createdAt: z.string(),
 });
 export type RestorePointRecordDto = z.infer<typeof restorePointRecordSchema>;
+
+/** Restoring a repository restore point from the console (PostgreSQL today). */
+export const repositoryRestoreInputSchema = z.strictObject({
+  restorePointId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a restore point id'),
+  repositoryId: z.string().min(1),
+  databases: z.array(z.string().min(1)).default([]),
+  target: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('database'),
+      /** postgres://user@host:port/database?sslmode=… */
+      uri: z.string().min(1).max(2000),
+      /** Used for this restore only; never stored. */
+      password: z.string().max(1024).optional(),
+      databaseMap: z.record(z.string().min(1), z.string().min(1)).default({}),
+      clean: z.boolean().default(false),
+      noOwner: z.boolean().default(false),
+    }),
+    z.strictObject({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }),
+  ]),
+});

@@ -3,7 +3,7 @@ import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSche
 import { policySchema } from './policy.ts';
 import { errorPayloadSchema } from './errors.ts';
 import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSyncInputSchema } from './azure-contract.ts';
-import { addRepositoryInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
+import { addRepositoryInputSchema, repositoryRestoreInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
 
 /**
  * The one IPC contract between the console and the core. Every invoke channel has an input and an
@@ -87,6 +87,8 @@ export const channels = {
   'azure.configure': { input: azureConfigureInputSchema, output: sessionSchema },
   /** Starts a point-in-time restore session: new account, in-account, or a PostgreSQL / MongoDB vCore cluster. */
   'azure.restorePitr': { input: azureRestoreInputSchema, output: sessionSchema },
+  /** Starts a restore of a repository restore point on a worker; follow the returned session. */
+  'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
   'scheduling.setPaused': { input: z.strictObject({ paused: z.boolean() }), output: appInfoSchema },
 } as const;
 

@@ -1,6 +1,7 @@
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/contract.ts';
 import type { ConnectedClient } from './client.ts';
 import type { AppCore } from '../app-core.ts';
+import { startRepositoryRestore } from '../restores/repository-restore.ts';
 
 type Handler<C extends ChannelName> = (input: ChannelInput<C> & object, client: ConnectedClient) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
 export type Handlers = { [C in ChannelName]: Handler<C> };
@@ -42,6 +43,16 @@ export function createHandlers(core: AppCore): Handlers {
     'azure.sync': (input) => core.azure.startSync({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, subscriptionIds: input.subscriptionIds }),
     'azure.configure': (input) => core.azure.startConfiguration({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, policy: input.policy }),
     'azure.restorePitr': (input) => core.azure.startRestore(input),
+    'restores.start': (input) =>
+      startRepositoryRestore(core, {
+        restorePointId: input.restorePointId,
+        repositoryId: input.repositoryId,
+        databases: input.databases ?? [],
+        target:
+          input.target.kind === 'folder'
+            ? input.target
+            : { ...input.target, databaseMap: input.target.databaseMap ?? {}, clean: input.target.clean ?? false, noOwner: input.target.noOwner ?? false },
+      }),
     'scheduling.setPaused': (input, client) => {
       core.settings.set('schedulingPaused', input.paused, core.clock.now().toISOString());
       return core.appInfo(client.transport);
