@@ -2,6 +2,7 @@ import type { Pinia } from 'pinia';
 import type { ContractClient } from './transport/client.ts';
 import { setClient } from './stores/client.ts';
 import { useAppStore } from './stores/app.ts';
+import { useAzureResourcesStore } from './stores/azure-resources.ts';
 import { useNavigationStore } from './stores/navigation.ts';
 import { usePoliciesStore } from './stores/policies.ts';
 import { useRepositoriesStore } from './stores/repositories.ts';
@@ -22,14 +23,20 @@ export function connectStores(pinia: Pinia, client: ContractClient): () => void 
   const policies = usePoliciesStore(pinia);
   const repositories = useRepositoriesStore(pinia);
   const restorePoints = useRestorePointsStore(pinia);
+  const azureResources = useAzureResourcesStore(pinia);
   const stops = [
     client.on('session.updated', (session) => {
       sessions.upsert(session);
       repositories.sessionUpdated(session);
+      azureResources.sessionUpdated(session);
     }),
     // A rescan rebuilds a repository's restore points in the catalog.
     repositories.onOperationFinished((operation) => {
       if (operation.action !== 'check' && operation.action !== 'check-data' && restorePoints.loaded) void restorePoints.load();
+    }),
+    // Syncs and configuration sessions write continuous restore-point records.
+    azureResources.onFinished(() => {
+      if (restorePoints.loaded) void restorePoints.load();
     }),
     client.on('session.log', (payload) => sessionLog.receiveLines(payload)),
     client.onStatus((status) => {
@@ -41,6 +48,7 @@ export function connectStores(pinia: Pinia, client: ContractClient): () => void 
       if (policies.loaded) void policies.load();
       if (repositories.loaded) void repositories.load();
       if (restorePoints.loaded) void restorePoints.load();
+      if (azureResources.loaded) void azureResources.load();
       sessionLog.connectionOpened();
     }),
   ];

@@ -40,10 +40,10 @@ export interface RunningService {
   kill(): Promise<void>;
 }
 
-/** Starts the service on a data folder; resolves once it printed its URL. */
-export function startService(dataDir: string, options: { port?: number; timeoutMs?: number } = {}): Promise<RunningService> {
+/** Starts the service on a data folder; resolves once it printed its URL. `env` adds to the test's environment (Azure settings). */
+export function startService(dataDir: string, options: { port?: number; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningService> {
   const args = [CLI_BIN, '--data-dir', dataDir, '--json', 'serve', ...(options.port ? ['--port', String(options.port)] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ? { ...process.env, ...options.env } : process.env });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const isGone = () => child.exitCode !== null || child.signalCode !== null;
   const ending = (signal: NodeJS.Signals) => async () => {

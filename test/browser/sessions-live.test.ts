@@ -47,8 +47,9 @@ describe('console: sessions, live log, cancel, restart', () => {
     await expectText(page.getByTestId('app-transport'), 'Headless service (WebSocket)');
     await expectText(page.getByTestId('app-data-dir'), dataDir.path);
     expect(page.url()).not.toContain('token=');
+    // Without an Azure sync the Resources view says so, with the sign-in command.
     await page.getByRole('link', { name: 'Resources' }).click();
-    await page.getByText('Not available yet: Resources.').waitFor();
+    await page.getByTestId('resources-empty').getByText('Nothing synchronized yet').waitFor();
     await page.evaluate("location.hash = '#/sessions/no-such-session'");
     await page.getByRole('alert').filter({ hasText: 'Could not load this session: No session with id no-such-session.' }).waitFor();
     expect(problems.list).toEqual([]);

@@ -24,7 +24,8 @@ export interface Route {
 }
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id));
-const WITH_DETAIL = new Set<SectionId>(['sessions', 'policies', 'restore-points']);
+// `#/resources/<resource id>` opens the point-in-time restore wizard of that resource.
+const WITH_DETAIL = new Set<SectionId>(['sessions', 'policies', 'restore-points', 'resources']);
 
 export const DEFAULT_ROUTE: Route = { section: 'dashboard', id: null };
 

@@ -38,5 +38,10 @@ export const useRestorePointsStore = defineStore('restorePoints', () => {
     }
   }
 
-  return { repositoryPoints, continuousRecords, loading, loaded, error, load };
+  /** Every continuous record of one resource (the restore wizard's source), newest first. */
+  async function continuousOf(resourceId: string): Promise<RestorePointRecordDto[]> {
+    return getClient().invoke('restorePoints.list', { resourceId, kind: 'continuous', limit: 100 });
+  }
+
+  return { repositoryPoints, continuousRecords, loading, loaded, error, load, continuousOf };
 });
