@@ -3,7 +3,6 @@ import { CosmosDBManagementClient } from '@azure/arm-cosmosdb';
 import { MongoClusterManagementClient } from '@azure/arm-mongocluster';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import {
-  bearerTokenAuthenticationPolicy,
   createEmptyPipeline,
   createHttpHeaders,
   createPipelineRequest,
@@ -14,6 +13,7 @@ import {
   type HttpClient,
   type Pipeline,
 } from '@azure/core-rest-pipeline';
+import { armBearerPolicy, ArmTokenSource, useArmBearerPolicy } from './arm-bearer-policy.ts';
 import type { CloudProfile } from './cloud-profiles.ts';
 import { httpsAgentFor } from './tls-agent.ts';
 import { ArmRateGovernor } from './rate-governor.ts';
@@ -41,10 +41,13 @@ export class ArmClients {
   private subscriptionClient: SubscriptionClient | null = null;
   private genericPipeline: Pipeline | null = null;
   private readonly httpClient: HttpClient = createDefaultHttpClient();
+  /** One ARM token for all the clients below, so a refused token is refreshed once. */
+  private readonly tokens: ArmTokenSource;
 
   constructor(profile: CloudProfile, credential: TokenCredential, options: ArmClientsOptions = {}) {
     this.profile = profile;
     this.credential = credential;
+    this.tokens = new ArmTokenSource(credential, `${profile.armAudience}/.default`);
     this.governor = options.governor ?? new ArmRateGovernor();
     this.pollOptions = { updateIntervalInMs: options.pollIntervalMs ?? 2000 };
   }
@@ -60,15 +63,21 @@ export class ArmClients {
     };
   }
 
+  /** Our bearer policy in place of the SDK's, so a token ARM refuses is refreshed once (see armBearerPolicy). */
+  private withTokenRecovery<T extends { pipeline: Pipeline }>(client: T): T {
+    useArmBearerPolicy(client.pipeline, this.tokens);
+    return client;
+  }
+
   subscriptions(): SubscriptionClient {
-    this.subscriptionClient ??= new SubscriptionClient(this.credential, this.options());
+    this.subscriptionClient ??= this.withTokenRecovery(new SubscriptionClient(this.credential, this.options()));
     return this.subscriptionClient;
   }
 
   cosmos(subscriptionId: string): CosmosDBManagementClient {
     let client = this.cosmosClients.get(subscriptionId);
     if (!client) {
-      client = new CosmosDBManagementClient(this.credential, subscriptionId, this.options());
+      client = this.withTokenRecovery(new CosmosDBManagementClient(this.credential, subscriptionId, this.options()));
       this.cosmosClients.set(subscriptionId, client);
     }
     return client;
@@ -77,7 +86,7 @@ export class ArmClients {
   mongoClusters(subscriptionId: string): MongoClusterManagementClient {
     let client = this.mongoClients.get(subscriptionId);
     if (!client) {
-      client = new MongoClusterManagementClient(this.credential, subscriptionId, this.options());
+      client = this.withTokenRecovery(new MongoClusterManagementClient(this.credential, subscriptionId, this.options()));
       this.mongoClients.set(subscriptionId, client);
     }
     return client;
@@ -95,7 +104,7 @@ export class ArmClients {
       pipeline.addPolicy(exponentialRetryPolicy(RETRY), { phase: 'Retry' });
       pipeline.addPolicy(throttlingRetryPolicy({ maxRetries: RETRY.maxRetries }), { phase: 'Retry' });
       pipeline.addPolicy(this.governor.policy(), { afterPhase: 'Retry' });
-      pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: this.credential, scopes: `${this.profile.armAudience}/.default` }), { phase: 'Sign' });
+      pipeline.addPolicy(armBearerPolicy(this.tokens), { phase: 'Sign' });
       this.genericPipeline = pipeline;
     }
     const url = new URL(path, this.profile.armEndpoint);

@@ -1,9 +1,10 @@
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import type { AccessToken } from '@azure/core-auth';
 import { createHash, X509Certificate } from 'node:crypto';
 import { AppError } from '../shared/errors.ts';
 import type { CloudProfile } from './cloud-profiles.ts';
 import { createMsalNetworkClient } from './msal-network-client.ts';
+import type { RefreshableCredential, RefreshTokenOptions } from './refreshable-credential.ts';
 import { httpsAgentFor } from './tls-agent.ts';
 
 /** An app registration signing in on its own (unattended schedules, pipelines). Secrets stay in memory. */
@@ -18,9 +19,10 @@ export interface ServicePrincipal {
 
 /**
  * A TokenCredential backed by msal-node's client-credential flow: the one adapter every ARM and
- * Blob client uses. Tokens are cached by msal until shortly before they expire.
+ * Blob client uses. Tokens are cached by msal until shortly before they expire; `forceRefresh`
+ * skips that cache.
  */
-export function createServicePrincipalCredential(profile: CloudProfile, principal: ServicePrincipal): TokenCredential {
+export function createServicePrincipalCredential(profile: CloudProfile, principal: ServicePrincipal): RefreshableCredential {
   const auth: Configuration['auth'] = {
     clientId: principal.clientId,
     authority: `${profile.authorityHost}/${principal.tenantId}`,
@@ -33,10 +35,10 @@ export function createServicePrincipalCredential(profile: CloudProfile, principa
   const app = new ConfidentialClientApplication({ auth, system: { networkClient: createMsalNetworkClient(httpsAgentFor(profile)) } });
 
   return {
-    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    async getToken(scopes: string | string[], options?: RefreshTokenOptions): Promise<AccessToken | null> {
       if (options?.abortSignal?.aborted) throw new AppError('canceled', 'Sign-in was canceled.');
       try {
-        const result = await app.acquireTokenByClientCredential({ scopes: Array.isArray(scopes) ? scopes : [scopes] });
+        const result = await app.acquireTokenByClientCredential({ scopes: Array.isArray(scopes) ? scopes : [scopes], skipCache: options?.forceRefresh === true });
         if (!result) throw new AppError('unauthorized', 'Entra ID returned no token.');
         return { token: result.accessToken, expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
       } catch (error) {
@@ -61,6 +63,9 @@ const SIGN_IN_ERRORS: { code: string; message: (p: ServicePrincipal, c: CloudPro
   { code: 'AADSTS700016', message: (p) => `Application ${p.clientId} was not found in tenant ${p.tenantId}: wrong tenant, or the app is not registered there.` },
   { code: 'AADSTS65001', message: (p) => `Application ${p.clientId} lacks admin consent for the permissions it needs. Ask an administrator to grant consent.` },
   { code: 'AADSTS700027', message: (p) => `The certificate of application ${p.clientId} is not registered with it or has expired.` },
+  // People's sign-ins (device code, browser): declined, or the code was not entered in time.
+  ...['access_denied', 'authorization_declined', 'AADSTS65004'].map((code) => ({ code, message: (p: ServicePrincipal) => `The sign-in to tenant ${p.tenantId} was declined (access denied). Sign in again and approve the request.` })),
+  ...['expired_token', 'device_code_expired'].map((code) => ({ code, message: () => 'The device code expired before the sign-in was completed. Run the sign-in again and enter the new code sooner.' })),
 ];
 
 /** Turns msal's errors into messages an administrator can act on. Never includes the secret. */

@@ -5,6 +5,8 @@ import type { EmulatorReply, EmulatorRequest } from './http-types.ts';
 import type { Router } from './router.ts';
 import type { RequestKind, Throttler } from './throttling.ts';
 import type { TokenService } from './tokens.ts';
+import { userAsPrincipal } from './users.ts';
+import type { Users } from './users.ts';
 
 /** What the ARM side needs besides the shared environment. */
 export interface ArmPipelineDeps {
@@ -13,6 +15,8 @@ export interface ArmPipelineDeps {
   tokens: TokenService;
   throttler: Throttler;
   baseUrl: () => string;
+  /** People signed in through public clients are callers too (by their object id). */
+  users: Users;
 }
 
 /** Per-request facts the server logs. */
@@ -35,7 +39,8 @@ export function handleArmRequest(req: EmulatorRequest, deps: ArmPipelineDeps, lr
   let clientId: string | undefined;
   try {
     const claims = deps.tokens.verify(req.headers.authorization);
-    const principal = deps.env.principals.byObjectId(claims.oid);
+    const user = deps.users.byObjectId(claims.oid);
+    const principal = deps.env.principals.byObjectId(claims.oid) ?? (user ? userAsPrincipal(user) : undefined);
     if (!principal || claims.tid.toLowerCase() !== deps.env.state.tenantId.toLowerCase()) {
       throw new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid: its principal is not known in this tenant.');
     }

@@ -5,6 +5,8 @@ import { EmulatorClock } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { DEFAULT_DURATIONS } from './context.ts';
 import type { ArmSettings, EmulatorEnv, LroDurations } from './context.ts';
+import { AuthorizationCodes } from './authorization-codes.ts';
+import { DeviceCodes } from './device-codes.ts';
 import { Faults } from './faults.ts';
 import { Operations } from './lro.ts';
 import { Principals } from './principals.ts';
@@ -23,8 +25,12 @@ import { startHttpsServer } from './server.ts';
 import type { EmulatorState } from './state/store.ts';
 import { DEFAULT_THROTTLING, Throttler } from './throttling.ts';
 import type { ThrottlingConfig } from './throttling.ts';
+import type { Permission } from './principals.ts';
 import { handleIdentityRequest } from './token-endpoint.ts';
+import { RefreshTokens } from './refresh-tokens.ts';
 import { TokenService } from './tokens.ts';
+import { Users } from './users.ts';
+import type { EmulatorUser } from './users.ts';
 
 /** Options of startAzureEmulator. */
 export interface AzureEmulatorOptions {
@@ -44,6 +50,12 @@ export interface AzureEmulatorOptions {
   durations?: Partial<LroDurations>;
   /** Lifetime of issued access tokens in seconds (default 3600). */
   tokenLifetimeSeconds?: number;
+  /** People of the tenant; default one, `admin@emulator.test`, allowed everything. The first is the default user. */
+  users?: { userPrincipalName: string; displayName?: string; objectId?: string; permissions?: Permission[] }[];
+  /** Polling interval the device-code flow tells the app, in seconds (default 5; fractions for fast tests). */
+  deviceCodeIntervalSeconds?: number;
+  /** Lifetime of device codes in seconds (default 900). */
+  deviceCodeLifetimeSeconds?: number;
 }
 
 /** A running emulator and its control surface for tests. */
@@ -64,6 +76,16 @@ export interface AzureEmulator {
   callLog: CallLog;
   throttling: Throttler;
   tokens: TokenService;
+  /** People who sign in with the device-code or browser flow, and the public clients they use. */
+  users: Users;
+  /** The default user (the first of `options.users`). */
+  user: EmulatorUser;
+  /** Device-code sign-ins: `approve(userCode, { user })`, `deny(userCode)`, `expire(userCode)`, `pending()`. */
+  deviceCodes: DeviceCodes;
+  /** Browser sign-ins (authorization code + PKCE): `signInAs(upn)`, `refuseNext()`. */
+  authorizationCodes: AuthorizationCodes;
+  /** Refresh tokens of people's sign-ins: `revokeAll()` forces them to sign in again. */
+  refreshTokens: RefreshTokens;
   /** Live settings: change pageSize, retryAfterSeconds or durations between tests. */
   settings: ArmSettings;
   /** Emulated now (epoch ms). */
@@ -99,6 +121,15 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const operations = new Operations(clock);
   const env: EmulatorEnv = { state: built.state, operations, principals, clock, settings };
   const tokens = new TokenService(built.state.tenantId, options.tokenLifetimeSeconds);
+  const users = new Users();
+  for (const u of options.users ?? [{ userPrincipalName: 'admin@emulator.test', displayName: 'Emulator Admin' }]) users.add(u);
+  const defaultUser = users.all()[0];
+  if (!defaultUser) throw new Error('the emulator needs at least one user');
+  const deviceCodes = new DeviceCodes(users, () => defaultUser);
+  deviceCodes.intervalSeconds = options.deviceCodeIntervalSeconds ?? 5;
+  deviceCodes.lifetimeSeconds = options.deviceCodeLifetimeSeconds ?? 900;
+  const authorizationCodes = new AuthorizationCodes(users, () => defaultUser);
+  const refreshTokens = new RefreshTokens();
   const throttler = new Throttler(throttlingConfig);
   const faults = new Faults();
   const callLog = new CallLog();
@@ -123,9 +154,9 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     callLog,
     beforeRequest: () => operations.settle(),
     dispatch: (req, lroFailure) => {
-      const identity = handleIdentityRequest(req, { tenantId: built.state.tenantId, principals, tokens, clock, baseUrl: getBase });
+      const identity = handleIdentityRequest(req, { tenantId: built.state.tenantId, principals, tokens, clock, baseUrl: getBase, users, deviceCodes, authorizationCodes, refreshTokens });
       if (identity) return { reply: identity };
-      return handleArmRequest(req, { env, router, tokens, throttler, baseUrl: getBase }, lroFailure);
+      return handleArmRequest(req, { env, router, tokens, throttler, baseUrl: getBase, users }, lroFailure);
     },
   });
   baseUrl = `https://127.0.0.1:${server.port}`;
@@ -144,6 +175,11 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     callLog,
     throttling: throttler,
     tokens,
+    users,
+    user: defaultUser,
+    deviceCodes,
+    authorizationCodes,
+    refreshTokens,
     settings,
     now: () => clock.now(),
     advanceTime: (ms) => {

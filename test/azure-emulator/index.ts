@@ -8,3 +8,6 @@ export type { FaultAction, FaultMatch } from './faults.ts';
 export type { Permission, Principal } from './principals.ts';
 export type { LroDurations } from './context.ts';
 export type { ThrottlingConfig } from './throttling.ts';
+export type { EmulatorUser } from './users.ts';
+export { AZURE_CLI_CLIENT_ID } from './users.ts';
+export type { PendingDeviceCode } from './device-codes.ts';

@@ -1,11 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { aadError, tenantNotFound } from './aad-error.ts';
+import type { AuthorizationCodes } from './authorization-codes.ts';
 import type { Clock } from './clock.ts';
+import type { DeviceCodes } from './device-codes.ts';
 import type { EmulatorReply, EmulatorRequest } from './http-types.ts';
 import { decodeJwt, verifyJwtSignature } from './jwt.ts';
 import type { RegisteredCertificate } from './jwt.ts';
 import type { Principals } from './principals.ts';
-import { ARM_AUDIENCES } from './tokens.ts';
+import type { RefreshTokens } from './refresh-tokens.ts';
+import { audienceOf, userTokenReply } from './user-tokens.ts';
 import type { TokenService } from './tokens.ts';
+import type { Users } from './users.ts';
 
 /** What the Entra ID stand-in needs from the rest of the emulator. */
 export interface TokenEndpointDeps {
@@ -15,40 +19,21 @@ export interface TokenEndpointDeps {
   clock: Clock;
   /** https://127.0.0.1:PORT, known once the server listens. */
   baseUrl: () => string;
+  /** People and the public clients they sign in through (device code, browser, refresh token). */
+  users: Users;
+  deviceCodes: DeviceCodes;
+  authorizationCodes: AuthorizationCodes;
+  refreshTokens: RefreshTokens;
 }
+
+/** RFC 8628's grant type, and the short form msal-node sends (Entra accepts both). */
+const DEVICE_CODE_GRANTS = new Set(['urn:ietf:params:oauth:grant-type:device_code', 'device_code']);
 
 const TENANT_ALIASES = new Set(['common', 'organizations']);
 
-/** An Entra ID error body (the shape msal-node parses into ServerError). */
-function aadError(status: number, error: string, code: number, description: string): EmulatorReply {
-  const traceId = randomUUID();
-  const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace('Z', 'Z');
-  return {
-    status,
-    body: {
-      error,
-      error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
-      error_codes: [code],
-      timestamp,
-      trace_id: traceId,
-      correlation_id: correlationId,
-      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-    },
-  };
-}
-
-function tenantNotFound(tenant: string): EmulatorReply {
-  return aadError(
-    400,
-    'invalid_request',
-    90002,
-    `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
-  );
-}
-
 /**
- * Serves the OpenID discovery documents, instance discovery, JWKS and the v2.0 token endpoint.
+ * Serves the OpenID discovery documents, instance discovery, JWKS, the v2.0 token endpoint (client
+ * credentials, device code, authorization code with PKCE, refresh token), `/devicecode` and `/authorize`.
  * Returns undefined when the request is not for the identity side.
  */
 export function handleIdentityRequest(req: EmulatorRequest, deps: TokenEndpointDeps): EmulatorReply | undefined {
@@ -112,11 +97,22 @@ export function handleIdentityRequest(req: EmulatorRequest, deps: TokenEndpointD
     if (!known) return tenantNotFound(tenant);
     return issueToken(new URLSearchParams(req.bodyText), `${base}/${tenant}`, deps);
   }
+  if (req.method === 'POST' && path === 'oauth2/v2.0/devicecode') {
+    if (!known) return tenantNotFound(tenant);
+    return deps.deviceCodes.start(new URLSearchParams(req.bodyText), deps, deps.users);
+  }
+  if (req.method === 'GET' && path === 'oauth2/v2.0/authorize') {
+    if (!known) return tenantNotFound(tenant);
+    return deps.authorizationCodes.authorize(req.url.searchParams, deps);
+  }
   return undefined;
 }
 
 function issueToken(form: URLSearchParams, tenantUrl: string, deps: TokenEndpointDeps): EmulatorReply {
   const grantType = form.get('grant_type');
+  if (grantType !== null && DEVICE_CODE_GRANTS.has(grantType)) return deps.deviceCodes.redeem(form, deps);
+  if (grantType === 'authorization_code') return deps.authorizationCodes.redeem(form, deps);
+  if (grantType === 'refresh_token') return redeemRefreshToken(form, deps);
   if (grantType !== 'client_credentials') {
     return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
   }
@@ -149,21 +145,35 @@ function issueToken(form: URLSearchParams, tenantUrl: string, deps: TokenEndpoin
   }
 
   const scope = form.get('scope') ?? '';
-  const resourceScope = scope.split(' ').find((s) => s.endsWith('/.default'));
-  if (!resourceScope) {
+  if (!scope.split(' ').some((s) => s.endsWith('/.default'))) {
     return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
   }
-  const resource = resourceScope.slice(0, -'.default'.length).replace(/\/+$/, '/');
-  const audience = ARM_AUDIENCES.find((a) => a.toLowerCase() === resource.toLowerCase());
-  if (!audience) {
-    return aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${deps.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
-  }
-  const { token, expiresIn } = deps.tokens.issue(principal, audience, deps.baseUrl());
+  const resolved = audienceOf(scope, deps.tenantId);
+  if ('error' in resolved) return resolved.error;
+  const { token, expiresIn } = deps.tokens.issue(principal, resolved.audience, deps.baseUrl());
   return {
     status: 200,
     headers: { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
     body: { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token },
   };
+}
+
+/** The `refresh_token` grant: msal-node's silent renewal of a person's sign-in. */
+function redeemRefreshToken(form: URLSearchParams, deps: TokenEndpointDeps): EmulatorReply {
+  const clientId = form.get('client_id') ?? '';
+  const outcome = deps.refreshTokens.redeem(form.get('refresh_token') ?? '', clientId);
+  if ('refused' in outcome) {
+    const [code, why] =
+      outcome.refused === 'revoked'
+        ? [50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.']
+        : outcome.refused === 'expired'
+          ? [700082, 'The refresh token has expired due to inactivity.']
+          : [9002313, 'Invalid request. Request is malformed or invalid. The refresh token is not valid for this client.'];
+    return aadError(400, 'invalid_grant', code, why);
+  }
+  const user = deps.users.byObjectId(outcome.userObjectId);
+  if (!user) return aadError(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.');
+  return userTokenReply(deps, { user, clientId, scope: form.get('scope') ?? '' });
 }
 
 function checkAssertion(

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { ArmError } from './arm-error.ts';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.ts';
 import type { Principal } from './principals.ts';
+import type { EmulatorUser } from './users.ts';
 
 /** Resources (audiences) the token endpoint issues tokens for and ARM accepts. */
 export const ARM_AUDIENCES = ['https://management.azure.com/', 'https://management.core.windows.net/'];
@@ -62,6 +63,64 @@ export class TokenService {
       this.kid,
     );
     return { token, expiresIn };
+  }
+
+  /**
+   * An ARM access token for a person signed in through the public client `clientId` (v1 shape, as
+   * ARM gets them: `upn`, `scp`, `idtyp: user`, plus `preferred_username`).
+   */
+  issueForUser(user: EmulatorUser, clientId: string, audience: string, issuerBase: string): { token: string; expiresIn: number } {
+    const now = Math.floor(Date.now() / 1000);
+    const expiresIn = this.lifetimeSeconds;
+    const token = signJwt(
+      {
+        aud: audience,
+        iss: `${issuerBase}/${this.#tenantId}/`,
+        iat: now,
+        nbf: now,
+        exp: now + expiresIn,
+        appid: clientId,
+        appidacr: '0',
+        idtyp: 'user',
+        name: user.displayName,
+        oid: user.objectId,
+        sub: user.objectId,
+        tid: this.#tenantId,
+        upn: user.userPrincipalName,
+        unique_name: user.userPrincipalName,
+        preferred_username: user.userPrincipalName,
+        scp: 'user_impersonation',
+        uti: randomUUID(),
+        ver: '1.0',
+        xms_gen: this.#generation,
+      },
+      this.#privateKey,
+      this.kid,
+    );
+    return { token, expiresIn };
+  }
+
+  /** The OpenID Connect id_token msal-node builds its account from (`aud` is the client id). */
+  issueIdToken(user: EmulatorUser, clientId: string, issuerBase: string, nonce?: string): string {
+    const now = Math.floor(Date.now() / 1000);
+    return signJwt(
+      {
+        aud: clientId,
+        iss: `${issuerBase}/${this.#tenantId}/v2.0`,
+        iat: now,
+        nbf: now,
+        exp: now + this.lifetimeSeconds,
+        name: user.displayName,
+        oid: user.objectId,
+        sub: user.objectId,
+        tid: this.#tenantId,
+        preferred_username: user.userPrincipalName,
+        ver: '2.0',
+        ...(nonce ? { nonce } : {}),
+      },
+      this.#privateKey,
+      this.kid,
+    );
   }
 
   /** Every token issued before this call is rejected as expired from now on. */

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { InteractionRequiredAuthError, PublicClientApplication, type AccountInfo } from '@azure/msal-node';
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import type { AccessToken } from '@azure/core-auth';
 import type { SecretStore } from '../../core/secrets/secret-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { CloudProfile } from '../cloud-profiles.ts';
 import { createMsalNetworkClient } from '../msal-network-client.ts';
+import type { RefreshableCredential, RefreshTokenOptions } from '../refreshable-credential.ts';
 import { translateSignInError } from '../service-principal-credential.ts';
 import { httpsAgentFor } from '../tls-agent.ts';
 import { secretStoreCachePlugin } from './token-cache-plugin.ts';
@@ -82,22 +83,24 @@ export async function signInInteractively(profile: CloudProfile, signIn: PublicS
 
 /**
  * A TokenCredential over a person's stored sign-in: tokens come silently from the encrypted cache
- * (refreshed with its refresh token). When that is no longer possible the error says to sign in again.
+ * (refreshed with its refresh token; `forceRefresh` redeems the refresh token even when the cached
+ * access token looks valid). When that is no longer possible the error says to sign in again.
  */
-export function createPublicClientCredential(profile: CloudProfile, signIn: PublicSignIn, secrets: SecretStore): TokenCredential {
+export function createPublicClientCredential(profile: CloudProfile, signIn: PublicSignIn, secrets: SecretStore): RefreshableCredential {
   const app = publicApp(profile, signIn, secrets);
   return {
-    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    async getToken(scopes: string | string[], options?: RefreshTokenOptions): Promise<AccessToken | null> {
       if (options?.abortSignal?.aborted) throw new AppError('canceled', 'Sign-in was canceled.');
       const accounts: AccountInfo[] = await app.getTokenCache().getAllAccounts();
       const account = accounts.find((a) => a.tenantId.toLowerCase() === signIn.tenantId.toLowerCase()) ?? accounts[0];
       if (!account) throw new AppError('unauthorized', `No stored sign-in for tenant ${signIn.tenantId} in ${profile.name}. Run "cosmos-backup azure login" again.`);
       try {
-        const result = await app.acquireTokenSilent({ account, scopes: Array.isArray(scopes) ? scopes : [scopes] });
+        const result = await app.acquireTokenSilent({ account, scopes: Array.isArray(scopes) ? scopes : [scopes], forceRefresh: options?.forceRefresh === true });
         return { token: result.accessToken, expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
       } catch (error) {
-        if (error instanceof InteractionRequiredAuthError) {
-          throw new AppError('unauthorized', `The sign-in of ${account.username} to tenant ${signIn.tenantId} has expired or was revoked (${error.errorCode}). Run "cosmos-backup azure login" again.`);
+        // A refused refresh token (revoked, expired, password changed) comes back as invalid_grant.
+        if (error instanceof InteractionRequiredAuthError || (error as { errorCode?: string }).errorCode === 'invalid_grant') {
+          throw new AppError('unauthorized', `The sign-in of ${account.username} to tenant ${signIn.tenantId} has expired or was revoked (${(error as { errorCode?: string }).errorCode ?? 'invalid_grant'}). Run "cosmos-backup azure login" again.`);
         }
         throw translateSignInError(error, { tenantId: signIn.tenantId, clientId: signIn.clientId }, profile);
       }
