@@ -96,7 +96,7 @@ export function watchPageProblems(page: Page): PageProblems {
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const text = message.text();
-    if (problems.serviceDown && /ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/.test(text)) return;
+    if (problems.serviceDown && /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|WebSocket connection to .* failed/.test(text)) return;
     problems.list.push(`console error: ${text}`);
   });
   return problems;

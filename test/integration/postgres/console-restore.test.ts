@@ -43,7 +43,7 @@ describe('restore from the console', () => {
     repositoryId = (await call<RepositorySummary[]>('repositories.list', {}))[0]!.id;
     const rescan = await call<Session>('repositories.rescan', { id: repositoryId });
     expect((await core.sessions.waitFor(rescan.id)).status).toBe('succeeded');
-    [point] = await call<RestorePointRecordDto[]>('restorePoints.list', { repositoryId });
+    point = (await call<RestorePointRecordDto[]>('restorePoints.list', { repositoryId }))[0]!;
   });
 
   afterAll(async () => {
