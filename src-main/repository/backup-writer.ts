@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { RepositoryError, throwIfAborted } from './errors.ts';
 import { Chunker } from './format/chunker.ts';
 import type { ChunkerParams } from './format/chunker.ts';
-import { compressChunk } from './format/compression.ts';
+import { ZstdFrameCompressor } from './format/zstd-frame-compressor.ts';
 import { packFileName } from './format/ids.ts';
 import type { IndexedPack } from './format/index-file.ts';
 import type { EntryCounts, EntryMetadata, ManifestEntry } from './format/manifest.ts';
@@ -15,6 +15,7 @@ import type { PackBlob } from './format/pack.ts';
 import type { AccessTier, RepositoryStorage } from './storage/storage.ts';
 import { isStorageError } from './storage/storage.ts';
 import { TaskPool } from './task-pool.ts';
+import { ChunkBufferPool } from './chunk-buffer-pool.ts';
 
 /** Bytes of an entry: a stream, any async iterable of byte pieces, or a buffer. */
 export type EntrySource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
@@ -97,11 +98,17 @@ export class BackupWriter {
   /** Pack buffers whose upload finished, reused so big allocations do not churn (and fragment) the heap. */
   private readonly freeBodies: Buffer[] = [];
   private readonly entryNames = new Set<string>();
+  /** Idle zstd contexts, one per compression slot at most (reused: creating one per chunk is costly). */
+  private readonly compressors: ZstdFrameCompressor[] = [];
+  /** Buffers of chunks cut by this writer, returned once a chunk is stored or found a duplicate. */
+  private readonly chunkBuffers: ChunkBufferPool;
 
   constructor(context: BackupWriterContext) {
     this.context = context;
     this.compressions = new TaskPool(context.tuning.compressionConcurrency);
     this.uploads = new TaskPool(context.tuning.uploadConcurrency);
+    // Chunks in flight: one per compression slot, plus those one source piece can complete at once.
+    this.chunkBuffers = new ChunkBufferPool(context.chunker.maxSize, context.tuning.compressionConcurrency + 2);
   }
 
   /** Reads one entry to its end and returns its manifest entry (chunks may still be uploading). */
@@ -110,7 +117,7 @@ export class BackupWriter {
     if (!parsedName.success) throw new RepositoryError('invalid_argument', `Invalid entry name ${JSON.stringify(input.name)}: ${parsedName.error.issues[0]?.message}`);
     if (this.entryNames.has(input.name)) throw new RepositoryError('invalid_argument', `Duplicate entry name ${JSON.stringify(input.name)}`);
     this.entryNames.add(input.name);
-    const chunker = new Chunker(this.context.chunker, this.context.crypto.gear);
+    const chunker = new Chunker(this.context.chunker, this.context.crypto.gear, (length) => this.chunkBuffers.acquire(length));
     const ids: Promise<string>[] = [];
     let size = 0;
     const pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array> = input.data instanceof Uint8Array ? [input.data] : input.data;
@@ -133,7 +140,12 @@ export class BackupWriter {
 
   /** Stores the last partial pack and waits for every upload; throws the first failure. */
   async finish(): Promise<void> {
-    await this.compressions.drain();
+    try {
+      await this.compressions.drain();
+    } finally {
+      this.closeCompressors();
+    }
+    this.chunkBuffers.clear();
     await this.flushPack();
     await this.uploads.drain();
   }
@@ -141,7 +153,12 @@ export class BackupWriter {
   /** Waits for in-flight work after a failure, ignoring its errors. */
   async abandon(): Promise<void> {
     await this.compressions.settle();
+    this.closeCompressors();
     await this.uploads.settle();
+  }
+
+  private closeCompressors(): void {
+    for (const compressor of this.compressors.splice(0)) compressor.close();
   }
 
   /**
@@ -173,13 +190,24 @@ export class BackupWriter {
         resolveId(chunkId);
         if (index.has(chunkId) || this.written.has(chunkId)) return;
         this.written.add(chunkId);
-        const { flag, bytes } = await compressChunk(chunk, tuning.zstdLevel);
+        const compressor = this.compressors.pop() ?? new ZstdFrameCompressor(tuning.zstdLevel);
+        let compressed;
+        try {
+          compressed = await compressor.compress(chunk);
+        } finally {
+          this.compressors.push(compressor);
+        }
+        const { flag, bytes } = compressed;
         const parts = await crypto.sealParts(bytes, Buffer.from(chunkId, 'hex'));
         this.stats.newChunkCount++;
         await this.addToPack({ id: chunkId, compression: flag, rawLength: chunk.length, parts });
       } catch (error) {
         rejectId(error);
         throw error;
+      } finally {
+        // Every use of the bytes is over: hashing and sealing copied them, zstd has read them,
+        // and a raw blob was copied into the pack.
+        this.chunkBuffers.release(chunk);
       }
     });
     return { id };

@@ -46,13 +46,19 @@ export class Chunker {
   private pendingLength = 0;
   private hash = 0;
   private readonly scanner: GearScanner;
+  private readonly allocate: (length: number) => Buffer;
 
-  constructor(params: ChunkerParams, gear: Int32Array) {
+  /**
+   * `allocate` supplies the buffer each chunk is copied into (default: a new one); the write path
+   * passes a pool so chunk buffers are reused. It has no effect on the cut points.
+   */
+  constructor(params: ChunkerParams, gear: Int32Array, allocate: (length: number) => Buffer = (length) => Buffer.allocUnsafe(length)) {
     if (!(params.minSize > 0 && params.minSize <= params.avgSize && params.avgSize <= params.maxSize)) {
       throw new RangeError('Chunker sizes must satisfy 0 < minSize <= avgSize <= maxSize');
     }
     this.params = params;
     this.gear = gear;
+    this.allocate = allocate;
     const bits = Math.round(Math.log2(params.avgSize));
     this.maskStrict = topBitsMask(bits + 2);
     this.maskLoose = topBitsMask(bits - 2);
@@ -73,7 +79,7 @@ export class Chunker {
         break;
       }
       this.pending.push(data.subarray(start, cut));
-      chunks.push(this.pending.length === 1 ? Buffer.from(this.pending[0]!) : Buffer.concat(this.pending));
+      chunks.push(this.takePending());
       this.pending = [];
       this.pendingLength = 0;
       this.hash = 0;
@@ -85,10 +91,20 @@ export class Chunker {
   /** Returns the last chunk (undefined when no bytes are pending) and resets the chunker. */
   finish(): Buffer | undefined {
     if (this.pendingLength === 0) return undefined;
-    const chunk = Buffer.concat(this.pending);
+    const chunk = this.takePending();
     this.pending = [];
     this.pendingLength = 0;
     this.hash = 0;
+    return chunk;
+  }
+
+  /** Copies the pending pieces into one chunk buffer (the pieces belong to the caller). */
+  private takePending(): Buffer {
+    let length = 0;
+    for (const piece of this.pending) length += piece.length;
+    const chunk = this.allocate(length);
+    let offset = 0;
+    for (const piece of this.pending) offset += piece.copy(chunk, offset);
     return chunk;
   }
 

@@ -1,0 +1,76 @@
+import { constants, createZstdCompress } from 'node:zlib';
+import type { ZstdCompress } from 'node:zlib';
+import type { CompressionFlag } from './compression.ts';
+import { COMPRESSION_NONE, COMPRESSION_ZSTD, DEFAULT_ZSTD_LEVEL } from './compression.ts';
+
+/**
+ * Output buffer of the zstd stream. Big enough that a typical 1 MiB chunk, even incompressible,
+ * comes back in one thread-pool round trip (zlib's default 16 KiB would take dozens), small
+ * enough that an idle compressor holds little.
+ */
+const OUTPUT_CHUNK_SIZE = 2 * 1024 * 1024;
+
+/**
+ * Compresses chunks into independent zstd frames (§5.2) with one long-lived zstd context.
+ *
+ * Why not `zlib.zstdCompress` per chunk: each call builds a Transform stream and a fresh zstd
+ * context whose match tables are allocated and zeroed again (profiled: about 40 % of the
+ * compression time of a 1 MiB chunk, and a third of a millisecond of main-thread time). Ending
+ * the frame with `ZSTD_e_end` and writing the next chunk reuses the context; each frame still
+ * decodes on its own. Frames carry no content size; readers bound the output by `rawLength`.
+ *
+ * One chunk at a time per instance: callers keep a pool of them, one per concurrent task.
+ * Compression runs on the libuv thread pool.
+ */
+export class ZstdFrameCompressor {
+  private readonly level: number;
+  private stream: ZstdCompress | undefined;
+  private pieces: Buffer[] = [];
+  private pending: ((error: Error) => void) | undefined;
+
+  constructor(level = DEFAULT_ZSTD_LEVEL) {
+    this.level = level;
+  }
+
+  /** Same contract as `compressChunk`: keeps the raw bytes when zstd does not make them smaller. */
+  async compress(data: Buffer): Promise<{ flag: CompressionFlag; bytes: Buffer }> {
+    if (data.length === 0) return { flag: COMPRESSION_NONE, bytes: data };
+    if (this.pending) throw new Error('ZstdFrameCompressor is busy: one chunk at a time');
+    const stream = this.open();
+    const compressed = await new Promise<Buffer>((resolve, reject) => {
+      this.pending = reject;
+      stream.write(data);
+      stream.flush(constants.ZSTD_e_end, () => {
+        if (this.stream !== stream) return; // failed: the error handler has rejected
+        this.pending = undefined;
+        const pieces = this.pieces;
+        this.pieces = [];
+        resolve(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+      });
+    });
+    return compressed.length < data.length ? { flag: COMPRESSION_ZSTD, bytes: compressed } : { flag: COMPRESSION_NONE, bytes: data };
+  }
+
+  /** Frees the zstd context; a later `compress` opens a new one. */
+  close(): void {
+    this.stream?.close();
+    this.stream = undefined;
+    this.pieces = [];
+  }
+
+  private open(): ZstdCompress {
+    if (this.stream) return this.stream;
+    const stream = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: this.level }, chunkSize: OUTPUT_CHUNK_SIZE });
+    stream.on('data', (piece: Buffer) => this.pieces.push(piece));
+    stream.on('error', (error: Error) => {
+      // A failed stream is unusable: drop it so the next chunk starts a fresh context.
+      if (this.stream === stream) this.stream = undefined;
+      this.pieces = [];
+      const reject = this.pending;
+      this.pending = undefined;
+      reject?.(error);
+    });
+    this.stream = stream;
+    return stream;
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { zstdDecompressSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ChunkBufferPool } from '../../../src-main/repository/chunk-buffer-pool.ts';
+import { Chunker, DEFAULT_CHUNKER, PUBLIC_GEAR_SEED, gearTable } from '../../../src-main/repository/format/chunker.ts';
+import { COMPRESSION_NONE, COMPRESSION_ZSTD, decompressChunk } from '../../../src-main/repository/format/compression.ts';
+import { ZstdFrameCompressor } from '../../../src-main/repository/format/zstd-frame-compressor.ts';
+import { testData } from './support/fixtures.ts';
+
+const text = (length: number, seed: number) => Buffer.from(Array.from({ length: Math.ceil(length / 20) }, (_, i) => `${seed + i},row-${(i * 7919) % 1000}\n`).join('')).subarray(0, length);
+
+describe('ZstdFrameCompressor', () => {
+  it('writes one independent zstd frame per chunk with one reused context', async () => {
+    const compressor = new ZstdFrameCompressor(3);
+    try {
+      // 5 MiB of text gives output larger than one stream output buffer only when concatenated.
+      const inputs = [text(1024 * 1024, 1), text(300_000, 2), text(5 * 1024 * 1024, 3), Buffer.from('x')];
+      for (const input of inputs) {
+        const { flag, bytes } = await compressor.compress(input);
+        if (input.length === 1) {
+          expect(flag).toBe(COMPRESSION_NONE);
+          continue;
+        }
+        expect(flag).toBe(COMPRESSION_ZSTD);
+        // Any zstd decoder reads the frame alone, and so does the engine's bounded reader.
+        expect(zstdDecompressSync(bytes).equals(input)).toBe(true);
+        expect((await decompressChunk(flag, bytes, input.length)).equals(input)).toBe(true);
+      }
+    } finally {
+      compressor.close();
+    }
+  });
+
+  it('keeps incompressible chunks raw, and works again after close', async () => {
+    const compressor = new ZstdFrameCompressor(3);
+    const random = randomBytes(3 * 1024 * 1024);
+    const raw = await compressor.compress(random);
+    expect(raw.flag).toBe(COMPRESSION_NONE);
+    expect(raw.bytes).toBe(random);
+    compressor.close();
+    const again = await compressor.compress(text(100_000, 4));
+    expect(zstdDecompressSync(again.bytes).equals(text(100_000, 4))).toBe(true);
+    compressor.close();
+  });
+});
+
+describe('ChunkBufferPool', () => {
+  it('reuses released buffers, keeps at most `keep` idle, ignores foreign buffers', () => {
+    const pool = new ChunkBufferPool(1024, 1);
+    const a = pool.acquire(100);
+    const b = pool.acquire(1000);
+    expect(a.length).toBe(100);
+    expect(a.buffer).not.toBe(b.buffer);
+    pool.release(a);
+    pool.release(b); // over `keep`: dropped
+    pool.release(Buffer.alloc(1024)); // not the pool's
+    const c = pool.acquire(512);
+    expect(c.buffer).toBe(a.buffer);
+    expect(pool.acquire(10).buffer).not.toBe(a.buffer);
+    expect(pool.acquire(4096).length).toBe(4096); // bigger than the pool's buffers: a one-off
+  });
+
+  it('does not change the chunker cut points', () => {
+    const gear = gearTable(PUBLIC_GEAR_SEED);
+    const data = testData(9 * 1024 * 1024, 'pool');
+    const cut = (chunker: Chunker, release: (chunk: Buffer) => void) => {
+      const sizes: number[] = [];
+      let done = 0;
+      for (let offset = 0; offset < data.length; offset += 700_000) {
+        for (const chunk of chunker.push(data.subarray(offset, offset + 700_000))) {
+          // Compared before release: the pool hands the same memory to the next chunk.
+          expect(chunk.equals(data.subarray(done, done + chunk.length))).toBe(true);
+          done += chunk.length;
+          sizes.push(chunk.length);
+          release(chunk);
+        }
+      }
+      const last = chunker.finish();
+      if (last) sizes.push(last.length);
+      return sizes;
+    };
+    const pool = new ChunkBufferPool(DEFAULT_CHUNKER.maxSize, 2);
+    const pooled = cut(new Chunker(DEFAULT_CHUNKER, gear, (length) => pool.acquire(length)), (chunk) => pool.release(chunk));
+    expect(pooled).toEqual(cut(new Chunker(DEFAULT_CHUNKER, gear), () => undefined));
+  });
+});
