@@ -5,11 +5,11 @@ import type { Clock } from '../../core/clock.ts';
 import type { ConfigDb } from '../../core/config-db/open-database.ts';
 import type { SecretStore } from '../../core/secrets/secret-store.ts';
 import { AppError } from '../../shared/errors.ts';
-import { ArmClients, type ArmClientsOptions } from '../arm-clients.ts';
+import type { ArmClients, ArmClientsOptions } from '../arm-clients.ts';
 import { BUILTIN_CLOUDS, cloudProfileFromEnvironment, type CloudProfile } from '../cloud-profiles.ts';
-import { createServicePrincipalCredential, type ServicePrincipal } from '../service-principal-credential.ts';
+import type { ServicePrincipal } from '../service-principal-credential.ts';
+import { loadAzureSdk } from './azure-sdk.ts';
 import { CloudProfilesStore } from './cloud-profiles-store.ts';
-import { createPublicClientCredential, DEFAULT_PUBLIC_CLIENT_ID, signInInteractively, signInWithDeviceCode } from './public-client-credential.ts';
 import { SignInsStore, type SignInKind, type SignInRecord } from './sign-ins-store.ts';
 
 /** A signed-in connection to one cloud and tenant: the ARM clients every Azure session uses. */
@@ -90,6 +90,7 @@ export class AzureConnector implements ArmConnector {
         throw new AppError('validation_failed', `AZURE_TENANT_ID is ${envPrincipal.tenantId}, not the requested tenant ${options.tenantId}.`);
       }
       const profile = stored ?? this.resolveProfile(options.cloudProfile);
+      const { ArmClients, createServicePrincipalCredential } = await loadAzureSdk();
       return this.cached(`env|${profile.name}|${envPrincipal.tenantId}|${envPrincipal.clientId}`, () => ({
         profile,
         tenantId: envPrincipal.tenantId,
@@ -114,6 +115,7 @@ export class AzureConnector implements ArmConnector {
     if (!profile) throw new AppError('not_found', `The cloud profile of sign-in ${signIn.id} is gone; sign in again.`);
     this.signIns.touch(signIn.id, this.clock.now().toISOString());
     const credential = await this.credentialFor(profile, signIn);
+    const { ArmClients } = await loadAzureSdk();
     return this.cached(`stored|${signIn.id}`, () => ({ profile, tenantId: signIn.tenantId, clientId: signIn.clientId, source: 'stored', signInId: signIn.id, arm: new ArmClients(profile, credential, this.armOptions) }));
   }
 
@@ -123,20 +125,25 @@ export class AzureConnector implements ArmConnector {
    */
   async loginServicePrincipal(login: ServicePrincipalLogin): Promise<SignInRecord> {
     const principal: ServicePrincipal = { tenantId: login.tenantId, clientId: login.clientId, clientSecret: login.clientSecret, certificatePem: login.certificatePem };
+    const { createServicePrincipalCredential } = await loadAzureSdk();
     await createServicePrincipalCredential(login.profile, principal).getToken(`${login.profile.armAudience}/.default`);
     const kind: SignInKind = login.clientSecret ? 'service-principal-secret' : 'service-principal-certificate';
     return this.store(login.profile, login.tenantId, login.clientId, kind, null, login.clientSecret ?? login.certificatePem ?? '');
   }
 
   /** A person's sign-in with the device-code flow; `show` displays the code and where to enter it. */
-  async loginDeviceCode(profile: CloudProfile, tenantId: string, show: (message: string) => void, clientId = DEFAULT_PUBLIC_CLIENT_ID, signal?: AbortSignal): Promise<SignInRecord> {
+  async loginDeviceCode(profile: CloudProfile, tenantId: string, show: (message: string) => void, requestedClientId?: string, signal?: AbortSignal): Promise<SignInRecord> {
+    const { signInWithDeviceCode, DEFAULT_PUBLIC_CLIENT_ID } = await loadAzureSdk();
+    const clientId = requestedClientId ?? DEFAULT_PUBLIC_CLIENT_ID;
     const cacheRef = `azure-token-cache:${randomUUID()}`;
     const username = await signInWithDeviceCode(profile, { tenantId, clientId, cacheRef }, this.secrets, show, signal);
     return this.storeRecord(profile, tenantId, clientId, 'device-code', username, cacheRef);
   }
 
   /** A person's sign-in through the system browser (loopback redirect). */
-  async loginInteractive(profile: CloudProfile, tenantId: string, clientId = DEFAULT_PUBLIC_CLIENT_ID, openBrowser?: (url: string) => Promise<void>): Promise<SignInRecord> {
+  async loginInteractive(profile: CloudProfile, tenantId: string, requestedClientId?: string, openBrowser?: (url: string) => Promise<void>): Promise<SignInRecord> {
+    const { signInInteractively, DEFAULT_PUBLIC_CLIENT_ID } = await loadAzureSdk();
+    const clientId = requestedClientId ?? DEFAULT_PUBLIC_CLIENT_ID;
     const cacheRef = `azure-token-cache:${randomUUID()}`;
     const username = await signInInteractively(profile, { tenantId, clientId, cacheRef }, this.secrets, openBrowser);
     return this.storeRecord(profile, tenantId, clientId, 'interactive', username, cacheRef);
@@ -171,6 +178,7 @@ export class AzureConnector implements ArmConnector {
   }
 
   private async credentialFor(profile: CloudProfile, signIn: SignInRecord): Promise<TokenCredential> {
+    const { createPublicClientCredential, createServicePrincipalCredential } = await loadAzureSdk();
     if (signIn.kind === 'interactive' || signIn.kind === 'device-code') {
       return createPublicClientCredential(profile, { tenantId: signIn.tenantId, clientId: signIn.clientId, cacheRef: signIn.secretRef ?? '' }, this.secrets);
     }

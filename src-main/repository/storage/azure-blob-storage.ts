@@ -1,7 +1,18 @@
 import { Readable } from 'node:stream';
 import type { TokenCredential } from '@azure/core-auth';
-import { AnonymousCredential, BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import type { ContainerClient } from '@azure/storage-blob';
+import { createRequire } from 'node:module';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import type * as BlobSdk from '@azure/storage-blob';
+
+/**
+ * The Blob SDK, loaded when the first blob storage is built: importing it costs about half a
+ * second, which every CLI command would pay otherwise, local repositories included.
+ */
+let blobSdk: typeof BlobSdk | undefined;
+function loadBlobSdk(): typeof BlobSdk {
+  blobSdk ??= createRequire(import.meta.url)('@azure/storage-blob') as typeof BlobSdk;
+  return blobSdk;
+}
 import type { AccessTier, GetOptions, PutOptions, RepositoryStorage, StoredFileInfo } from './storage.ts';
 import { StorageError, assertValidName } from './storage.ts';
 
@@ -76,6 +87,7 @@ export class AzureBlobStorage implements RepositoryStorage {
     const endpoint = options.blobEndpoint.replace(/\/+$/, '');
     const pipelineOptions = { retryOptions: { maxTries: 1, tryTimeoutInMs: options.requestTimeoutMs ?? 120_000 } };
     const { credentials } = options;
+    const { AnonymousCredential, BlobServiceClient, StorageSharedKeyCredential } = loadBlobSdk();
     let service: BlobServiceClient;
     if (credentials.kind === 'sharedKey') {
       service = new BlobServiceClient(endpoint, new StorageSharedKeyCredential(credentials.accountName, credentials.accountKey), pipelineOptions);
