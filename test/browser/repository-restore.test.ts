@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { AppCore } from '../../src-main/core/app-core.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { runCli } from '../helpers/cli.ts';
+import { dataChecksums, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { REPO_PASSWORD, createRepository } from '../integration/postgres/support.ts';
+import { assertPrerequisites, launchBrowser, startService, watchPageProblems, type PageProblems, type RunningService } from './helpers.ts';
+
+/** Restoring a PostgreSQL restore point from the console into a real PostgreSQL 15 server. */
+describe('console: restore a repository restore point', () => {
+  const dir = makeTempDir('cosmos-console-restore-');
+  const dataDir = join(dir.path, 'data');
+  const repo = join(dir.path, 'repo');
+  let server: TestPostgres;
+  let service: RunningService;
+  let browser: Browser;
+  let page: Page;
+  let problems: PageProblems;
+  let restorePointId = '';
+
+  beforeAll(async () => {
+    assertPrerequisites();
+    server = await startPostgres();
+    await server.query('CREATE DATABASE crm');
+    await server.query(`CREATE TABLE contacts (id int PRIMARY KEY, email text); INSERT INTO contacts SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 120) g;`, 'crm');
+    await createRepository(repo);
+    const backup = await runCli(['--data-dir', join(dir.path, 'cli'), 'backup', 'postgres', '--source', server.uri(), '--repo', repo, '--database', 'crm'], {
+      env: { COSMOS_BACKUP_REPO_PASSWORD: REPO_PASSWORD, PGPASSWORD: server.password },
+    });
+    expect(backup.code, backup.stderr).toBe(0);
+    // Catalogue the repository with its password remembered, as the Repositories view does.
+    const seed = AppCore.open({ dataDir });
+    const added = seed.repositoryCatalog.add({ name: 'pg', location: repo, password: REPO_PASSWORD, create: false, encryption: 'aes-256-gcm', isArchive: false });
+    expect((await added.finished).session.status).toBe('succeeded');
+    const record = seed.repositories.list()[0]!;
+    const rescan = await seed.repositoryCatalog.startRescan(record.id);
+    expect((await seed.sessions.waitFor(rescan.id)).status).toBe('succeeded');
+    restorePointId = seed.restorePoints.list({ repositoryId: record.id })[0]!.id;
+    await seed.close();
+    service = await startService(dataDir);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    problems = watchPageProblems(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await server?.stop();
+    dir.remove();
+  });
+
+  it('restores under a new name and follows the session to its end', async () => {
+    await page.goto(`${service.url}#/restore-points/${restorePointId}`);
+    const form = page.getByTestId('restore-form');
+    await form.getByLabel('Target server').fill('not a uri');
+    await form.getByRole('button', { name: 'Start restore' }).click();
+    await expect.poll(() => form.getByText(/Enter a PostgreSQL URI/).count()).toBe(1);
+    await form.getByLabel('Target server').fill(server.uri());
+    await form.getByLabel('Password of the target user').fill(server.password);
+    await form.getByLabel('Restore crm as').fill('crm_from_console');
+    await form.getByRole('button', { name: 'Start restore' }).click();
+    await page.waitForURL(/#\/sessions\//);
+    await page.getByText('Succeeded').first().waitFor({ timeout: 60_000 });
+    expect(await dataChecksums(server, 'crm_from_console')).toEqual(await dataChecksums(server, 'crm'));
+    expect(page.url()).not.toContain(server.password);
+    expect(problems.list).toEqual([]);
+  });
+});
