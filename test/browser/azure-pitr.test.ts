@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/core/app-core.ts';
 import { startAzureEmulator, type AzureEmulator } from '../azure-emulator/index.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { assertPrerequisites, launchBrowser, startService, watchPageProblems, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 
 const SCENARIO = new URL('../azure-emulator/scenarios/default.json', import.meta.url).pathname;
 const DAY = 86_400_000;
@@ -40,20 +40,15 @@ describe('console: Azure resources and point-in-time restore', () => {
       AZURE_CLIENT_ID: emulator.clientId,
       AZURE_CLIENT_SECRET: emulator.clientSecret,
     };
-    [service, browser] = await Promise.all([startService(dataDir, { env }), launchBrowser()]);
-    page = await browser.newPage();
-    problems = watchPageProblems(page);
+    ({ service, browser, page, problems } = await openConsole(dataDir, { env }));
     await page.goto(`${service.url}#/resources`);
     await page.getByRole('heading', { name: 'Resources', level: 1 }).waitFor();
   });
 
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail' && service?.stderr()) console.error(`service stderr:\n${service.stderr()}`);
-  });
+  printServiceStderrOnFailure(() => service);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
+    await closeConsole(browser, service);
     await emulator?.stop();
     dir.remove();
   });

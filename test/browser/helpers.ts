@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -100,4 +101,33 @@ export function watchPageProblems(page: Page): PageProblems {
     problems.list.push(`console error: ${text}`);
   });
   return problems;
+}
+
+/** A console under test: the headless service, Chromium, one page and what went wrong on it. */
+export interface ConsoleUnderTest {
+  service: RunningService;
+  browser: Browser;
+  page: Page;
+  problems: PageProblems;
+}
+
+/** Starts the service on `dataDir` and a browser page watching for problems (not navigated yet). */
+export async function openConsole(dataDir: string, options: { env?: Record<string, string>; viewport?: { width: number; height: number } } = {}): Promise<ConsoleUnderTest> {
+  const [service, browser] = await Promise.all([startService(dataDir, { env: options.env }), launchBrowser()]);
+  const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : undefined);
+  return { service, browser, page, problems: watchPageProblems(page) };
+}
+
+/** Closes what `openConsole` started (either may be missing when set-up failed). */
+export async function closeConsole(browser: Browser | undefined, service: RunningService | undefined): Promise<void> {
+  await browser?.close();
+  await service?.stop();
+}
+
+/** When a test fails, prints what the service said on stderr: a failing step is easier to read next to it. */
+export function printServiceStderrOnFailure(service: () => RunningService | undefined): void {
+  afterEach((context) => {
+    const stderr = service()?.stderr();
+    if (context.task.result?.state === 'fail' && stderr) console.error(`service stderr:\n${stderr}`);
+  });
 }

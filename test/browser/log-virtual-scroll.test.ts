@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/core/app-core.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { assertPrerequisites, launchBrowser, startService, watchPageProblems, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 
 const LINES = 100_000;
 
@@ -35,19 +35,13 @@ describe('console: a 100,000-line log', () => {
     await seed.sessions.waitFor(started.id);
     await seed.close();
     sessionId = started.id;
-    [service, browser] = await Promise.all([startService(dataDir.path), launchBrowser()]);
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    problems = watchPageProblems(page);
+    ({ service, browser, page, problems } = await openConsole(dataDir.path, { viewport: { width: 1400, height: 900 } }));
   });
 
-  afterEach((context) => {
-    // A failing step is easier to read next to what the service said.
-    if (context.task.result?.state === 'fail' && service?.stderr()) console.error(`service stderr:\n${service.stderr()}`);
-  });
+  printServiceStderrOnFailure(() => service);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
+    await closeConsole(browser, service);
     dataDir.remove();
   });
 

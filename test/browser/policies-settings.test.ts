@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/core/app-core.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { assertPrerequisites, launchBrowser, startService, watchPageProblems, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 
 /** Policies (read-only list and detail) and the Settings page's "Pause scheduling" switch. */
 describe('console: policies and settings', () => {
@@ -27,19 +27,13 @@ describe('console: policies and settings', () => {
     });
     seed.policies.save({ name: 'Everything else', enabled: false, priority: 10, scope: { include: { all: true } }, continuousBackup: { enabled: true, tier: 'Continuous7Days' } });
     await seed.close();
-    [service, browser] = await Promise.all([startService(dataDir.path), launchBrowser()]);
-    page = await browser.newPage();
-    problems = watchPageProblems(page);
+    ({ service, browser, page, problems } = await openConsole(dataDir.path));
   });
 
-  afterEach((context) => {
-    // A failing step is easier to read next to what the service said.
-    if (context.task.result?.state === 'fail' && service?.stderr()) console.error(`service stderr:\n${service.stderr()}`);
-  });
+  printServiceStderrOnFailure(() => service);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
+    await closeConsole(browser, service);
     dataDir.remove();
   });
 

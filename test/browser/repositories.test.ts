@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/core/app-core.ts';
 import { initRepository } from '../../src-main/repository/index.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { assertPrerequisites, launchBrowser, startService, watchPageProblems, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 
 /**
  * Repositories and restore points through the console against the real core: adding repositories
@@ -63,20 +63,15 @@ describe('console: repositories and restore points', () => {
     record('shop-nosql', '2026-11-14T00:00:00.000Z', '2026-11-21T00:00:00.000Z', 'Sql', ['West Europe', 'North Europe']);
     record('catalog-mongo', '2026-11-18T06:00:00.000Z', '2026-11-21T00:00:00.000Z', 'MongoDB', ['East US']);
     await seed.close();
-    [service, browser] = await Promise.all([startService(dataDir), launchBrowser()]);
-    page = await browser.newPage();
-    problems = watchPageProblems(page);
+    ({ service, browser, page, problems } = await openConsole(dataDir));
     await page.goto(`${service.url}#/repositories`);
     await page.getByRole('heading', { name: 'Repositories', level: 1 }).waitFor();
   });
 
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail' && service?.stderr()) console.error(`service stderr:\n${service.stderr()}`);
-  });
+  printServiceStderrOnFailure(() => service);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
+    await closeConsole(browser, service);
     dir.remove();
   });
 

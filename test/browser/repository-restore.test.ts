@@ -6,7 +6,7 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { runCli } from '../helpers/cli.ts';
 import { dataChecksums, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { REPO_PASSWORD, createRepository } from '../integration/postgres/support.ts';
-import { assertPrerequisites, launchBrowser, startService, watchPageProblems, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, closeConsole, openConsole, type PageProblems, type RunningService } from './helpers.ts';
 
 /** Restoring a PostgreSQL restore point from the console into a real PostgreSQL 15 server. */
 describe('console: restore a repository restore point', () => {
@@ -39,15 +39,11 @@ describe('console: restore a repository restore point', () => {
     expect((await seed.sessions.waitFor(rescan.id)).status).toBe('succeeded');
     restorePointId = seed.restorePoints.list({ repositoryId: record.id })[0]!.id;
     await seed.close();
-    service = await startService(dataDir);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    problems = watchPageProblems(page);
+    ({ service, browser, page, problems } = await openConsole(dataDir));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
+    await closeConsole(browser, service);
     await server?.stop();
     dir.remove();
   });

@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/core/app-core.ts';
 import { startBlackholeServer } from '../helpers/blackhole-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { assertPrerequisites, launchBrowser, startService, watchPageProblems, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, startService, type PageProblems, type RunningService } from './helpers.ts';
 
 /**
  * The console against the real headless service: environment checks started from the Sessions
@@ -24,19 +24,13 @@ describe('console: sessions, live log, cancel, restart', () => {
     const seed = AppCore.open({ dataDir: dataDir.path });
     seed.repositories.add({ name: 'hanging', location: blackhole.url, kind: 'azure-blob' }, new Date().toISOString());
     await seed.close();
-    [service, browser] = await Promise.all([startService(dataDir.path), launchBrowser()]);
-    page = await browser.newPage();
-    problems = watchPageProblems(page);
+    ({ service, browser, page, problems } = await openConsole(dataDir.path));
   });
 
-  afterEach((context) => {
-    // A failing step is easier to read next to what the service said.
-    if (context.task.result?.state === 'fail' && service?.stderr()) console.error(`service stderr:\n${service.stderr()}`);
-  });
+  printServiceStderrOnFailure(() => service);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
+    await closeConsole(browser, service);
     await blackhole?.stop();
     dataDir.remove();
   });
