@@ -128,6 +128,8 @@ export interface EngineRestoreRequest<TConnection> {
   noOwner?: boolean;
   /** Throttle for the data read from the repository, bytes per second. */
   maxBytesPerSecond?: number;
+  /** Tables loaded at once and index/constraint builds at once, per database (default 2). */
+  parallelism?: number;
 }
 
 export interface EngineFolderRestoreRequest {

@@ -97,6 +97,7 @@ async function runRestore(job: RestoreJobSpec, secrets: JobSecrets, events: JobE
             globals: target.globals,
             noOwner: target.noOwner,
             maxBytesPerSecond: job.options.maxBytesPerSecond,
+            parallelism: job.options.parallelism,
           },
           source,
           context,

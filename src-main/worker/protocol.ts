@@ -22,7 +22,7 @@ export const repositoryLocationSchema = z.object({ location: z.string().min(1) }
 export type RepositoryLocation = z.infer<typeof repositoryLocationSchema>;
 
 const tuningSchema = z.object({
-  /** Databases handled at once (default 2). */
+  /** Backup: databases dumped at once; restore: tables loaded and indexes built at once per database (default 2). */
   parallelism: z.number().int().min(1).max(16).optional(),
   /** Throttle in bytes per second (0 or missing: none). */
   maxBytesPerSecond: z.number().int().nonnegative().optional(),

@@ -9,6 +9,7 @@ import type { ActionWrapper } from '../main.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../main.ts';
 import { printJson } from '../output.ts';
 import { collect, databasePassword, repositoryPassword, runWorkerSession, storageSecrets } from './backup.ts';
+import { parsePositiveInt } from './arguments.ts';
 
 /** Parses a repeatable `OLD=NEW` option into a map. */
 function databaseMapping(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -29,6 +30,7 @@ interface RestoreOptions {
   globals?: boolean;
   owner?: boolean;
   passwordFile?: string;
+  parallel?: number;
 }
 
 /** `restore <restore-point-id>`: to a PostgreSQL server, or to a folder as stock pg_dump directory dumps. */
@@ -47,6 +49,7 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
     .option('--clean', 'replace a non-empty target: the database is dropped and re-created (with --schema/--table only those objects are replaced); default: refuse it')
     .option('--globals', 'also restore roles (without passwords) and other server-wide objects')
     .option('--no-owner', 'do not restore object ownership (target lacks the source roles)')
+    .option('--parallel <n>', 'tables loaded and indexes built at once per database (default 2)', parsePositiveInt)
     .option('--password-file <file>', 'file whose first line is the repository password (else $COSMOS_BACKUP_REPO_PASSWORD)')
     .action(
       wrap(async (restorePointId: string, options: RestoreOptions) => {
@@ -65,6 +68,7 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
           secrets.databasePassword = await databasePassword(connection, password, connection.database);
           job = {
             ...base,
+            options: options.parallel ? { parallelism: options.parallel } : {},
             target: {
               kind: 'database',
               connection,

@@ -77,6 +77,32 @@ export function startTool(
   return { child, done };
 }
 
+/** Session log level of one stderr line of a client tool. */
+export type StderrLevel = 'info' | 'warn' | 'error';
+
+/**
+ * Classifies a tool's stderr line: `pg_dump: warning:` (any tool's `warning:`, a server WARNING)
+ * warns; `error:`, ERROR, FATAL and PANIC are errors; `detail:`/`hint:`/context lines take the
+ * level of the line they belong to (`previous`); anything else (notices, progress) is info.
+ */
+export function classifyStderrLine(line: string, previous: StderrLevel = 'info'): StderrLevel {
+  const text = line.trim();
+  if (/^(pg_dump|pg_dumpall|pg_restore|psql)(:[^:]*:\d+)?: (warning|WARNING):/.test(text) || /^WARNING:/.test(text)) return 'warn';
+  if (/^(pg_dump|pg_dumpall|pg_restore|psql)(:[^:]*:\d+)?: (error|fatal|ERROR|FATAL|PANIC):/.test(text) || /^(ERROR|FATAL|PANIC):/.test(text)) return 'error';
+  if (/^(pg_dump|pg_dumpall|pg_restore|psql)(:[^:]*:\d+)?: (detail|hint|DETAIL|HINT|CONTEXT|LINE \d+):/.test(text) || /^(DETAIL|HINT|CONTEXT|LINE \d+|QUERY):/.test(text) || /^Command was:/.test(text)) return previous;
+  return 'info';
+}
+
+/** A stderr line handler that logs each line of `tool` (working on `database`) at its level. */
+export function stderrLogger(tool: PgTool, database: string, context: { log(level: StderrLevel, message: string): void }): (line: string) => void {
+  let previous: StderrLevel = 'info';
+  return (line) => {
+    if (!line.trim()) return;
+    previous = classifyStderrLine(line, previous);
+    context.log(previous, `${tool} (${database}): ${line}`);
+  };
+}
+
 /** Turns a tool's stderr into an error with a code and a message that says what to do. */
 export function classifyToolError(tool: string, stderr: string, code: number | null, exitSignal: NodeJS.Signals | null): EngineError {
   const text = stderr.trim();

@@ -1,17 +1,19 @@
-import type { Readable } from 'node:stream';
 import { EngineError } from '../engine-error.ts';
-import type { DatabaseSummary, EngineBackupRequest, EngineBackupSummary, EngineContext, EntrySink } from '../engine.ts';
+import type { DatabaseSummary, EngineBackupRequest, EngineBackupSummary, EngineContext, EntryMetadataValues, EntrySink } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
 import { mapLimit, throttle } from '../stream-utils.ts';
 import { ArchiveStats } from './archive/archive-stats.ts';
+import { ArchiveSplitter } from './archive/archive-splitter.ts';
+import type { SplitOutput } from './archive/archive-splitter.ts';
 import { CustomArchiveParser } from './archive/custom-archive-parser.ts';
+import { EntryFeed } from './archive/entry-feed.ts';
 import { listServerDatabases, tableDataBytes, withDriver } from './catalog.ts';
 import { readCitusMetadata } from './citus.ts';
 import type { PostgresConnection } from './connection.ts';
 import { toolEnvironment } from './connection.ts';
-import type { DatabaseInfoDocument, DumpEntryMetadata } from './layout.ts';
-import { GLOBALS_ENTRY, dumpEntryName, infoEntryName } from './layout.ts';
-import { runTool, startTool } from './pg-tools.ts';
+import type { DatabaseInfoDocument, DumpEntryMetadata, TableDataEntryMetadata } from './layout.ts';
+import { GLOBALS_ENTRY, dumpEntryName, infoEntryName, tableDataEntryName } from './layout.ts';
+import { runTool, startTool, stderrLogger } from './pg-tools.ts';
 
 /** How long pg_dump waits for a table lock before failing (a table being dropped or altered). */
 export const LOCK_WAIT_TIMEOUT_MS = 60_000;
@@ -49,8 +51,9 @@ async function backupGlobals(request: EngineBackupRequest<PostgresConnection>, s
 }
 
 /**
- * Dumps one database with `pg_dump -Fc -Z0` straight into a repository entry: nothing is staged on
- * disk. A parser watches the stream go by to count rows per table.
+ * Dumps one database with `pg_dump -Fc -Z0` straight into repository entries: nothing is staged on
+ * disk. A parser watches the stream go by, counts rows per table and splits each table's COPY text
+ * into its own entry (see layout.ts).
  */
 async function backupDatabase(
   request: EngineBackupRequest<PostgresConnection>,
@@ -71,32 +74,60 @@ async function backupDatabase(
   const env = toolEnvironment(source, secrets.password, database);
   const controller = new AbortController();
   const toolSignal = AbortSignal.any([signal, controller.signal]);
-  const dump = startTool('pg_dump', ['--format=custom', '--compress=0', '--no-password', `--lock-wait-timeout=${request.lockWaitTimeoutMs ?? LOCK_WAIT_TIMEOUT_MS}ms`], env, redact, toolSignal, (line) => {
-    if (line.trim()) context.log('warn', `pg_dump (${database}): ${line}`);
-  });
+  const dump = startTool('pg_dump', ['--format=custom', '--compress=0', '--no-password', `--lock-wait-timeout=${request.lockWaitTimeoutMs ?? LOCK_WAIT_TIMEOUT_MS}ms`], env, redact, toolSignal, stderrLogger('pg_dump', database, context));
   dump.child.stdin.end();
   const parser = new CustomArchiveParser();
   const stats = new ArchiveStats();
-  // The repository copies counts when the entry ends, after the stream: filled in as rows go by.
-  const counts = { rows: 0 };
-  async function* watched(stream: Readable): AsyncGenerator<Buffer> {
-    for await (const piece of throttle(stream as AsyncIterable<Buffer>, request.maxBytesPerSecond, toolSignal)) {
-      for (const event of parser.push(piece)) stats.onEvent(event);
-      counts.rows = stats.totalRows;
+  const splitter = new ArchiveSplitter();
+  const metadata: DumpEntryMetadata = { kind: 'pg-dump', database, format: 'custom', compression: 0, citus: Boolean(facts.citus), tableData: 'separate' };
+  // The archive minus table data is one entry, open for the whole stream; each table's COPY text
+  // is its own entry (so a restore loads tables in parallel), written one after the other.
+  const archive = openFeed(sink, { name: dumpEntryName(database), metadata });
+  let table: ReturnType<typeof openFeed> | undefined;
+  let dataBytes = 0;
+  const handle = async (outputs: SplitOutput[]) => {
+    for (const output of outputs) {
+      switch (output.to) {
+        case 'archive':
+          await archive.feed.push(output.bytes);
+          break;
+        case 'table-start': {
+          const entry = output.entry;
+          const tableMetadata: TableDataEntryMetadata = { kind: 'pg-table-data', database, dumpId: entry.dumpId, schema: entry.namespace ?? '', table: entry.tag ?? '' };
+          table = openFeed(sink, { name: tableDataEntryName(database, entry.dumpId), metadata: tableMetadata });
+          break;
+        }
+        case 'table':
+          await table!.feed.push(output.bytes);
+          break;
+        case 'table-end': {
+          table!.counts.rows = stats.tables.get(output.dumpId)?.rows ?? 0;
+          table!.feed.end();
+          dataBytes += (await table!.stored).size;
+          table = undefined;
+          break;
+        }
+      }
+    }
+  };
+  try {
+    for await (const piece of throttle(dump.child.stdout as AsyncIterable<Buffer>, request.maxBytesPerSecond, toolSignal)) {
+      const events = parser.push(piece);
+      for (const event of events) stats.onEvent(event);
+      await handle(splitter.onEvents(events));
       onBytes(piece.length);
-      yield piece;
     }
     // A dump that ended early is the tool's failure: report its error, not a truncated archive.
     await dump.done;
-    for (const event of parser.finish()) stats.onEvent(event);
-    counts.rows = stats.totalRows;
-  }
-  const metadata: DumpEntryMetadata = { kind: 'pg-dump', database, format: 'custom', compression: 0, citus: Boolean(facts.citus) };
-  let stored: { size: number };
-  try {
-    stored = await sink.addEntry({ name: dumpEntryName(database), data: watched(dump.child.stdout), counts, metadata });
-    await dump.done;
+    const last = parser.finish();
+    for (const event of last) stats.onEvent(event);
+    await handle(splitter.onEvents(last));
+    archive.feed.end();
+    dataBytes += (await archive.stored).size;
   } catch (error) {
+    table?.feed.fail(error);
+    archive.feed.fail(error);
+    await Promise.allSettled([archive.stored, table?.stored]);
     // The tool's own error (when it failed first) says more than a broken stream.
     const exited = dump.child.exitCode !== null || dump.child.signalCode !== null;
     if (!exited) controller.abort();
@@ -104,6 +135,7 @@ async function backupDatabase(
     await dump.done.catch(() => undefined);
     throw toolError && !(toolError instanceof EngineError && toolError.code === 'canceled') ? toolError : error;
   }
+  const stored = { size: dataBytes };
   const header = parser.header!;
   const info: DatabaseInfoDocument = {
     database,
@@ -118,6 +150,17 @@ async function backupDatabase(
   await sink.addEntry({ name: infoEntryName(database), data: Buffer.from(JSON.stringify(info, null, 2), 'utf8'), metadata: { kind: 'pg-info', database } });
   context.log('info', `Database ${database}: ${stats.tables.size} table(s), ${stats.totalRows} row(s), ${stored.size} bytes dumped.`);
   return { name: database, bytes: stored.size, tables: stats.tables.size, rows: stats.totalRows };
+}
+
+/** An entry being written from a feed; `stored` settles when the repository has it. */
+function openFeed(sink: EntrySink, entry: { name: string; metadata: EntryMetadataValues }): { feed: EntryFeed; counts: { rows: number }; stored: Promise<{ size: number }> } {
+  const feed = new EntryFeed();
+  // The repository copies counts when the entry ends: filled in before the feed ends.
+  const counts = { rows: 0 };
+  const stored = sink.addEntry({ ...entry, data: feed, ...(entry.metadata.kind === 'pg-table-data' ? { counts } : {}) });
+  // A repository that stops reading must not leave the writer waiting.
+  stored.catch((error: unknown) => feed.fail(error));
+  return { feed, counts, stored };
 }
 
 /** Backs up the selected databases (in parallel) and the server's globals. */

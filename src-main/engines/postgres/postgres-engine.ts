@@ -10,7 +10,8 @@ import { runTool } from './pg-tools.ts';
 
 /**
  * PostgreSQL (and Cosmos DB for PostgreSQL, i.e. Citus) through the stock client tools:
- * `pg_dump -Fc -Z0` per database streamed into the repository, `pg_restore` streamed back out.
+ * `pg_dump -Fc -Z0` per database streamed into the repository (table data split into one entry per
+ * table), restored with pg_restore for the schema and parallel COPY streams for the data.
  */
 export class PostgresEngine implements DatabaseEngine<PostgresConnection> {
   readonly name = 'postgres';

@@ -1,4 +1,7 @@
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { EngineError } from '../engine-error.ts';
 import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
@@ -6,7 +9,7 @@ import { mapLimit } from '../stream-utils.ts';
 import { writeDirectoryArchive } from './archive/directory-archive-writer.ts';
 import { citusDistributionSql } from './citus.ts';
 import { GLOBALS_ENTRY, databaseSegment } from './layout.ts';
-import { dumpEntries, readDatabaseInfo } from './postgres-restore.ts';
+import { dumpEntries, readDatabaseInfo, tableDataEntries } from './postgres-restore.ts';
 
 /**
  * Writes a restore point out for stock tools: `<folder>/<database>/` is a pg_dump directory-format
@@ -30,17 +33,27 @@ export async function restorePostgresToFolder(request: EngineFolderRestoreReques
     await writeFile(join(root, 'globals.sql'), Buffer.concat(chunks), { flag: 'wx' });
     outputs.push(join(root, 'globals.sql'));
   }
-  const total = wanted.reduce((sum, name) => sum + stored.get(name)!.size, 0);
+  const sizeOf = (name: string) => stored.get(name)!.size + [...tableDataEntries(source, name).values()].reduce((sum, entry) => sum + entry.size, 0);
+  const total = wanted.reduce((sum, name) => sum + sizeOf(name), 0);
   let done = 0;
-  const databases = await mapLimit(wanted, 2, context.signal, async (name, signal) => {
-    const entry = stored.get(name)!;
-    const folder = join(root, databaseSegment(name));
-    const stream = await source.open(entry.name, signal);
+  const count = (stream: Readable) =>
     stream.on('data', (chunk: Buffer) => {
       done += chunk.length;
       context.progress(done, total, 'bytes');
     });
-    const result = await writeDirectoryArchive(stream, folder, signal);
+  const databases = await mapLimit(wanted, 2, context.signal, async (name, signal) => {
+    const entry = stored.get(name)!;
+    const folder = join(root, databaseSegment(name));
+    // Table data stored per table is already a directory-format `<dumpId>.dat`: copied as is.
+    await mkdir(folder, { recursive: true });
+    const dataFiles = new Set<string>();
+    for (const [dumpId, dataEntry] of tableDataEntries(source, name)) {
+      const file = `${dumpId}.dat`;
+      await pipeline(count(await source.open(dataEntry.name, signal)), createWriteStream(join(folder, file), { flags: 'wx' }), { signal });
+      dataFiles.add(file);
+    }
+    const result = await writeDirectoryArchive(count(await source.open(entry.name, signal)), folder, signal, { dataFiles });
+    result.files += dataFiles.size;
     outputs.push(folder);
     const info = await readDatabaseInfo(source, name, signal);
     if (info?.citus?.tables.length) {
@@ -49,7 +62,7 @@ export async function restorePostgresToFolder(request: EngineFolderRestoreReques
     }
     context.log('info', `Wrote database ${name} as a directory-format dump to ${folder} (${result.files} files, ${result.dataBytes} data bytes).`);
     const tables = info?.tables ?? [];
-    return { name, bytes: entry.size, tables: tables.length, rows: tables.reduce((sum, table) => sum + table.rows, 0) };
+    return { name, bytes: sizeOf(name), tables: tables.length, rows: tables.reduce((sum, table) => sum + table.rows, 0) };
   });
   return { databases, outputs, notes };
 }

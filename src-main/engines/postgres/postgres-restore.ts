@@ -7,7 +7,7 @@ import { EngineError } from '../engine-error.ts';
 import type { DatabaseSummary, EngineContext, EngineRestoreRequest, EngineRestoreSummary, EntrySource, StoredEntry } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
 import { mapLimit, throttle } from '../stream-utils.ts';
-import type { TocEntry } from './archive/archive-format.ts';
+import type { ArchiveHeader, TocEntry } from './archive/archive-format.ts';
 import { CustomArchiveParser } from './archive/custom-archive-parser.ts';
 import { existingTables, userObjectCount, withDriver } from './catalog.ts';
 import { citusDistributionSql } from './citus.ts';
@@ -15,11 +15,13 @@ import type { PostgresConnection } from './connection.ts';
 import { describeConnection, quoteIdent, toolEnvironment } from './connection.ts';
 import type { DatabaseInfoDocument } from './layout.ts';
 import { GLOBALS_ENTRY, databaseInfoSchema, infoEntryName } from './layout.ts';
-import { runTool, startTool } from './pg-tools.ts';
+import { runTool, startTool, stderrLogger } from './pg-tools.ts';
+import type { PgTool } from './pg-tools.ts';
 import { isSelective, restoreList, selectTocEntries, selectedTables } from './toc-selection.ts';
+import { restoreSplitDatabase } from './split-restore.ts';
 
 /** One database of the restore point and where it goes. */
-interface RestorePlanItem {
+export interface RestorePlanItem {
   source: string;
   target: string;
   entry: StoredEntry;
@@ -27,6 +29,8 @@ interface RestorePlanItem {
   existed: boolean;
   /** The selected TOC entries (undefined: the whole archive). */
   selection: TocEntry[] | undefined;
+  /** The database's table-data entries by dump id (empty: an older restore point, data inline). */
+  tableData: Map<number, StoredEntry>;
 }
 
 /** The dump entries of a restore point, by source database name. */
@@ -44,6 +48,16 @@ async function readText(source: EntrySource, name: string, signal: AbortSignal):
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The `pg-table-data` entries of one source database, by TOC dump id. */
+export function tableDataEntries(source: EntrySource, database: string): Map<number, StoredEntry> {
+  const map = new Map<number, StoredEntry>();
+  for (const entry of source.entries) {
+    const metadata = entry.metadata;
+    if (metadata?.kind === 'pg-table-data' && metadata.database === database && typeof metadata.dumpId === 'number') map.set(metadata.dumpId, entry);
+  }
+  return map;
+}
+
 /** Reads `info.json` of a database (older or foreign restore points may lack it). */
 export async function readDatabaseInfo(source: EntrySource, database: string, signal: AbortSignal): Promise<DatabaseInfoDocument | undefined> {
   const name = infoEntryName(database);
@@ -54,13 +68,18 @@ export async function readDatabaseInfo(source: EntrySource, database: string, si
 
 /** Reads just the TOC of a stored archive (stops reading once it is parsed). */
 export async function readStoredToc(source: EntrySource, entryName: string, signal: AbortSignal): Promise<TocEntry[]> {
+  return (await readStoredPrologue(source, entryName, signal)).toc;
+}
+
+/** Reads the header and TOC of a stored archive (stops reading once they are parsed). */
+export async function readStoredPrologue(source: EntrySource, entryName: string, signal: AbortSignal): Promise<{ header: ArchiveHeader; toc: TocEntry[] }> {
   const stream = await source.open(entryName, signal);
   const parser = new CustomArchiveParser();
   try {
     for await (const piece of stream) {
-      for (const event of parser.push(piece as Buffer)) if (event.type === 'prologue') return event.toc;
+      for (const event of parser.push(piece as Buffer)) if (event.type === 'prologue') return event;
     }
-    for (const event of parser.finish()) if (event.type === 'prologue') return event.toc;
+    for (const event of parser.finish()) if (event.type === 'prologue') return event;
     throw new Error(`Entry ${entryName} has no table of contents.`);
   } finally {
     stream.destroy();
@@ -68,7 +87,7 @@ export async function readStoredToc(source: EntrySource, entryName: string, sign
 }
 
 /** A libpq conninfo naming only the database (the rest comes from the environment). */
-function dbnameConninfo(database: string): string {
+export function dbnameConninfo(database: string): string {
   return `dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
@@ -77,11 +96,21 @@ function isBrokenPipe(error: unknown): boolean {
   return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET';
 }
 
+/** How one pg_restore pass runs (defaults: the selection, the stored archive on stdin, --clean as asked). */
+export interface PassOptions {
+  /** TOC entries to restore (`--use-list`); default: the selection, or everything. */
+  list?: TocEntry[];
+  /** Read this directory-format archive (a file, so `-j` works) instead of streaming the entry. */
+  folder?: string;
+  /** Drop the selected objects first (only the pass that creates them should). */
+  clean?: boolean;
+}
+
 /**
- * Runs one pg_restore pass with the stored archive streamed into its stdin. A pass that needs no
- * data (pre-data, post-data) stops reading early; the broken pipe that causes is expected.
+ * Runs one pg_restore pass, by default with the stored archive streamed into its stdin. A pass
+ * that needs no data (pre-data, post-data) stops reading early; the broken pipe that causes is expected.
  */
-async function pgRestorePass(
+export async function pgRestorePass(
   request: EngineRestoreRequest<PostgresConnection>,
   item: RestorePlanItem,
   source: EntrySource,
@@ -90,30 +119,42 @@ async function pgRestorePass(
   signal: AbortSignal,
   extraArgs: string[],
   onBytes: (bytes: number) => void,
+  options: PassOptions = {},
 ): Promise<void> {
   const env = toolEnvironment(request.target, request.secrets.password, item.target);
   const args = ['--exit-on-error', '--no-password', '--dbname', dbnameConninfo(item.target), ...extraArgs];
   // A whole database is replaced by re-creating it (restoreDatabase); a selection drops its objects.
-  if (request.clean && item.existed && item.selection) args.push('--clean', '--if-exists');
+  if (request.clean && item.existed && item.selection && options.clean !== false) args.push('--clean', '--if-exists');
   if (request.noOwner) args.push('--no-owner');
+  const list = options.list ?? item.selection;
   // Only the selection's dump ids go to disk (pg_restore reads -L from a file; Node's stdio
   // pipes are sockets, which /dev/fd cannot reopen) — never data.
-  const listDir = item.selection ? await mkdtemp(join(tmpdir(), 'cosmos-backup-list-')) : undefined;
+  const listDir = list ? await mkdtemp(join(tmpdir(), 'cosmos-backup-list-')) : undefined;
   try {
     if (listDir) {
-      await writeFile(join(listDir, 'restore.list'), restoreList(item.selection!), { mode: 0o600 });
+      await writeFile(join(listDir, 'restore.list'), restoreList(list!), { mode: 0o600 });
       args.push('--use-list', join(listDir, 'restore.list'));
     }
-    await streamIntoRestore(args, env, item, source, context, redact, signal, request.maxBytesPerSecond, onBytes);
+    if (options.folder) {
+      const running = startTool('pg_restore', [...args, options.folder], env, redact, signal, stderrLogger('pg_restore', item.target, context));
+      running.child.stdin.end();
+      running.child.stdout.resume();
+      await running.done;
+    } else {
+      await feedTool('pg_restore', args, env, item.target, item.entry.name, source, context, redact, signal, request.maxBytesPerSecond, onBytes);
+    }
   } finally {
     if (listDir) await rm(listDir, { recursive: true, force: true });
   }
 }
 
-async function streamIntoRestore(
+/** Runs `tool` with a stored entry streamed into its stdin; a tool that stops reading early and succeeds is fine. */
+export async function feedTool(
+  tool: PgTool,
   args: string[],
   env: NodeJS.ProcessEnv,
-  item: RestorePlanItem,
+  target: string,
+  entryName: string,
   source: EntrySource,
   context: EngineContext,
   redact: Redactor,
@@ -121,10 +162,9 @@ async function streamIntoRestore(
   maxBytesPerSecond: number | undefined,
   onBytes: (bytes: number) => void,
 ): Promise<void> {
-  const running = startTool('pg_restore', args, env, redact, signal, (line) => {
-    if (line.trim()) context.log('warn', `pg_restore (${item.target}): ${line}`);
-  });
-  const stream = await source.open(item.entry.name, signal);
+  const running = startTool(tool, args, env, redact, signal, stderrLogger(tool, target, context));
+  running.child.stdout.resume();
+  const stream = await source.open(entryName, signal);
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const piece of throttle(stream as AsyncIterable<Buffer>, maxBytesPerSecond, signal)) {
       onBytes(piece.length);
@@ -179,7 +219,7 @@ async function planRestore(request: EngineRestoreRequest<PostgresConnection>, so
       });
       if (clash) refusals.push(`${targetName} (${clash})`);
     }
-    plan.push({ source: name, target: targetName, entry, info: await readDatabaseInfo(source, name, context.signal), existed, selection });
+    plan.push({ source: name, target: targetName, entry, info: await readDatabaseInfo(source, name, context.signal), existed, selection, tableData: tableDataEntries(source, name) });
   }
   if (refusals.length) {
     throw new EngineError('target_not_empty', `The target is not empty: ${refusals.join('; ')}. Restore into another database (--database-map OLD=NEW) or replace its objects with --clean.`);
@@ -201,9 +241,10 @@ async function restoreGlobals(request: EngineRestoreRequest<PostgresConnection>,
 }
 
 /**
- * Restores one database. Without Citus: one pg_restore pass. With Citus metadata: pre-data, then
- * the distribution SQL (tables become distributed or reference tables while still empty), then
- * data, then post-data.
+ * Restores one database: pre-data, then (with Citus metadata) the distribution SQL — tables become
+ * distributed or reference tables while still empty — then the data (tables loaded in parallel),
+ * then post-data (indexes and constraints built in parallel); see split-restore.ts. An older restore
+ * point with the data inside the archive is restored by one pg_restore pass (three with Citus).
  */
 async function restoreDatabase(
   request: EngineRestoreRequest<PostgresConnection>,
@@ -227,13 +268,20 @@ async function restoreDatabase(
     context.log('info', `Created database ${item.target}.`);
   }
   const citus = item.info?.citus;
-  if (citus && citus.tables.length) {
-    await pgRestorePass(request, item, source, context, redact, signal, ['--section=pre-data'], () => undefined);
+  const distribute = async () => {
+    if (!citus?.tables.length) return;
     const statements = citusDistributionSql(citus);
     await withDriver(target, secrets.password, item.target, redact, async (client) => {
       for (const statement of statements) await client.query(statement);
     });
     context.log('info', `Database ${item.target}: re-created the Citus distribution of ${citus.tables.length} table(s).`);
+  };
+  if (item.tableData.size) {
+    await restoreSplitDatabase(request, item, source, context, redact, signal, onBytes, distribute);
+  } else if (citus && citus.tables.length) {
+    // An older restore point (table data inside the archive): one stream per section.
+    await pgRestorePass(request, item, source, context, redact, signal, ['--section=pre-data'], () => undefined);
+    await distribute();
     await pgRestorePass(request, item, source, context, redact, signal, ['--section=data'], onBytes);
     await pgRestorePass(request, item, source, context, redact, signal, ['--section=post-data'], () => undefined);
   } else {
@@ -243,7 +291,7 @@ async function restoreDatabase(
   const tables = (item.info?.tables ?? []).filter((table) => !selectedData || selectedData.has(`${table.schema}.${table.table}`));
   const rows = tables.reduce((sum, table) => sum + table.rows, 0);
   context.log('info', `Restored database ${item.source} into ${describeConnection(target, item.target)}: ${tables.length} table(s), ${rows} row(s).`);
-  return { name: item.target, bytes: item.entry.size, tables: tables.length, rows };
+  return { name: item.target, bytes: item.entry.size + [...item.tableData.values()].reduce((sum, entry) => sum + entry.size, 0), tables: tables.length, rows };
 }
 
 /** Restores the selected databases of a restore point into a PostgreSQL server. */
@@ -255,7 +303,7 @@ export async function restorePostgres(request: EngineRestoreRequest<PostgresConn
     await restoreGlobals(request, source, context, redact);
     notes.push('globals restored');
   }
-  const total = plan.reduce((sum, item) => sum + item.entry.size, 0);
+  const total = plan.reduce((sum, item) => sum + item.entry.size + [...item.tableData.values()].reduce((bytes, entry) => bytes + entry.size, 0), 0);
   let done = 0;
   const onBytes = (bytes: number) => {
     done += bytes;

@@ -40,7 +40,12 @@ describe('cosmos-backup backup/restore postgres (CLI, worker agent, real Postgre
     const repository = await openRepository(repo);
     const point = await repository.getRestorePoint(restorePointId);
     expect(point.manifest.engine.name).toBe('postgres');
-    expect(point.manifest.entries.map((entry) => entry.name).sort()).toEqual([
+    // Each table's COPY text is its own entry (restored in parallel); the rest is one archive per database.
+    const tableData = point.manifest.entries.filter((entry) => entry.metadata?.kind === 'pg-table-data');
+    expect(tableData.every((entry) => /^postgres\/databases\/(inventory|shop)\/data\/\d+\.dat$/.test(entry.name))).toBe(true);
+    expect(tableData.filter((entry) => entry.metadata?.database === 'inventory').map((entry) => [entry.metadata?.table, entry.counts?.rows])).toEqual([['parts', 40]]);
+    expect(tableData.filter((entry) => entry.metadata?.database === 'shop')).toHaveLength(7);
+    expect(point.manifest.entries.filter((entry) => !tableData.includes(entry)).map((entry) => entry.name).sort()).toEqual([
       'postgres/databases/inventory/dump.pgdump',
       'postgres/databases/inventory/info.json',
       'postgres/databases/shop/dump.pgdump',

@@ -53,21 +53,42 @@ export function directoryFileName(entry: TocEntry): string {
   return entry.hadDumper ? `${entry.dumpId}.dat` : '';
 }
 
+/** The `toc.dat` of a directory-format archive with `header`'s version and `toc`'s entries. */
+export function directoryTocBytes(header: ArchiveHeader, toc: TocEntry[]): Buffer {
+  const entries = toc.map((entry) => ({ ...entry, fileName: directoryFileName(entry) }));
+  return Buffer.concat([headerForFormat(header, ARCHIVE_FORMAT.directory), encodeToc(entries, header, ARCHIVE_FORMAT.directory)]);
+}
+
+/**
+ * Writes just `toc.dat` into `folder`: enough for pg_restore (also `-j`) to restore the pre-data
+ * and post-data sections, which never open a data file.
+ */
+export async function writeTocOnlyDirectory(header: ArchiveHeader, toc: TocEntry[], folder: string): Promise<void> {
+  await writeFile(join(folder, 'toc.dat'), directoryTocBytes(header, toc), { flag: 'wx', mode: 0o600 });
+}
+
+/** Options of writeDirectoryArchive. */
+export interface DirectoryArchiveOptions {
+  /** Data files (`<dumpId>.dat`) already written into the folder from separately stored table data. */
+  dataFiles?: ReadonlySet<string>;
+}
+
 /**
  * Converts an uncompressed custom-format archive, read as a stream, into a stock directory-format
  * archive in `folder` (created; must be empty): `<dumpId>.dat` per table, `blob_<oid>.dat` plus
  * `blobs.toc` for large objects, and `toc.dat` — written last, so an interrupted conversion never
  * leaves a folder pg_restore would accept. Nothing but the data files is buffered to disk.
  */
-export async function writeDirectoryArchive(source: AsyncIterable<Buffer | Uint8Array | string>, folder: string, signal?: AbortSignal): Promise<DirectoryArchiveResult> {
+export async function writeDirectoryArchive(source: AsyncIterable<Buffer | Uint8Array | string>, folder: string, signal?: AbortSignal, options: DirectoryArchiveOptions = {}): Promise<DirectoryArchiveResult> {
   await mkdir(folder, { recursive: true });
-  if ((await readdir(folder)).length > 0) throw new Error(`Folder ${folder} is not empty.`);
+  const dataFiles = options.dataFiles ?? new Set<string>();
+  if ((await readdir(folder)).some((name) => !dataFiles.has(name))) throw new Error(`Folder ${folder} is not empty.`);
   const parser = new CustomArchiveParser();
   const result: DirectoryArchiveResult = { files: 0, dataBytes: 0, tocEntries: 0 };
   let header: ArchiveHeader | undefined;
   let toc: TocEntry[] = [];
   let file: BufferedFile | undefined;
-  const written = new Set<string>();
+  const written = new Set<string>(dataFiles);
   const blobLines = new Map<number, string[]>();
   let currentBlobs: string[] | undefined;
   try {
