@@ -32,15 +32,22 @@ export function storageSecrets(location: string): JobSecrets['storage'] {
   return undefined;
 }
 
+/** Where `--remember-password` keeps a server's password in the app's encrypted secret store. */
+export function serverPasswordRef(connection: PostgresConnection): string {
+  return `postgres-password:${connection.user}@${connection.host}:${connection.port}`;
+}
+
 /**
  * The database password, in libpq's order: in the URI (used, never stored or shown), `$PGPASSWORD`,
- * the password file, else a prompt when stdin is a terminal. Undefined: try without one.
+ * the password file, then the one the app remembers for this server (`remembered`), else a prompt
+ * when stdin is a terminal. Undefined: try without one.
  */
-export async function databasePassword(connection: PostgresConnection, uriPassword: string | undefined, database: string): Promise<string | undefined> {
+export async function databasePassword(connection: PostgresConnection, uriPassword: string | undefined, database: string, remembered?: string): Promise<string | undefined> {
   if (uriPassword !== undefined) return uriPassword;
   if (process.env.PGPASSWORD) return process.env.PGPASSWORD;
   const fromFile = passwordFromPgpass(connection, database);
   if (fromFile !== undefined) return fromFile;
+  if (remembered !== undefined) return remembered;
   if (process.stdin.isTTY) return promptHidden(`Password for ${describeConnection(connection)}: `);
   return undefined;
 }
@@ -86,6 +93,7 @@ interface BackupOptions {
   passwordFile?: string;
   parallel?: number;
   name?: string;
+  rememberPassword?: boolean;
 }
 
 /** `backup postgres`: backs up databases of a PostgreSQL server (Cosmos DB for PostgreSQL) into a repository. */
@@ -100,15 +108,12 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
     .option('--password-file <file>', 'file whose first line is the repository password (else $COSMOS_BACKUP_REPO_PASSWORD)')
     .option('--parallel <n>', 'databases dumped at once (default 2)', parsePositiveInt)
     .option('--name <name>', 'resource name recorded with the restore point (default: the host)')
+    .option('--remember-password', "after a successful backup, keep the server's password in the app's encrypted secret store for later backups")
     .action(
       wrap(async (options: BackupOptions) => {
         const json = Boolean(ctx.globals().json);
         const { connection, password: uriPassword } = parsePostgresUri(options.source);
-        const secrets: JobSecrets = {
-          databasePassword: await databasePassword(connection, uriPassword, connection.database),
-          repositoryPassword: await repositoryPassword(ctx.io, options.passwordFile),
-          storage: storageSecrets(options.repo),
-        };
+        const repositorySecret = await repositoryPassword(ctx.io, options.passwordFile);
         const resourceId = `postgres://${connection.host}:${connection.port}`;
         const job: JobSpec = {
           kind: 'backup',
@@ -121,8 +126,15 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
           options: options.parallel ? { parallelism: options.parallel } : {},
         };
         return withCore(ctx, async (core) => {
+          const secrets: JobSecrets = {
+            databasePassword: await databasePassword(connection, uriPassword, connection.database, await core.secrets.get(serverPasswordRef(connection))),
+            repositoryPassword: repositorySecret,
+            storage: storageSecrets(options.repo),
+          };
           const title = `Backup of ${describeConnection(connection)}${options.database?.length ? ` (${options.database.join(', ')})` : ''}`;
           const { session, outcome } = await runWorkerSession(core, ctx.io, json, { kind: 'backup', title, resourceId }, job, secrets);
+          const succeeded = session.status === 'succeeded' || session.status === 'warning';
+          if (succeeded && options.rememberPassword && secrets.databasePassword) await core.secrets.set(serverPasswordRef(connection), secrets.databasePassword);
           if (json) printJson(ctx.io, { session, outcome: outcome ?? null });
           else ctx.io.out(`Backup ${session.status}: ${session.summary ?? ''}\n`);
           return session.status === 'succeeded' || session.status === 'warning' ? EXIT_OK : EXIT_FAILURE;

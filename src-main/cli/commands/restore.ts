@@ -8,7 +8,7 @@ import { withCore } from '../context.ts';
 import type { ActionWrapper } from '../main.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../main.ts';
 import { printJson } from '../output.ts';
-import { collect, databasePassword, repositoryPassword, runWorkerSession, storageSecrets } from './backup.ts';
+import { collect, databasePassword, repositoryPassword, runWorkerSession, serverPasswordRef, storageSecrets } from './backup.ts';
 import { parsePositiveInt } from './arguments.ts';
 
 /** Parses a repeatable `OLD=NEW` option into a map. */
@@ -63,9 +63,10 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
         let job: JobSpec;
         let title: string;
         let resourceId: string;
+        let target: ReturnType<typeof parsePostgresUri> | null = null;
         if (options.target) {
-          const { connection, password } = parsePostgresUri(options.target);
-          secrets.databasePassword = await databasePassword(connection, password, connection.database);
+          target = parsePostgresUri(options.target);
+          const { connection } = target;
           job = {
             ...base,
             options: options.parallel ? { parallelism: options.parallel } : {},
@@ -93,6 +94,10 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
           resourceId = `folder:${folder}`;
         }
         return withCore(ctx, async (core) => {
+          if (target) {
+            const remembered = await core.secrets.get(serverPasswordRef(target.connection));
+            secrets.databasePassword = await databasePassword(target.connection, target.password, target.connection.database, remembered);
+          }
           const { session, outcome } = await runWorkerSession(core, ctx.io, json, { kind: 'restore', title, resourceId }, job, secrets);
           if (json) printJson(ctx.io, { session, outcome: outcome ?? null });
           else ctx.io.out(`Restore ${session.status}: ${session.summary ?? ''}\n`);
