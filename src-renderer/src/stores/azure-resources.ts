@@ -6,6 +6,7 @@ import type { AzureResource } from '../logic/azure-resources.ts';
 import { errorMessage } from '../transport/client.ts';
 import { getClient } from './client.ts';
 import { useSessionsStore } from './sessions.ts';
+import { useLoadState } from './load-state.ts';
 
 /** The Azure sessions this store starts: inventory sync and configuration (policy enforcement). */
 export type AzureAction = 'sync' | 'configure';
@@ -21,9 +22,7 @@ const NOT_SIGNED_IN = /not signed in to azure|AZURE_TENANT_ID/i;
  */
 export const useAzureResourcesStore = defineStore('azureResources', () => {
   const resources = ref<AzureResource[]>([]);
-  const loading = ref(false);
-  const loaded = ref(false);
-  const error = ref<string | null>(null);
+  const { loading, loaded, error, track } = useLoadState();
   /** The newest session of each action started here, by action. */
   const latest = ref<Partial<Record<AzureAction, string>>>({});
   /** Why the last start of an action was refused. */
@@ -53,17 +52,10 @@ export const useAzureResourcesStore = defineStore('azureResources', () => {
     });
   });
 
-  async function load(): Promise<void> {
-    loading.value = true;
-    try {
+  function load(): Promise<void> {
+    return track(async () => {
       resources.value = await getClient().invoke('azure.resources', { includeDeleted: true });
-      loaded.value = true;
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      loading.value = false;
-    }
+    });
   }
 
   function finished(action: AzureAction, session: Session): void {

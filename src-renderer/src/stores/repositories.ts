@@ -6,6 +6,7 @@ import { isFinalStatus, type Session } from '../../../src-main/shared/session.ts
 import { errorMessage } from '../transport/client.ts';
 import { getClient } from './client.ts';
 import { useSessionsStore } from './sessions.ts';
+import { useLoadState } from './load-state.ts';
 
 /** A session the console started on a repository (or to add one), followed until it ends. */
 export interface RepositoryOperation {
@@ -24,9 +25,7 @@ export interface RepositoryOperation {
  */
 export const useRepositoriesStore = defineStore('repositories', () => {
   const byId = ref<Record<string, RepositorySummary>>({});
-  const loading = ref(false);
-  const loaded = ref(false);
-  const error = ref<string | null>(null);
+  const { loading, loaded, error, track } = useLoadState();
   /** Sessions started from this console, by session id. */
   const operations = ref<Record<string, RepositoryOperation>>({});
   /** Why the last action on a repository could not start, by repository id. */
@@ -43,18 +42,11 @@ export const useRepositoriesStore = defineStore('repositories', () => {
     return out;
   });
 
-  async function load(): Promise<void> {
-    loading.value = true;
-    try {
+  function load(): Promise<void> {
+    return track(async () => {
       const list = await getClient().invoke('repositories.list', {});
       byId.value = Object.fromEntries(list.map((repository) => [repository.id, repository]));
-      loaded.value = true;
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      loading.value = false;
-    }
+    });
   }
 
   function follow(session: Session, operation: RepositoryOperation): void {

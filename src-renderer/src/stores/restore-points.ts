@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { RestorePointRecordDto } from '../../../src-main/shared/catalog.ts';
-import { errorMessage } from '../transport/client.ts';
 import { getClient } from './client.ts';
+import { useLoadState } from './load-state.ts';
 
 /** How many records of each kind the console asks for. */
 export const RESTORE_POINT_PAGE = 5000;
@@ -14,13 +14,10 @@ export const RESTORE_POINT_PAGE = 5000;
 export const useRestorePointsStore = defineStore('restorePoints', () => {
   const repositoryPoints = ref<RestorePointRecordDto[]>([]);
   const continuousRecords = ref<RestorePointRecordDto[]>([]);
-  const loading = ref(false);
-  const loaded = ref(false);
-  const error = ref<string | null>(null);
+  const { loading, loaded, error, track } = useLoadState();
 
-  async function load(): Promise<void> {
-    loading.value = true;
-    try {
+  function load(): Promise<void> {
+    return track(async () => {
       const client = getClient();
       const [repository, archive, continuous] = await Promise.all([
         client.invoke('restorePoints.list', { kind: 'repository', limit: RESTORE_POINT_PAGE }),
@@ -29,13 +26,7 @@ export const useRestorePointsStore = defineStore('restorePoints', () => {
       ]);
       repositoryPoints.value = [...repository, ...archive];
       continuousRecords.value = continuous;
-      loaded.value = true;
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      loading.value = false;
-    }
+    });
   }
 
   /** Every continuous record of one resource (the restore wizard's source), newest first. */
