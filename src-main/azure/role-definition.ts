@@ -47,6 +47,8 @@ export const CALL_RULES: readonly CallRule[] = [
     { methods: ['GET'], path: new RegExp(`^${ACCOUNT}/${db}/[^/]+/${child}/[^/]+$`, 'i'), action: `Microsoft.DocumentDB/databaseAccounts/${db}/${child}/read`, why: 'in-account restore: read the restored resource' },
     { methods: ['PUT'], path: new RegExp(`^${ACCOUNT}/${db}/[^/]+/${child}/[^/]+$`, 'i'), action: `Microsoft.DocumentDB/databaseAccounts/${db}/${child}/write`, why: 'in-account restore of a deleted container, collection or graph' },
   ]),
+  { methods: ['GET'], path: new RegExp(`^${ACCOUNT}/tables/[^/]+$`, 'i'), action: 'Microsoft.DocumentDB/databaseAccounts/tables/read', why: 'in-account restore: read the restored table' },
+  { methods: ['PUT'], path: new RegExp(`^${ACCOUNT}/tables/[^/]+$`, 'i'), action: 'Microsoft.DocumentDB/databaseAccounts/tables/write', why: 'in-account restore of a deleted table' },
   { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.DBforPostgreSQL/serverGroupsv2$`, 'i'), action: 'Microsoft.DBforPostgreSQL/serverGroupsv2/read', why: 'inventory of Cosmos DB for PostgreSQL clusters' },
   { methods: ['GET'], path: new RegExp(`^${RG}/providers/Microsoft\\.DBforPostgreSQL/serverGroupsv2/[^/]+$`, 'i'), action: 'Microsoft.DBforPostgreSQL/serverGroupsv2/read', why: 'read a cluster’s restorable time' },
   { methods: ['PUT'], path: new RegExp(`^${RG}/providers/Microsoft\\.DBforPostgreSQL/serverGroupsv2/[^/]+$`, 'i'), action: 'Microsoft.DBforPostgreSQL/serverGroupsv2/write', why: 'point-in-time restore into a new cluster' },

@@ -6,9 +6,10 @@ import { restorableResourcesAt } from '../restorable-resources.ts';
 import type { RestoreDeps } from './cosmos-account-restore.ts';
 import { checkSelection, checkTimestamp, DEFAULT_MARGIN_MS } from './validation.ts';
 
-/** Brings back a deleted database — or a deleted container/collection/graph of a live database — inside its own account. */
+/** Brings back a deleted database (or a deleted Table API table) — or a deleted container/collection/graph of a live database — inside its own account. */
 export interface InAccountRestoreRequest {
   accountId: string;
+  /** The database, or for a Table API account the table. */
   database: string;
   /** A container (NoSQL), collection (MongoDB) or graph (Gremlin); absent: the whole database. */
   child?: string;
@@ -37,7 +38,12 @@ export async function runInAccountRestore(deps: RestoreDeps, ctx: SessionContext
   });
   checkTimestamp(request.timestamp, { start: new Date(restorable.oldestRestorableTime ?? 0), end: deps.clock.now() }, deps.marginMs ?? DEFAULT_MARGIN_MS, false);
   const then = await restorableResourcesAt(cosmos, { location, instanceId: facts.instanceId, api: facts.api, timestamp: request.timestamp, signal: ctx.signal });
-  checkSelection({ databases: [{ name: request.database, children: request.child ? [request.child] : [] }] }, then, request.timestamp, facts.api === 'MongoDB' ? 'collection' : 'container');
+  if (facts.api === 'Table') {
+    if (request.child) throw new AppError('validation_failed', 'Table API accounts hold tables only: name the table, without a container.', { field: 'child' });
+    checkSelection({ tables: [request.database] }, then, request.timestamp, 'table');
+  } else {
+    checkSelection({ databases: [{ name: request.database, children: request.child ? [request.child] : [] }] }, then, request.timestamp, facts.api === 'MongoDB' ? 'collection' : 'container');
+  }
   const restoreParameters = { restoreSource: restorable.id ?? '', restoreTimestampInUtc: request.timestamp };
   const base = `${request.accountId}/${segment(facts.api, 'db')}/${request.database}`;
   const targetResourceId = request.child ? `${base}/${segment(facts.api, 'child')}/${request.child}` : base;
@@ -64,8 +70,10 @@ export async function runInAccountRestore(deps: RestoreDeps, ctx: SessionContext
     } else if (facts.api === 'Gremlin') {
       if (request.child) await cosmos.gremlinResources.createUpdateGremlinGraph(id.resourceGroup, id.name, request.database, request.child, { resource: { id: request.child, ...restore } }, options);
       else await cosmos.gremlinResources.createUpdateGremlinDatabase(id.resourceGroup, id.name, request.database, { resource: { id: request.database, ...restore } }, options);
+    } else if (facts.api === 'Table') {
+      await cosmos.tableResources.createUpdateTable(id.resourceGroup, id.name, request.database, { resource: { id: request.database, ...restore } }, options);
     } else {
-      throw new AppError('validation_failed', `In-account restore of ${facts.api} API accounts is not supported by the app.`);
+      throw new AppError('validation_failed', `In-account restore of ${facts.api} API accounts is not possible.`);
     }
     deps.restores.end(journal.id, 'succeeded', null, deps.clock.now().toISOString());
     ctx.info(`${request.child ?? request.database} restored in ${id.name}.`);
@@ -78,6 +86,7 @@ export async function runInAccountRestore(deps: RestoreDeps, ctx: SessionContext
 }
 
 function segment(api: string, level: 'db' | 'child'): string {
+  if (api === 'Table') return 'tables';
   if (api === 'MongoDB') return level === 'db' ? 'mongodbDatabases' : 'collections';
   if (api === 'Gremlin') return level === 'db' ? 'gremlinDatabases' : 'graphs';
   return level === 'db' ? 'sqlDatabases' : 'containers';

@@ -170,15 +170,15 @@ export function registerAzure(program: Command, ctx: CommandContext, wrap: Actio
     .option('--table <name>', 'restore only this table; repeatable', collect)
     .option('--disable-ttl', 'restore with time-to-live disabled')
     .option('--disable-public-network-access', 'create the account with public network access off')
-    .option('--in-account', 'restore a deleted --database (or --container) inside the source account')
+    .option('--in-account', 'restore a deleted --database (or --container), or a deleted --table of a Table API account, inside the source account')
     .option('--container <name>', 'with --in-account: the deleted container, collection or graph')
     .action(
       wrap((o: { resource?: string; restorePoint?: string; timestamp: Date; reason: string; targetName?: string; targetResourceGroup?: string; targetSubscription?: string; region?: string; database?: { name: string; children: string[] }[]; table?: string[]; disableTtl?: boolean; disablePublicNetworkAccess?: boolean; inAccount?: boolean; container?: string }) =>
         withCore(ctx, (core) => {
           const connect = connectOptions(scope());
           if (o.inAccount) {
-            const database = o.database?.[0]?.name;
-            if (!o.resource || !database) throw new AppError('validation_failed', '--in-account needs --resource <account id> and --database <name>.');
+            const database = o.database?.[0]?.name ?? o.table?.[0];
+            if (!o.resource || !database) throw new AppError('validation_failed', '--in-account needs --resource <account id> and --database <name> (or --table <name> for a Table API account).');
             return follow(core, core.azure.startInAccountRestore({ accountId: o.resource, database, child: o.container, timestamp: o.timestamp, reason: o.reason }, connect));
           }
           if (!o.targetName || !o.targetResourceGroup) throw new AppError('validation_failed', 'Name the new resource with --target-name and --target-resource-group.');

@@ -89,17 +89,19 @@ function childOperation(ctx: ArmContext, a: CosmosAccount, onSuccess: () => void
   return lroReply(ctx, op, 202);
 }
 
-function kindRoutes(kind: ChildKind): Route[] {
-  const dbs = `${ACCOUNT}/${kind.dbSegment}`;
+/**
+ * The top-level resources of an account — databases (SQL, MongoDB, Gremlin) or tables (Table):
+ * list, get, create (including in-account restore of a deleted one) and delete.
+ */
+function topLevelRoutes(api: CosmosApi, segment: string, label: string): Route[] {
+  const dbs = `${ACCOUNT}/${segment}`;
   const db = `${dbs}/{databaseName}`;
-  const children = `${db}/${kind.childSegment}`;
-  const child = `${children}/{childName}`;
-  const ns = `Microsoft.DocumentDB/databaseAccounts/${kind.dbSegment}`;
-  const dbType = kind.dbSegment;
-  const childType = `${kind.dbSegment}/${kind.childSegment}`;
+  const ns = `Microsoft.DocumentDB/databaseAccounts/${segment}`;
+  const dbType = segment;
+  const kind = { api, dbSegment: segment };
   const liveDb = (a: CosmosAccount, name: string): CosmosChild => {
     const d = liveChild(a.databases, name);
-    if (!d) throw notFound('Database', name);
+    if (!d) throw notFound(label, name);
     return d;
   };
   return [
@@ -137,9 +139,9 @@ function kindRoutes(kind: ChildKind): Route[] {
         const t = restoreTimestamp(ctx, a, resource);
         const existing = liveChild(a.databases, name);
         if (t !== undefined) {
-          if (existing) throw badRequest(`Database '${name}' already exists. Only deleted resources can be restored within same account.`);
+          if (existing) throw badRequest(`${label} '${name}' already exists. Only deleted resources can be restored within same account.`);
           const past = existingAt(a.databases, t).find((d) => d.name === name);
-          if (!past) throw badRequest(`Database '${name}' did not exist at the restore timestamp '${new Date(t).toISOString()}'.`);
+          if (!past) throw badRequest(`${label} '${name}' did not exist at the restore timestamp '${new Date(t).toISOString()}'.`);
         }
         return childOperation(ctx, a, () => {
           if (liveChild(a.databases, name)) return;
@@ -168,6 +170,22 @@ function kindRoutes(kind: ChildKind): Route[] {
         });
       },
     },
+  ];
+}
+
+function kindRoutes(kind: ChildKind): Route[] {
+  const db = `${ACCOUNT}/${kind.dbSegment}/{databaseName}`;
+  const children = `${db}/${kind.childSegment}`;
+  const child = `${children}/{childName}`;
+  const ns = `Microsoft.DocumentDB/databaseAccounts/${kind.dbSegment}`;
+  const childType = `${kind.dbSegment}/${kind.childSegment}`;
+  const liveDb = (a: CosmosAccount, name: string): CosmosChild => {
+    const d = liveChild(a.databases, name);
+    if (!d) throw notFound('Database', name);
+    return d;
+  };
+  return [
+    ...topLevelRoutes(kind.api, kind.dbSegment, 'Database'),
     {
       method: 'GET',
       pattern: children,
@@ -266,18 +284,7 @@ function backupInformationRoute(kind: ChildKind): Route {
   };
 }
 
-/** SQL/MongoDB/Gremlin databases and their children (list/get/create/in-account restore/delete), tables list. */
+/** SQL/MongoDB/Gremlin databases and their children, and Table API tables: list, get, create (incl. in-account restore), delete. */
 export function cosmosChildRoutes(): Route[] {
-  const tables: Route = {
-    method: 'GET',
-    pattern: `${ACCOUNT}/tables`,
-    apiVersions: V,
-    action: 'Microsoft.DocumentDB/databaseAccounts/tables/read',
-    handle: (ctx) => {
-      const a = account(ctx, 'Table');
-      const live = a.databases.filter((t) => t.deletedAt === undefined);
-      return { status: 200, body: page(ctx, live, (t) => render(a, `tables/${t.name}`, 'tables', t, false, 'Table')) };
-    },
-  };
-  return [...KINDS.flatMap(kindRoutes), tables, backupInformationRoute(KINDS[0] as ChildKind), backupInformationRoute(KINDS[1] as ChildKind)];
+  return [...KINDS.flatMap(kindRoutes), ...topLevelRoutes('Table', 'tables', 'Table'), backupInformationRoute(KINDS[0] as ChildKind), backupInformationRoute(KINDS[1] as ChildKind)];
 }

@@ -141,4 +141,20 @@ describe('point-in-time restores against the Azure emulator', () => {
     const early = await finished(env.core, env.core.azure.startClusterRestore({ sourceResourceId: mongoId, targetName: 'too-early', targetResourceGroup: 'rg-data', timestamp: ago(20 * 24 * HOUR), reason: 'x' }));
     expect(early.text).toMatch(/outside the restorable window/);
   });
+
+  it('restores a deleted table of a Table API account inside the account', async () => {
+    const tablesAccount = accountId('rg-data', 'events-table');
+    const state = emulated(env.emulator, 'events-table')!;
+    // Continuous for ten days; "audit" existed all along and was deleted an hour ago.
+    state.createdAt = state.continuousSince = env.emulator.now() - 10 * 24 * HOUR;
+    for (const table of state.databases) table.createdAt = state.createdAt;
+    state.databases.find((t) => t.name === 'audit')!.deletedAt = env.emulator.now() - HOUR;
+    const restored = await finished(env.core, env.core.azure.startInAccountRestore({ accountId: tablesAccount, database: 'audit', timestamp: ago(2 * HOUR), reason: 'audit trail' }));
+    expect(restored.session.status, restored.text).toBe('succeeded');
+    expect(state.databases.filter((t) => t.deletedAt === undefined).map((t) => t.name).sort()).toEqual(['audit', 'events']);
+    expect(env.core.azure.restores.list()[0]).toMatchObject({ kind: 'cosmos-in-account', status: 'succeeded', targetResourceId: `${tablesAccount}/tables/audit` });
+    // A live table cannot be restored in place; a table that never existed is named.
+    expect((await finished(env.core, env.core.azure.startInAccountRestore({ accountId: tablesAccount, database: 'events', timestamp: ago(2 * HOUR), reason: 'x' }))).text).toMatch(/already exists/);
+    expect((await finished(env.core, env.core.azure.startInAccountRestore({ accountId: tablesAccount, database: 'ghost', timestamp: ago(2 * HOUR), reason: 'x' }))).text).toMatch(/table "ghost" did not exist/);
+  });
 });
