@@ -40,29 +40,13 @@ export class TokenService {
   }
 
   issue(principal: Principal, audience: string, issuerBase: string): { token: string; expiresIn: number } {
-    const now = Math.floor(Date.now() / 1000);
-    const expiresIn = this.lifetimeSeconds;
-    const token = signJwt(
-      {
-        aud: audience,
-        iss: `${issuerBase}/${this.#tenantId}/`,
-        iat: now,
-        nbf: now,
-        exp: now + expiresIn,
-        appid: principal.clientId,
-        appidacr: '1',
-        idtyp: 'app',
-        oid: principal.objectId,
-        sub: principal.objectId,
-        tid: this.#tenantId,
-        uti: randomUUID(),
-        ver: '1.0',
-        xms_gen: this.#generation,
-      },
-      this.#privateKey,
-      this.kid,
-    );
-    return { token, expiresIn };
+    return this.#accessToken(audience, issuerBase, {
+      appid: principal.clientId,
+      appidacr: '1',
+      idtyp: 'app',
+      oid: principal.objectId,
+      sub: principal.objectId,
+    });
   }
 
   /**
@@ -70,6 +54,22 @@ export class TokenService {
    * ARM gets them: `upn`, `scp`, `idtyp: user`, plus `preferred_username`).
    */
   issueForUser(user: EmulatorUser, clientId: string, audience: string, issuerBase: string): { token: string; expiresIn: number } {
+    return this.#accessToken(audience, issuerBase, {
+      appid: clientId,
+      appidacr: '0',
+      idtyp: 'user',
+      name: user.displayName,
+      oid: user.objectId,
+      sub: user.objectId,
+      upn: user.userPrincipalName,
+      unique_name: user.userPrincipalName,
+      preferred_username: user.userPrincipalName,
+      scp: 'user_impersonation',
+    });
+  }
+
+  /** Signs a v1 ARM access token: the claims every token carries, plus the caller's. */
+  #accessToken(audience: string, issuerBase: string, claims: Record<string, unknown>): { token: string; expiresIn: number } {
     const now = Math.floor(Date.now() / 1000);
     const expiresIn = this.lifetimeSeconds;
     const token = signJwt(
@@ -79,17 +79,8 @@ export class TokenService {
         iat: now,
         nbf: now,
         exp: now + expiresIn,
-        appid: clientId,
-        appidacr: '0',
-        idtyp: 'user',
-        name: user.displayName,
-        oid: user.objectId,
-        sub: user.objectId,
+        ...claims,
         tid: this.#tenantId,
-        upn: user.userPrincipalName,
-        unique_name: user.userPrincipalName,
-        preferred_username: user.userPrincipalName,
-        scp: 'user_impersonation',
         uti: randomUUID(),
         ver: '1.0',
         xms_gen: this.#generation,

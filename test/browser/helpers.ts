@@ -1,16 +1,17 @@
 import { afterEach } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startService, type RunningService } from '../helpers/service.ts';
+
+export { startService, type RunningService };
 
 /**
  * Helpers of the browser tests: Debian's Chromium through playwright-core, and the headless
  * service (`cosmos-backup serve`) started and stopped by PID on a random loopback port.
  */
 
-export const CLI_BIN = fileURLToPath(new URL('../../src-main/cli/bin.mjs', import.meta.url));
+export { CLI_BIN } from '../helpers/cli.ts';
 export const BUILT_CONSOLE = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,59 +29,6 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A running `cosmos-backup serve`. */
-export interface RunningService {
-  url: string;
-  port: number;
-  dataDir: string;
-  child: ChildProcess;
-  /** What it wrote to stderr so far (the last 64 KiB), for failure messages. */
-  stderr(): string;
-  /** Stops it gracefully (SIGTERM), as a user or service manager would. */
-  stop(): Promise<void>;
-  /** Kills it (SIGKILL), as a crash or power loss would. */
-  kill(): Promise<void>;
-}
-
-/** Starts the service on a data folder; resolves once it printed its URL. `env` adds to the test's environment (Azure settings). */
-export function startService(dataDir: string, options: { port?: number; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningService> {
-  const args = [CLI_BIN, '--data-dir', dataDir, '--json', 'serve', ...(options.port ? ['--port', String(options.port)] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ? { ...process.env, ...options.env } : process.env });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const isGone = () => child.exitCode !== null || child.signalCode !== null;
-  const ending = (signal: NodeJS.Signals) => async () => {
-    if (!isGone()) child.kill(signal);
-    const timer = setTimeout(() => !isGone() && child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    let json = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`serve did not start within ${options.timeoutMs ?? 30_000} ms: ${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-65_536)));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${stderr}`));
-    });
-    // `--json` prints one (pretty-printed) document: collect lines until it parses.
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      json += line;
-      let info: { url: string; port: number; dataDir: string };
-      try {
-        info = JSON.parse(json) as typeof info;
-      } catch {
-        return;
-      }
-      clearTimeout(timer);
-      resolve({ ...info, child, stderr: () => stderr, stop: ending('SIGTERM'), kill: ending('SIGKILL') });
-    });
-  });
-}
-
 /** What went wrong on a page so far; `serviceDown` marks the stretch where the test stopped the service on purpose. */
 export interface PageProblems {
   list: string[];

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppCore } from '../../../src-main/core/app-core.ts';
 import type { Session } from '../../../src-main/shared/session.ts';
-import { runCli, startServe } from '../../helpers/cli.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { startService } from '../../helpers/service.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { startBlackholeServer } from '../../helpers/blackhole-server.ts';
 import { TestWsClient } from '../../helpers/ws-client.ts';
@@ -110,9 +111,9 @@ describe('cosmos-backup CLI', () => {
     const seedCore = AppCore.open({ dataDir });
     seedCore.repositories.add({ name: 'hanging', location: blackhole.url, kind: 'azure-blob' }, new Date().toISOString());
     await seedCore.close();
-    let service = await startServe(dataDir);
+    let service = await startService(dataDir);
     try {
-      let client = await TestWsClient.connect(`ws://127.0.0.1:${service.port}/ws?token=${service.token}`);
+      let client = await TestWsClient.connect(`ws://127.0.0.1:${service.port}/ws?token=${new URL(service.url).searchParams.get('token')}`);
       const first = await client.call<Session>('checks.environment');
       await client.waitForEvents(() => client.events.some((e) => e.event === 'session.updated' && (e.payload as Session).id === first.id && (e.payload as Session).status === 'running'));
       const canceled = await cli('--json', 'sessions', 'cancel', first.id);
@@ -122,10 +123,9 @@ describe('cosmos-backup CLI', () => {
       const second = await client.call<Session>('checks.environment');
       await client.waitForEvents(() => client.events.some((e) => e.event === 'session.updated' && (e.payload as Session).id === second.id && (e.payload as Session).status === 'running'));
       client.close();
-      service.child.kill('SIGKILL');
-      await service.stop();
-      service = await startServe(dataDir);
-      client = await TestWsClient.connect(`ws://127.0.0.1:${service.port}/ws?token=${service.token}`);
+      await service.kill();
+      service = await startService(dataDir);
+      client = await TestWsClient.connect(`ws://127.0.0.1:${service.port}/ws?token=${new URL(service.url).searchParams.get('token')}`);
       const after = await client.call<Session>('sessions.get', { id: second.id });
       expect(after).toMatchObject({ status: 'failed', summary: 'Interrupted by shutdown' });
       const running = await client.call<Session[]>('sessions.list', { status: ['running', 'queued', 'canceling'] });
