@@ -7,7 +7,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src-main/electron/main.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src-main/electron/main.ts'),
+          // Started with `new Worker(path)`, so it must be a file of its own (see BlobCodecPool).
+          'codec-worker': resolve('src-main/repository/codec/codec-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { RepositoryError, throwIfAborted } from './errors.ts';
 import { Chunker } from './format/chunker.ts';
 import type { ChunkerParams } from './format/chunker.ts';
-import { ZstdFrameCompressor } from './format/zstd-frame-compressor.ts';
+import type { CompressionFlag } from './format/compression.ts';
 import { packFileName } from './format/ids.ts';
 import type { IndexedPack } from './format/index-file.ts';
 import type { EntryCounts, EntryMetadata, ManifestEntry } from './format/manifest.ts';
@@ -33,14 +33,14 @@ export interface BackupEntryInput {
 
 /** Tuning of the write path; none of it is part of the format. */
 export interface WriteTuning {
-  /** Chunks compressed at once (default 4; zstd runs on the libuv pool, i.e. on every core). */
+  /** Chunks compressed and sealed at once (on the codec's worker threads). */
   compressionConcurrency: number;
   /** Packs uploaded at once (default 2). Together with packSize this bounds memory. */
   uploadConcurrency: number;
   zstdLevel: number;
 }
 
-export const DEFAULT_WRITE_TUNING: WriteTuning = { compressionConcurrency: 3, uploadConcurrency: 2, zstdLevel: 3 };
+export const DEFAULT_WRITE_TUNING: WriteTuning = { compressionConcurrency: 4, uploadConcurrency: 2, zstdLevel: 3 };
 
 /** Counters of a write session. */
 export interface WriteStats {
@@ -98,8 +98,6 @@ export class BackupWriter {
   /** Pack buffers whose upload finished, reused so big allocations do not churn (and fragment) the heap. */
   private readonly freeBodies: Buffer[] = [];
   private readonly entryNames = new Set<string>();
-  /** Idle zstd contexts, one per compression slot at most (reused: creating one per chunk is costly). */
-  private readonly compressors: ZstdFrameCompressor[] = [];
   /** Buffers of chunks cut by this writer, returned once a chunk is stored or found a duplicate. */
   private readonly chunkBuffers: ChunkBufferPool;
 
@@ -140,11 +138,7 @@ export class BackupWriter {
 
   /** Stores the last partial pack and waits for every upload; throws the first failure. */
   async finish(): Promise<void> {
-    try {
-      await this.compressions.drain();
-    } finally {
-      this.closeCompressors();
-    }
+    await this.compressions.drain();
     this.chunkBuffers.clear();
     await this.flushPack();
     await this.uploads.drain();
@@ -153,12 +147,7 @@ export class BackupWriter {
   /** Waits for in-flight work after a failure, ignoring its errors. */
   async abandon(): Promise<void> {
     await this.compressions.settle();
-    this.closeCompressors();
     await this.uploads.settle();
-  }
-
-  private closeCompressors(): void {
-    for (const compressor of this.compressors.splice(0)) compressor.close();
   }
 
   /**
@@ -171,8 +160,9 @@ export class BackupWriter {
 
   /**
    * Queues a chunk once a compression slot is free (that wait is the backpressure) and returns a
-   * promise of its id (wrapped: an async function cannot return a bare promise without waiting for it). Hashing, the dedup decision, compression and sealing happen in the task,
-   * off the main thread where possible; chunk order is kept by the caller's list of id promises.
+   * promise of its id (wrapped: an async function cannot return a bare promise without waiting for
+   * it). A codec worker hashes the chunk and holds it; this writer decides on dedup and has the
+   * worker seal a new chunk or drop a duplicate. Chunk order is kept by the caller's list of ids.
    */
   async enqueueChunk(chunk: Buffer): Promise<{ id: Promise<string> }> {
     const { crypto, index, tuning } = this.context;
@@ -185,32 +175,34 @@ export class BackupWriter {
     id.catch(() => undefined); // the pool reports the failure; this copy must not be unhandled
     this.stats.chunkCount++;
     await this.compressions.run(async () => {
+      // A pooled chunk buffer moves to the worker and comes back; any other is copied.
+      const pooled = this.chunkBuffers.owns(chunk);
+      const rawLength = chunk.length; // a moved chunk reads as empty afterwards
       try {
-        const chunkId = await crypto.chunkIdAsync(chunk);
-        resolveId(chunkId);
-        if (index.has(chunkId) || this.written.has(chunkId)) return;
-        this.written.add(chunkId);
-        const compressor = this.compressors.pop() ?? new ZstdFrameCompressor(tuning.zstdLevel);
-        let compressed;
-        try {
-          compressed = await compressor.compress(chunk);
-        } finally {
-          this.compressors.push(compressor);
+        const held = await crypto.codec.hold(chunk, pooled);
+        if (index.has(held.id) || this.written.has(held.id)) {
+          this.giveBack(chunk, pooled, await held.drop());
+          resolveId(held.id);
+          return;
         }
-        const { flag, bytes } = compressed;
-        const parts = await crypto.sealParts(bytes, Buffer.from(chunkId, 'hex'));
+        this.written.add(held.id);
+        const sealed = await held.seal(tuning.zstdLevel);
+        this.giveBack(chunk, pooled, sealed.returned);
         this.stats.newChunkCount++;
-        await this.addToPack({ id: chunkId, compression: flag, rawLength: chunk.length, parts });
+        resolveId(held.id);
+        await this.addToPack({ id: held.id, compression: sealed.compression as CompressionFlag, rawLength, parts: [sealed.stored] });
       } catch (error) {
         rejectId(error);
         throw error;
-      } finally {
-        // Every use of the bytes is over: hashing and sealing copied them, zstd has read them,
-        // and a raw blob was copied into the pack.
-        this.chunkBuffers.release(chunk);
       }
     });
     return { id };
+  }
+
+  /** Returns a chunk's buffer to the pool: the one that came back from the worker when it moved. */
+  private giveBack(chunk: Buffer, moved: boolean, returned: ArrayBuffer | undefined): void {
+    if (!moved) this.chunkBuffers.release(chunk);
+    else if (returned) this.chunkBuffers.adopt(returned);
   }
 
   /** Room for a full pack: blobs up to packSize plus one largest blob, and a typical header. */

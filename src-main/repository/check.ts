@@ -2,7 +2,7 @@ import { CorruptDataError, throwIfAborted } from './errors.ts';
 import { sha256Hex } from './format/crypto.ts';
 import { PREFIX, idFromFileName, packFileName } from './format/ids.ts';
 import type { OperationOptions } from './operation.ts';
-import { openBlob, readPackHeader } from './pack-io.ts';
+import { readPackHeader } from './pack-io.ts';
 import type { Repository } from './repository.ts';
 import { isStorageError } from './storage/storage.ts';
 
@@ -81,10 +81,11 @@ export async function checkRepository(repository: Repository, options: CheckOpti
     if (packId) storedPacks.set(packId, { size: file.size, archived: file.tier === 'Archive' });
   }
 
-  /** Chunk ids that cannot be read back correctly. */
-  const badChunks = new Set<string>();
+  /** Copies (`packId/blobId`) that cannot be read back correctly. */
+  const badCopies = new Set<string>();
+  const copyKey = (packId: string, blobId: string) => `${packId}/${blobId}`;
   const markPackBad = (packId: string) => {
-    for (const blob of index.packs.get(packId)?.blobs ?? []) if (index.get(blob.id)?.packId === packId) badChunks.add(blob.id);
+    for (const blob of index.packs.get(packId)?.blobs ?? []) badCopies.add(copyKey(packId, blob.id));
   };
   let bytesRead = 0;
   let archivedPacks = 0;
@@ -140,16 +141,28 @@ export async function checkRepository(repository: Repository, options: CheckOpti
     }
     bytesRead += bytes.length;
     if (sha256Hex(bytes) !== packId) report({ kind: 'damaged-pack', file, message: 'pack content does not match its name (SHA-256)' });
-    for (const blob of pack.blobs) {
-      try {
-        await openBlob(crypto, file, blob, bytes.subarray(blob.offset, blob.offset + blob.storedLength));
-      } catch (error) {
-        if (!(error instanceof CorruptDataError)) throw error;
-        report({ kind: 'damaged-blob', file, message: error.message });
-        // Only the copy the index uses matters for restores; a bad duplicate is still reported.
-        if (index.get(blob.id)?.packId === packId) badChunks.add(blob.id);
-      }
+    try {
+      // The pack's buffer moves to a codec worker, which verifies every blob and keeps no bytes.
+      const results = await crypto.codec.openRun(file, bytes, pack.blobs, true, { verifyOnly: true });
+      results.forEach((result, i) => {
+        if (!(result instanceof Error)) return;
+        report({ kind: 'damaged-blob', file, message: result.message });
+        badCopies.add(copyKey(packId, pack.blobs[i]!.id));
+      });
+    } catch (error) {
+      if (!(error instanceof CorruptDataError)) throw error;
+      report({ kind: 'damaged-blob', file, message: error.message });
+      markPackBad(packId);
     }
+  }
+  /**
+   * A chunk is lost only when every copy of it is bad: restores fall back to a duplicate (a bad
+   * duplicate is still reported above, as a problem of its pack).
+   */
+  const badChunks = new Set<string>();
+  for (const key of badCopies) {
+    const chunkId = key.slice(key.indexOf('/') + 1);
+    if (index.locations(chunkId).every((copy) => badCopies.has(copyKey(copy.packId, chunkId)))) badChunks.add(chunkId);
   }
   options.onProgress?.({ done: totalPacks, total: totalPacks, unit: 'blobs' });
   if (archivedPacks > 0) logger.info(`check: ${archivedPacks} pack(s) are in the Archive tier; their headers and bytes were not read.`);

@@ -30,9 +30,28 @@ export class ChunkBufferPool {
     return Buffer.from(backing, 0, length);
   }
 
+  /** Whether `chunk` lives in a buffer of this pool (which may then move to a worker thread). */
+  owns(chunk: Uint8Array): boolean {
+    return this.owned.has(chunk.buffer);
+  }
+
   /** Gives a chunk's buffer back; the caller must not touch `chunk` afterwards. */
   release(chunk: Uint8Array): void {
-    if (this.owned.has(chunk.buffer) && this.free.length < this.keep && !this.free.includes(chunk.buffer as ArrayBuffer)) this.free.push(chunk.buffer as ArrayBuffer);
+    if (this.owned.has(chunk.buffer)) this.keepForReuse(chunk.buffer as ArrayBuffer);
+  }
+
+  /**
+   * Takes back a pool buffer that moved to a worker thread and returned: transferring an
+   * ArrayBuffer makes a new object, so it is recognised by its size.
+   */
+  adopt(buffer: ArrayBuffer): void {
+    if (buffer.byteLength !== this.bufferSize) return;
+    this.owned.add(buffer);
+    this.keepForReuse(buffer);
+  }
+
+  private keepForReuse(buffer: ArrayBuffer): void {
+    if (this.free.length < this.keep && !this.free.includes(buffer)) this.free.push(buffer);
   }
 
   /** Drops the idle buffers (for the garbage collector). */

@@ -58,7 +58,7 @@ export async function copyRestorePoint(source: Repository, target: Repository, r
       try {
         for (const entry of point.manifest.entries) {
           const chunks: string[] = [];
-          for await (const chunk of readEntryChunks({ storage: source.storage, crypto: source.crypto, index: sourceIndex, signal }, entry)) {
+          for await (const chunk of readEntryChunks({ storage: source.storage, crypto: source.crypto, index: sourceIndex, signal, recomputeIds: true }, entry)) {
             throwIfAborted(signal);
             chunks.push(await writer.addChunk(chunk));
             done += chunk.length;

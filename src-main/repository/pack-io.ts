@@ -2,7 +2,6 @@ import { webcrypto } from 'node:crypto';
 import { CorruptDataError } from './errors.ts';
 import { isStorageError } from './storage/storage.ts';
 import { AAD } from './format/crypto.ts';
-import { decompressChunk } from './format/compression.ts';
 import type { CompressionFlag } from './format/compression.ts';
 import { packFileName } from './format/ids.ts';
 import type { PackBlob } from './format/pack.ts';
@@ -68,31 +67,23 @@ export function parsePackHeader(crypto: RepositoryCrypto, file: string, packSize
 }
 
 /**
- * Turns one stored blob back into its chunk, verifying authentication, length and id.
- * `file` names the pack in errors. Never returns unverified bytes.
+ * Turns one stored blob back into its chunk, verifying length, authentication, decompression and
+ * (with `recomputeId`) id, on a codec worker thread. `file` names the pack in errors. Never
+ * returns unverified bytes. With `giveAway`, `stored`'s buffer moves to the worker (the caller must
+ * not use it again).
  */
-export async function openBlob(crypto: RepositoryCrypto, file: string, blob: PackBlob, stored: Buffer): Promise<Buffer> {
+export async function openBlob(crypto: RepositoryCrypto, file: string, blob: PackBlob, stored: Buffer, giveAway = false, recomputeId = true): Promise<Buffer> {
   if (stored.length !== blob.storedLength) throw new CorruptDataError(file, `blob ${blob.id} is truncated`, { chunkId: blob.id });
-  const compressed = await crypto.openAsync(stored, Buffer.from(blob.id, 'hex'));
-  if (!compressed) throw new CorruptDataError(file, `blob ${blob.id} failed authentication`, { chunkId: blob.id });
-  let chunk: Buffer;
-  try {
-    chunk = await decompressChunk(blob.compression, compressed, blob.rawLength);
-  } catch (error) {
-    throw new CorruptDataError(file, `blob ${blob.id} does not decompress`, { chunkId: blob.id }, { cause: error });
-  }
-  // The id is recomputed on the thread pool so verification overlaps with the next chunk's work.
-  if (chunk.length !== blob.rawLength || (await crypto.chunkIdAsync(chunk)) !== blob.id) {
-    throw new CorruptDataError(file, `blob ${blob.id} does not match its id`, { chunkId: blob.id });
-  }
-  return chunk;
+  const [chunk] = await crypto.codec.openRun(file, stored, [{ ...blob, offset: 0 }], giveAway, { recomputeIds: recomputeId });
+  if (chunk instanceof Error) throw chunk;
+  return chunk!;
 }
 
-/** Reads one chunk from storage by its location, verified. */
-export async function readChunk(storage: RepositoryStorage, crypto: RepositoryCrypto, location: PackBlob & { packId: string }, signal?: AbortSignal): Promise<Buffer> {
+/** Reads one chunk from storage by its location, verified (the id too unless `recomputeId` is false). */
+export async function readChunk(storage: RepositoryStorage, crypto: RepositoryCrypto, location: PackBlob & { packId: string }, signal?: AbortSignal, recomputeId = true): Promise<Buffer> {
   const file = packFileName(location.packId);
   const stored = await storage.get(file, { offset: location.offset, length: location.storedLength, signal });
-  return openBlob(crypto, file, location, stored);
+  return openBlob(crypto, file, location, stored, true, recomputeId);
 }
 
 /**
@@ -100,11 +91,11 @@ export async function readChunk(storage: RepositoryStorage, crypto: RepositoryCr
  * corrupt copy moves on to the next copy; other errors (network, abort, archived) are thrown at
  * once. When every copy fails, the first copy's error is thrown.
  */
-export async function readChunkFromAnyCopy(storage: RepositoryStorage, crypto: RepositoryCrypto, copies: readonly (PackBlob & { packId: string })[], signal?: AbortSignal): Promise<Buffer> {
+export async function readChunkFromAnyCopy(storage: RepositoryStorage, crypto: RepositoryCrypto, copies: readonly (PackBlob & { packId: string })[], signal?: AbortSignal, recomputeId = true): Promise<Buffer> {
   let first: unknown;
   for (const copy of copies) {
     try {
-      return await readChunk(storage, crypto, copy, signal);
+      return await readChunk(storage, crypto, copy, signal, recomputeId);
     } catch (error) {
       if (!(error instanceof CorruptDataError) && !isStorageError(error, 'not_found')) throw error;
       first ??= error;

@@ -3,7 +3,7 @@ import { CorruptDataError, RepositoryError, throwIfAborted } from './errors.ts';
 import type { ManifestEntry } from './format/manifest.ts';
 import type { RepositoryCrypto } from './format/repository-crypto.ts';
 import { packFileName } from './format/ids.ts';
-import { openBlob, readChunkFromAnyCopy } from './pack-io.ts';
+import { readChunkFromAnyCopy } from './pack-io.ts';
 import type { BlobLocation, RepositoryIndex } from './repository-index.ts';
 import type { RepositoryStorage } from './storage/storage.ts';
 import { isStorageError } from './storage/storage.ts';
@@ -13,23 +13,34 @@ export interface ChunkReadContext {
   crypto: RepositoryCrypto;
   index: RepositoryIndex;
   signal?: AbortSignal;
-  /** Chunks fetched ahead of the consumer (default 8). */
+  /** Recompute every chunk's id (default false: authentication binds bytes to ids, §5.3). */
+  recomputeIds?: boolean;
+  /** Chunks fetched ahead of the consumer (default DEFAULT_PREFETCH). */
   prefetch?: number;
 }
 
-/** Largest single ranged read that serves several neighbouring blobs of one pack. */
-const RUN_LIMIT = 8 * 1024 * 1024;
+/**
+ * Largest single ranged read that serves several neighbouring blobs of one pack. A run is opened
+ * by one codec worker, so runs are kept small enough that several are in flight at once.
+ */
+const RUN_LIMIT = 4 * 1024 * 1024;
+
+/** Chunks fetched ahead by default: enough for every codec worker to have a run or two. */
+const DEFAULT_PREFETCH = 12;
 
 /**
- * Yields the verified chunks of an entry in order, fetching a few ahead so storage latency,
- * decryption, decompression and verification of several chunks overlap (the last two run on the
- * thread pool). Neighbouring blobs of one pack that the entry needs in a row (the usual layout of a
+ * Yields the verified chunks of an entry in order, fetching a few ahead so storage latency and
+ * the opening of several chunks (decryption, decompression, verification, on the codec's worker
+ * threads) overlap. Neighbouring blobs of one pack that the entry needs in a row (the usual layout of a
  * first backup) are fetched with one ranged read. Fails on the first chunk that is missing or
  * does not verify in every copy the index knows; no byte of a bad chunk is ever yielded.
  */
 export async function* readEntryChunks(context: ChunkReadContext, entry: ManifestEntry): AsyncGenerator<Buffer> {
   const { storage, crypto, index, signal } = context;
-  const window = Math.max(1, context.prefetch ?? 8);
+  const window = Math.max(1, context.prefetch ?? DEFAULT_PREFETCH);
+  // Restores rely on GCM authentication with the id as associated data (format §5.3); callers
+  // that re-store chunks under recomputed ids (copy) still get the full check.
+  const recomputeIds = context.recomputeIds ?? false;
   const pending: Promise<Buffer>[] = [];
   let next = 0;
   const explain = (location: BlobLocation, chunkId: string) => (error: unknown): never => {
@@ -46,7 +57,7 @@ export async function* readEntryChunks(context: ChunkReadContext, entry: Manifes
     const copies = index.locations(chunkId);
     const location = copies[0];
     if (!location) return Promise.reject(new RepositoryError('corrupt', `Chunk ${chunkId} of entry ${entry.name} is not in the index.`, { chunkId }));
-    return readChunkFromAnyCopy(storage, crypto, copies, signal).catch(explain(location, chunkId));
+    return readChunkFromAnyCopy(storage, crypto, copies, signal, recomputeIds).catch(explain(location, chunkId));
   };
   /** Queues chunks from `next` on: a run of neighbours in one pack shares one ranged read. */
   const fetchRun = (room: number): void => {
@@ -69,15 +80,18 @@ export async function* readEntryChunks(context: ChunkReadContext, entry: Manifes
     const file = packFileName(first!.packId);
     const rangeEnd = run[run.length - 1]!.offset + run[run.length - 1]!.storedLength;
     const bytes = storage.get(file, { offset: first!.offset, length: rangeEnd - first!.offset, signal });
-    quiet(bytes);
-    for (const location of run) {
+    // The range was read for this run alone, so its buffer moves to the codec without a copy.
+    const opened = quiet(bytes.then((range) => crypto.codec.openRun(file, range, run.map((location) => ({ ...location, offset: location.offset - first!.offset })), true, { recomputeIds })));
+    run.forEach((location, position) => {
       const chunkId = entry.chunks[next++]!;
-      const chunk = bytes.then(
-        (range) => openBlob(crypto, file, location, range.subarray(location.offset - first!.offset, location.offset - first!.offset + location.storedLength)),
-      );
+      const chunk = opened.then((results) => {
+        const result = results[position]!;
+        if (result instanceof Error) throw result;
+        return result;
+      });
       // A failed shared read or a bad copy falls back to reading this chunk alone, from any copy.
       pending.push(quiet(chunk.catch((error: unknown) => (error instanceof CorruptDataError || isStorageError(error, 'not_found') ? fetchOne(chunkId) : explain(location, chunkId)(error)))));
-    }
+    });
   };
   let produced = 0;
   try {

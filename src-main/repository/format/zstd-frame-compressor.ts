@@ -60,7 +60,8 @@ export class ZstdFrameCompressor {
 
   private open(): ZstdCompress {
     if (this.stream) return this.stream;
-    const stream = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: this.level }, chunkSize: OUTPUT_CHUNK_SIZE });
+    // The content checksum (§5.2) lets every decoder catch a frame that decodes to wrong bytes.
+    const stream = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: this.level, [constants.ZSTD_c_checksumFlag]: 1 }, chunkSize: OUTPUT_CHUNK_SIZE });
     stream.on('data', (piece: Buffer) => this.pieces.push(piece));
     stream.on('error', (error: Error) => {
       // A failed stream is unusable: drop it so the next chunk starts a fresh context.

@@ -44,7 +44,10 @@ export interface RepositoryStorage {
   /** Where this storage is, for logs; never contains a secret. */
   readonly description: string;
   put(name: string, data: Uint8Array, options?: PutOptions): Promise<void>;
-  /** The whole file, or a range of it. */
+  /**
+   * The whole file, or a range of it, in a fresh buffer the caller owns: the engine hands it to a
+   * worker thread without copying.
+   */
   get(name: string, options?: GetOptions): Promise<Buffer>;
   /** A stream of the file (or a range); errors after the stream started are emitted on it. */
   getStream(name: string, options?: GetOptions): Promise<Readable>;

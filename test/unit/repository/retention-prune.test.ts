@@ -129,6 +129,36 @@ describe('prune with duplicate copies of a chunk', () => {
     for (const packId of lost) expect(index.packs.has(packId)).toBe(false);
   });
 
+  it('check reports a damaged preferred copy but loses no restore point while a duplicate is good', async () => {
+    const { repository, storage } = await memoryRepository();
+    const memory = storage as MemoryStorage;
+    const data = testData(60_000, 'twice');
+    const first = await repository.startBackup({ resource: RESOURCE, engine: ENGINE });
+    const second = await repository.startBackup({ resource: RESOURCE, engine: ENGINE });
+    await first.addEntry({ name: 'x', data });
+    await second.addEntry({ name: 'x', data });
+    const one = await first.commit();
+    await second.commit();
+    const index = await repository.loadIndex();
+    const chunkId = (await repository.getRestorePoint(one.restorePointId)).manifest.entries[0]!.chunks[0]!;
+    const preferred = index.get(chunkId)!;
+    // Flip a byte inside the preferred copy of the first chunk only.
+    memory.files.get(`data/${preferred.packId.slice(0, 2)}/${preferred.packId}`)!.data[preferred.offset + 20]! ^= 1;
+
+    const report = await repository.check({ readData: true });
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((problem) => problem.kind)).toContain('damaged-blob');
+    expect(report.problems.find((problem) => problem.kind === 'damaged-blob')!.message).toContain(chunkId);
+    expect(report.affectedRestorePoints).toEqual([]);
+    expect((await readAll(await repository.openEntry(one.restorePointId, 'x'))).equals(data)).toBe(true);
+
+    // With the duplicate damaged too, the chunk is lost and both restore points are named.
+    const duplicate = index.locations(chunkId).find((copy) => copy.packId !== preferred.packId)!;
+    memory.files.get(`data/${duplicate.packId.slice(0, 2)}/${duplicate.packId}`)!.data[duplicate.offset + 20]! ^= 1;
+    const worse = await repository.check({ readData: true });
+    expect(worse.affectedRestorePoints.map((point) => point.entries)).toEqual([['x'], ['x']]);
+  });
+
   it('repacks a surviving duplicate instead of dropping it', async () => {
     const { repository, data, restorePointIds } = await duplicatedThenFirstCopyLost();
     // Forget one restore point and back up something unrelated: nothing changes for the shared chunks,

@@ -60,6 +60,20 @@ describe('ChunkBufferPool', () => {
     expect(pool.acquire(4096).length).toBe(4096); // bigger than the pool's buffers: a one-off
   });
 
+  it('adopts its buffers back after a worker thread returned them (a new ArrayBuffer object)', () => {
+    const pool = new ChunkBufferPool(1024, 2);
+    const chunk = pool.acquire(100);
+    expect(pool.owns(chunk)).toBe(true);
+    expect(pool.owns(Buffer.alloc(100))).toBe(false);
+    const moved = structuredClone(chunk.buffer as ArrayBuffer, { transfer: [chunk.buffer as ArrayBuffer] });
+    expect(chunk.length).toBe(0);
+    pool.adopt(moved);
+    pool.adopt(new ArrayBuffer(10)); // wrong size: not one of the pool's
+    const again = pool.acquire(200);
+    expect(again.buffer).toBe(moved);
+    expect(pool.owns(again)).toBe(true);
+  });
+
   it('does not change the chunker cut points', () => {
     const gear = gearTable(PUBLIC_GEAR_SEED);
     const data = testData(9 * 1024 * 1024, 'pool');

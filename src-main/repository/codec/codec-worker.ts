@@ -1,0 +1,86 @@
+/**
+ * Entry of a codec worker thread (started by BlobCodecPool): does the CPU-heavy per-blob work —
+ * id hashing, zstd, AES-GCM, verification — so the main thread only chunks, schedules and does I/O.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { chunkIdOf, openChunkSync, sealPayloadSync } from './blob-transforms.ts';
+import type { BytesView, CodecReply, CodecRequest, CodecWorkerData } from './codec-messages.ts';
+import { ZstdFrameCompressor } from '../format/zstd-frame-compressor.ts';
+
+const { keys } = workerData as CodecWorkerData;
+const port = parentPort!;
+
+/** Chunks hashed and waiting for the writer's seal-or-drop decision, by job. */
+const held = new Map<number, { buffer: ArrayBuffer; chunk: Buffer; id: string }>();
+/** Idle zstd contexts by level: reusing one is about a quarter faster than a fresh one per chunk. */
+const compressors = new Map<number, ZstdFrameCompressor[]>();
+
+/** A view that can cross threads without a copy: its own ArrayBuffer when it has one, else a copy. */
+function handOver(bytes: Buffer, transfer: ArrayBuffer[]): BytesView {
+  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const buffer = owned ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
+  transfer.push(buffer);
+  return { buffer, offset: 0, length: bytes.byteLength };
+}
+
+function take(job: number): { buffer: ArrayBuffer; chunk: Buffer; id: string } {
+  const chunk = held.get(job);
+  if (!chunk) throw new Error(`no chunk is held under job ${job}`);
+  held.delete(job);
+  return chunk;
+}
+
+async function compress(chunk: Buffer, level: number) {
+  const idle = compressors.get(level) ?? [];
+  compressors.set(level, idle);
+  const compressor = idle.pop() ?? new ZstdFrameCompressor(level);
+  try {
+    return await compressor.compress(chunk);
+  } finally {
+    idle.push(compressor);
+  }
+}
+
+async function handle(request: CodecRequest): Promise<{ reply: CodecReply; transfer: ArrayBuffer[] }> {
+  const transfer: ArrayBuffer[] = [];
+  switch (request.op) {
+    case 'hash': {
+      const chunk = Buffer.from(request.buffer, request.offset, request.length);
+      const id = chunkIdOf(keys, chunk);
+      held.set(request.job, { buffer: request.buffer, chunk, id });
+      return { reply: { job: request.job, id }, transfer };
+    }
+    case 'drop': {
+      const { buffer } = take(request.job);
+      transfer.push(buffer);
+      return { reply: { job: request.job, returned: buffer }, transfer };
+    }
+    case 'seal': {
+      const { buffer, chunk, id } = take(request.job);
+      const { flag, bytes } = await compress(chunk, request.zstdLevel);
+      const stored = sealPayloadSync(keys, bytes, id);
+      // A raw, unencrypted blob is the chunk itself: copy it, the chunk's buffer goes back for reuse.
+      const out = stored.buffer === buffer ? Buffer.from(stored) : stored;
+      const reply = { job: request.job, compression: flag, stored: handOver(out, transfer), returned: buffer };
+      transfer.push(buffer);
+      return { reply, transfer };
+    }
+    case 'open': {
+      const results = request.blobs.map((blob) => {
+        const opened = openChunkSync(keys, blob, new Uint8Array(request.buffer, blob.at, blob.storedLength), request.recomputeIds);
+        if (typeof opened === 'string') return opened;
+        if (request.verifyOnly) return null;
+        // A raw unencrypted blob is a view of the request's buffer: copy it out.
+        return handOver(opened.buffer === request.buffer ? Buffer.from(opened) : opened, transfer);
+      });
+      return { reply: { job: request.job, results }, transfer };
+    }
+  }
+}
+
+port.on('message', (request: CodecRequest) => {
+  handle(request).then(
+    (answer) => port.postMessage(answer.reply, answer.transfer),
+    (error: unknown) => port.postMessage({ job: request.job, failure: (error as Error).message }),
+  );
+});
