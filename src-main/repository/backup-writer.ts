@@ -191,6 +191,8 @@ export class BackupWriter {
         this.stats.newChunkCount++;
         resolveId(held.id);
         await this.addToPack({ id: held.id, compression: sealed.compression as CompressionFlag, rawLength, parts: [sealed.stored] });
+        // Copied into the pack: the worker writes a later blob into the same memory.
+        crypto.codec.recycle(sealed.stored);
       } catch (error) {
         rejectId(error);
         throw error;

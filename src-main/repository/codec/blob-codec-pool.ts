@@ -176,6 +176,17 @@ export class BlobCodecPool {
     );
   }
 
+  /**
+   * Hands the buffer of a sealed blob back once its bytes are copied elsewhere (the caller must
+   * not use `stored` afterwards): a worker writes a later blob into it.
+   */
+  recycle(stored: Buffer): void {
+    const buffer = stored.buffer;
+    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength <= 64 * 1024) return;
+    const thread = this.threads.find((candidate) => candidate.jobs.size + candidate.holding > 0) ?? this.threads[0];
+    thread?.worker.postMessage({ op: 'recycle', job: 0, buffer }, [buffer]);
+  }
+
   /** Stops every worker now; jobs in flight fail. */
   async close(): Promise<void> {
     await Promise.all(this.threads.splice(0).map((thread) => this.stop(thread, new Error('the codec was closed'))));
@@ -210,7 +221,7 @@ export class BlobCodecPool {
 
   private startThread(): CodecThread {
     const workerData: CodecWorkerData = { keys: this.keys };
-    const worker = new Worker(workerEntry, { workerData, env: {}, stdout: false, stderr: false });
+    const worker = new Worker(workerEntry, { workerData, env: {}, stdout: false, stderr: false});
     const thread: CodecThread = { worker, jobs: new Map(), holding: 0, idleTimer: undefined };
     worker.on('message', (reply: CodecReply) => {
       const pending = thread.jobs.get(reply.job);

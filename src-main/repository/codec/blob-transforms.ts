@@ -29,13 +29,23 @@ export function chunkIdOf(keys: CodecKeys | undefined, chunk: Uint8Array): strin
   return (keys ? createHmac('sha256', keys.chunkIdKey) : createHash('sha256')).update(chunk).digest('hex');
 }
 
+/** Bytes sealing adds to a payload (nothing when unencrypted). */
+export function sealedLength(keys: CodecKeys | undefined, payloadLength: number): number {
+  return keys ? NONCE_LENGTH + payloadLength + TAG_LENGTH : payloadLength;
+}
+
 /**
  * Seals a blob's payload (a zstd frame or the raw chunk) with AES-256-GCM, the chunk id as
- * associated data: `nonce ‖ ciphertext ‖ tag` in one buffer. Unencrypted: the payload itself.
+ * associated data: `nonce ‖ ciphertext ‖ tag` in one buffer (`output` when given, which must be
+ * `sealedLength` long). Unencrypted: the payload itself, copied into `output` when given.
  */
-export function sealPayloadSync(keys: CodecKeys | undefined, payload: Buffer, id: string): Buffer {
-  if (!keys) return payload;
-  const stored = Buffer.allocUnsafeSlow(NONCE_LENGTH + payload.length + TAG_LENGTH);
+export function sealPayloadSync(keys: CodecKeys | undefined, payload: Buffer, id: string, output?: Buffer): Buffer {
+  if (!keys) {
+    if (!output) return payload;
+    payload.copy(output);
+    return output;
+  }
+  const stored = output ?? Buffer.allocUnsafeSlow(NONCE_LENGTH + payload.length + TAG_LENGTH);
   const nonce = stored.subarray(0, NONCE_LENGTH);
   randomFillSync(nonce);
   const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, nonce, { authTagLength: TAG_LENGTH });

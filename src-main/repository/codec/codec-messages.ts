@@ -44,7 +44,14 @@ export interface OpenRequest {
   recomputeIds: boolean;
 }
 
-export type CodecRequest = HashRequest | SealRequest | DropRequest | OpenRequest;
+/** An output buffer of an earlier seal, handed back so the worker writes the next one into it. */
+export interface RecycleRequest {
+  op: 'recycle';
+  job: 0;
+  buffer: ArrayBuffer;
+}
+
+export type CodecRequest = HashRequest | SealRequest | DropRequest | OpenRequest | RecycleRequest;
 
 /** Bytes handed across threads: a whole ArrayBuffer (transferred) and the view's place in it. */
 export interface BytesView {

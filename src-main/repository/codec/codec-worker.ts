@@ -3,7 +3,7 @@
  * id hashing, zstd, AES-GCM, verification — so the main thread only chunks, schedules and does I/O.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { chunkIdOf, openChunkSync, sealPayloadSync } from './blob-transforms.ts';
+import { chunkIdOf, openChunkSync, sealPayloadSync, sealedLength } from './blob-transforms.ts';
 import type { BytesView, CodecReply, CodecRequest, CodecWorkerData } from './codec-messages.ts';
 import { ZstdFrameCompressor } from '../format/zstd-frame-compressor.ts';
 
@@ -12,6 +12,26 @@ const port = parentPort!;
 
 /** Chunks hashed and waiting for the writer's seal-or-drop decision, by job. */
 const held = new Map<number, { buffer: ArrayBuffer; chunk: Buffer; id: string }>();
+/**
+ * Output buffers of earlier seals that the main thread handed back. Sealed blobs are written into
+ * them, so a long backup cycles a few buffers instead of leaving hundreds of megabytes of
+ * transferred garbage for the main thread's collector (measured: peak RSS grew with the input).
+ */
+const spareOutputs: ArrayBuffer[] = [];
+const KEEP_SPARE_OUTPUTS = 4;
+/** Output sizes are rounded up to this, so a spare fits most later blobs of about the same size. */
+const OUTPUT_GRANULE = 256 * 1024;
+
+function outputFor(length: number): Buffer {
+  // The smallest spare that fits: big spares are kept for big blobs.
+  let best = -1;
+  spareOutputs.forEach((spare, at) => {
+    if (spare.byteLength >= length && (best < 0 || spare.byteLength < spareOutputs[best]!.byteLength)) best = at;
+  });
+  const buffer = best >= 0 ? spareOutputs.splice(best, 1)[0]! : new ArrayBuffer(Math.ceil(length / OUTPUT_GRANULE) * OUTPUT_GRANULE);
+  return Buffer.from(buffer, 0, length);
+}
+
 /** Idle zstd contexts by level: reusing one is about a quarter faster than a fresh one per chunk. */
 const compressors = new Map<number, ZstdFrameCompressor[]>();
 
@@ -58,13 +78,13 @@ async function handle(request: CodecRequest): Promise<{ reply: CodecReply; trans
     case 'seal': {
       const { buffer, chunk, id } = take(request.job);
       const { flag, bytes } = await compress(chunk, request.zstdLevel);
-      const stored = sealPayloadSync(keys, bytes, id);
-      // A raw, unencrypted blob is the chunk itself: copy it, the chunk's buffer goes back for reuse.
-      const out = stored.buffer === buffer ? Buffer.from(stored) : stored;
-      const reply = { job: request.job, compression: flag, stored: handOver(out, transfer), returned: buffer };
-      transfer.push(buffer);
+      const stored = sealPayloadSync(keys, bytes, id, outputFor(sealedLength(keys, bytes.length)));
+      transfer.push(stored.buffer as ArrayBuffer, buffer);
+      const reply = { job: request.job, compression: flag, stored: { buffer: stored.buffer as ArrayBuffer, offset: 0, length: stored.length }, returned: buffer };
       return { reply, transfer };
     }
+    case 'recycle':
+      throw new Error('recycle has no reply');
     case 'open': {
       const results = request.blobs.map((blob) => {
         const opened = openChunkSync(keys, blob, new Uint8Array(request.buffer, blob.at, blob.storedLength), request.recomputeIds);
@@ -79,6 +99,12 @@ async function handle(request: CodecRequest): Promise<{ reply: CodecReply; trans
 }
 
 port.on('message', (request: CodecRequest) => {
+  if (request.op === 'recycle') {
+    spareOutputs.push(request.buffer);
+    // Too many: drop the smallest, which fits the fewest blobs.
+    if (spareOutputs.length > KEEP_SPARE_OUTPUTS) spareOutputs.sort((a, b) => b.byteLength - a.byteLength).pop();
+    return;
+  }
   handle(request).then(
     (answer) => port.postMessage(answer.reply, answer.transfer),
     (error: unknown) => port.postMessage({ job: request.job, failure: (error as Error).message }),
