@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import { RepositoryError, throwIfAborted } from './errors.ts';
 import { Chunker } from './format/chunker.ts';
 import type { ChunkerParams } from './format/chunker.ts';
-import type { CompressionFlag } from './format/compression.ts';
 import { packFileName } from './format/ids.ts';
 import type { IndexedPack } from './format/index-file.ts';
 import type { EntryCounts, EntryMetadata, ManifestEntry } from './format/manifest.ts';
@@ -190,7 +189,7 @@ export class BackupWriter {
         this.giveBack(chunk, pooled, sealed.returned);
         this.stats.newChunkCount++;
         resolveId(held.id);
-        await this.addToPack({ id: held.id, compression: sealed.compression as CompressionFlag, rawLength, parts: [sealed.stored] });
+        await this.addToPack({ id: held.id, compression: sealed.compression, rawLength, parts: [sealed.stored] });
         // Copied into the pack: the worker writes a later blob into the same memory.
         crypto.codec.recycle(sealed.stored);
       } catch (error) {

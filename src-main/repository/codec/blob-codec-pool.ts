@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CorruptDataError } from '../errors.ts';
+import { COMPRESSION_NONE, COMPRESSION_ZSTD } from '../format/compression.ts';
+import type { CompressionFlag } from '../format/compression.ts';
 import type { BlobShape, CodecKeys } from './blob-transforms.ts';
 import type { BytesView, CodecReply, CodecRequest, CodecWorkerData, OpenRequest } from './codec-messages.ts';
 
@@ -45,7 +47,7 @@ export interface HeldChunk {
 
 /** A sealed chunk, and the chunk's own buffer handed back (when it was given away). */
 export interface SealedChunk {
-  compression: number;
+  compression: CompressionFlag;
   stored: Buffer;
   returned: ArrayBuffer | undefined;
 }
@@ -136,6 +138,7 @@ export class BlobCodecPool {
         const sealed = await finish({ op: 'seal', job, zstdLevel });
         if ('failure' in sealed) throw new Error(`sealing chunk ${reply.id} failed: ${sealed.failure}`);
         if (!('stored' in sealed)) throw new Error('codec worker answered out of protocol');
+        if (sealed.compression !== COMPRESSION_NONE && sealed.compression !== COMPRESSION_ZSTD) throw new Error('codec worker answered out of protocol');
         return { compression: sealed.compression, stored: viewOf(sealed.stored), returned: moved ? sealed.returned : undefined };
       },
       drop: async () => {

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync } from 'node:crypto';
 import { zstdDecompressSync } from 'node:zlib';
 import { COMPRESSION_NONE, COMPRESSION_ZSTD } from '../format/compression.ts';
+import type { PackBlob } from '../format/pack.ts';
 
 /**
  * The per-blob work of the data path (§5, §8) as plain synchronous functions: they run on the
@@ -13,13 +14,8 @@ export interface CodecKeys {
   chunkIdKey: Uint8Array;
 }
 
-/** What a blob's index record says about it. */
-export interface BlobShape {
-  id: string;
-  storedLength: number;
-  rawLength: number;
-  compression: number;
-}
+/** What a blob's index record says about it (its place in a pack aside). */
+export type BlobShape = Pick<PackBlob, 'id' | 'storedLength' | 'rawLength' | 'compression'>;
 
 const NONCE_LENGTH = 12;
 const TAG_LENGTH = 16;

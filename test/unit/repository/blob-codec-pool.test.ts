@@ -6,6 +6,7 @@ import { chunkIdOf, sealPayloadSync } from '../../../src-main/repository/codec/b
 import type { CodecKeys } from '../../../src-main/repository/codec/blob-transforms.ts';
 import { CorruptDataError } from '../../../src-main/repository/errors.ts';
 import { COMPRESSION_NONE, COMPRESSION_ZSTD } from '../../../src-main/repository/format/compression.ts';
+import type { CompressionFlag } from '../../../src-main/repository/format/compression.ts';
 
 const KEYS: CodecKeys = { encryptionKey: randomBytes(32), chunkIdKey: randomBytes(32) };
 const text = (length: number, seed: number) => Buffer.from(Array.from({ length: Math.ceil(length / 20) }, (_, i) => `${seed + i},row-${(i * 7919) % 1000}\n`).join('')).subarray(0, length);
@@ -103,7 +104,7 @@ describe('BlobCodecPool', () => {
     const content = text(50_000, 9);
     const wrongId = chunkIdOf(KEYS, text(50_000, 10));
     const stored = sealPayloadSync(KEYS, content, wrongId);
-    const blob = { id: wrongId, offset: 0, storedLength: stored.length, rawLength: content.length, compression: COMPRESSION_NONE };
+    const blob = { id: wrongId, offset: 0, storedLength: stored.length, rawLength: content.length, compression: COMPRESSION_NONE as CompressionFlag };
     const [checked] = await codec.openRun('data/x', stored, [blob], false, { recomputeIds: true });
     expect((checked as Error).message).toMatch(/does not match its id/);
     // Restores trust the tag (format §5.3): only a key holder could have made this blob.

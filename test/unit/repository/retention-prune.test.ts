@@ -93,7 +93,7 @@ describe('prune with duplicate copies of a chunk', () => {
    * it loaded), so every shared chunk has two copies in two packs. Then the pack holding the copy
    * the index prefers is lost.
    */
-  async function duplicatedThenFirstCopyLost() {
+  async function duplicatedBackups() {
     const { repository, storage } = await memoryRepository();
     const memory = storage as MemoryStorage;
     const data = testData(60_000, 'twice');
@@ -106,9 +106,14 @@ describe('prune with duplicate copies of a chunk', () => {
     const index = await repository.loadIndex();
     const chunkIds = (await repository.getRestorePoint(one.restorePointId)).manifest.entries[0]!.chunks;
     for (const chunkId of chunkIds) expect(index.locations(chunkId).length).toBe(2);
+    return { repository, memory, data, index, chunkIds, restorePointIds: [one.restorePointId, two.restorePointId] };
+  }
+
+  async function duplicatedThenFirstCopyLost() {
+    const { repository, memory, data, index, chunkIds, restorePointIds } = await duplicatedBackups();
     const lost = new Set(chunkIds.map((chunkId) => index.get(chunkId)!.packId));
     for (const packId of lost) memory.files.delete(`data/${packId.slice(0, 2)}/${packId}`);
-    return { repository, memory, data, restorePointIds: [one.restorePointId, two.restorePointId], lost };
+    return { repository, memory, data, restorePointIds, lost };
   }
 
   it('keeps the surviving duplicate when the preferred copy\'s pack is missing', async () => {
@@ -130,17 +135,8 @@ describe('prune with duplicate copies of a chunk', () => {
   });
 
   it('check reports a damaged preferred copy but loses no restore point while a duplicate is good', async () => {
-    const { repository, storage } = await memoryRepository();
-    const memory = storage as MemoryStorage;
-    const data = testData(60_000, 'twice');
-    const first = await repository.startBackup({ resource: RESOURCE, engine: ENGINE });
-    const second = await repository.startBackup({ resource: RESOURCE, engine: ENGINE });
-    await first.addEntry({ name: 'x', data });
-    await second.addEntry({ name: 'x', data });
-    const one = await first.commit();
-    await second.commit();
-    const index = await repository.loadIndex();
-    const chunkId = (await repository.getRestorePoint(one.restorePointId)).manifest.entries[0]!.chunks[0]!;
+    const { repository, memory, data, index, chunkIds, restorePointIds } = await duplicatedBackups();
+    const chunkId = chunkIds[0]!;
     const preferred = index.get(chunkId)!;
     // Flip a byte inside the preferred copy of the first chunk only.
     memory.files.get(`data/${preferred.packId.slice(0, 2)}/${preferred.packId}`)!.data[preferred.offset + 20]! ^= 1;
@@ -150,7 +146,7 @@ describe('prune with duplicate copies of a chunk', () => {
     expect(report.problems.map((problem) => problem.kind)).toContain('damaged-blob');
     expect(report.problems.find((problem) => problem.kind === 'damaged-blob')!.message).toContain(chunkId);
     expect(report.affectedRestorePoints).toEqual([]);
-    expect((await readAll(await repository.openEntry(one.restorePointId, 'x'))).equals(data)).toBe(true);
+    expect((await readAll(await repository.openEntry(restorePointIds[0]!, 'x'))).equals(data)).toBe(true);
 
     // With the duplicate damaged too, the chunk is lost and both restore points are named.
     const duplicate = index.locations(chunkId).find((copy) => copy.packId !== preferred.packId)!;
