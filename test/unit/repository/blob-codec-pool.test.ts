@@ -55,7 +55,8 @@ describe('BlobCodecPool', () => {
           expect(zstdDecompressSync(blob.stored).equals(input)).toBe(true);
           expect(blob.stored[4]! & 0x04).toBe(0x04);
         }
-        if (keys) expect(blob.stored.includes(input.subarray(0, 64))).toBe(false);
+        // No plaintext in a sealed blob (a 1-byte input could match a ciphertext byte by chance).
+        if (keys && input.length >= 64) expect(blob.stored.includes(input.subarray(0, 64))).toBe(false);
         const [opened] = await codec.openRun('data/pack', blob.stored, [blob], false);
         expect(Buffer.isBuffer(opened) && opened.equals(input)).toBe(true);
       }
