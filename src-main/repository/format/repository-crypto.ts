@@ -1,6 +1,6 @@
 import { BlobCodecPool } from '../codec/blob-codec-pool.ts';
 import { PUBLIC_GEAR_SEED, gearTable } from './chunker.ts';
-import { deriveKeys, hmacSha256, open, seal, sha256 } from './crypto.ts';
+import { deriveKeys, hmacSha256, open, seal } from './crypto.ts';
 import type { RepositoryKeys } from './crypto.ts';
 
 /**
@@ -27,11 +27,6 @@ export class RepositoryCrypto {
 
   static fromMasterKey(masterKey: Uint8Array): RepositoryCrypto {
     return new RepositoryCrypto(deriveKeys(masterKey));
-  }
-
-  /** The id of a plaintext chunk: keyed HMAC when encrypted, SHA-256 otherwise (hex). */
-  chunkId(chunk: Uint8Array): string {
-    return (this.keys ? hmacSha256(this.keys.chunkIdKey, chunk) : sha256(chunk)).toString('hex');
   }
 
   /** Encrypts (or passes through when unencrypted). */
