@@ -15,6 +15,7 @@ import type { AccessTier, RepositoryStorage } from './storage/storage.ts';
 import { isStorageError } from './storage/storage.ts';
 import { TaskPool } from './task-pool.ts';
 import { ChunkBufferPool } from './chunk-buffer-pool.ts';
+import { MAX_SEAL_OVERHEAD } from './codec/blob-transforms.ts';
 
 /** Bytes of an entry: a stream, any async iterable of byte pieces, or a buffer. */
 export type EntrySource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
@@ -206,19 +207,26 @@ export class BackupWriter {
     else if (returned) this.chunkBuffers.adopt(returned);
   }
 
-  /** Room for a full pack: blobs up to packSize plus one largest blob, and a typical header. */
+  /**
+   * Room for a full pack: packSize (or one largest sealed blob, when packSize is smaller) and a
+   * typical header. A pack is stored before a blob would take it past packSize, so no pack needs
+   * more (each pack buffer is resident memory: a 4 MiB overflow allowance cost 12 MB of peak RSS).
+   */
   private get packCapacity(): number {
-    return this.context.packSize + this.context.chunker.maxSize + 64 * 1024;
+    return Math.max(this.context.packSize, this.context.chunker.maxSize + MAX_SEAL_OVERHEAD) + 64 * 1024;
   }
 
   private async addToPack(blob: SealedBlob): Promise<void> {
     const length = blob.parts.reduce((sum, part) => sum + part.length, 0);
     this.stats.newStoredBytes += length;
-    this.packBody ??= this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
-    if (this.packBytes + length > this.packBody.length) await this.flushPack();
-    this.packBody ??= this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
+    if (this.packBytes > 0 && this.packBytes + length > this.context.packSize) await this.flushPack();
+    // Now the blob fits: after earlier blobs within packSize, or alone.
+    let body = this.packBody ?? this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
+    // Only a copy from a repository with larger chunks brings a blob bigger than a pack buffer.
+    if (length > body.length) body = Buffer.allocUnsafeSlow(length + 64 * 1024);
+    this.packBody = body;
     let offset = this.packBytes;
-    for (const part of blob.parts) offset += part.copy(this.packBody, offset);
+    for (const part of blob.parts) offset += part.copy(body, offset);
     this.packBlobs.push({ id: blob.id, offset: this.packBytes, storedLength: length, rawLength: blob.rawLength, compression: blob.compression });
     this.packBytes += length;
     if (this.packBytes >= this.context.packSize) await this.flushPack();
@@ -241,7 +249,7 @@ export class BackupWriter {
         // Same name = same bytes (the name is their hash): an earlier run already stored this pack.
         if (!isStorageError(error, 'already_exists')) throw error;
       } finally {
-        if (this.freeBodies.length < this.context.tuning.uploadConcurrency) this.freeBodies.push(body);
+        if (this.freeBodies.length < this.context.tuning.uploadConcurrency) this.freeBodies.push(pack.body);
       }
       const indexed: IndexedPack = { packId: pack.packId, size: pack.bytes.length, blobs };
       this.storedPacks.push(indexed);

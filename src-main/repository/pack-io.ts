@@ -1,4 +1,3 @@
-import { webcrypto } from 'node:crypto';
 import { CorruptDataError } from './errors.ts';
 import { isStorageError } from './storage/storage.ts';
 import { AAD } from './format/crypto.ts';
@@ -24,23 +23,24 @@ export interface SealedBlob {
 /**
  * Completes a pack file (§8) whose blobs already sit in `body[0, bodyLength)`, laid out as
  * `blobs` says: appends the sealed header and the trailer (in place when `body` has room, which
- * avoids copying the pack) and returns the pack's id and bytes.
+ * avoids copying the pack) and returns the pack's id and bytes. `body` is given away: its memory
+ * moves to a codec worker to be hashed (no copy, and the main thread stays free to chunk), and
+ * comes back as the returned `body`, for reuse once `bytes` (a view of it, or a copy) is stored.
  */
-export async function finishPack(crypto: RepositoryCrypto, body: Buffer, bodyLength: number, blobs: readonly PackBlob[]): Promise<{ packId: string; bytes: Buffer }> {
+export async function finishPack(crypto: RepositoryCrypto, body: Buffer, bodyLength: number, blobs: readonly PackBlob[]): Promise<{ packId: string; bytes: Buffer; body: Buffer }> {
   const header = crypto.seal(encodePackHeader(blobs), AAD.packHeader);
   const trailer = packTrailer(header.length);
   const total = bodyLength + header.length + trailer.length;
-  let bytes: Buffer;
-  if (total <= body.length) {
-    header.copy(body, bodyLength);
-    trailer.copy(body, bodyLength + header.length);
-    bytes = body.subarray(0, total);
-  } else {
-    bytes = Buffer.concat([body.subarray(0, bodyLength), header, trailer]);
+  if (total > body.length) {
+    const hashed = await crypto.codec.digest(Buffer.concat([body.subarray(0, bodyLength), header, trailer]), true);
+    return { packId: hashed.digest, bytes: hashed.bytes, body };
   }
-  // Hash on the thread pool: the main thread is busy chunking.
-  const packId = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-  return { packId, bytes };
+  header.copy(body, bodyLength);
+  trailer.copy(body, bodyLength + header.length);
+  const capacity = body.length; // a moved buffer reads as empty until it is back
+  const hashed = await crypto.codec.digest(body.subarray(0, total), true);
+  const returned = hashed.bytes;
+  return { packId: hashed.digest, bytes: returned, body: Buffer.from(returned.buffer, returned.byteOffset, capacity) };
 }
 
 /** Reads and verifies the header of a stored pack of `size` bytes. */

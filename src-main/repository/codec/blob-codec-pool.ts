@@ -92,7 +92,7 @@ export class BlobCodecPool {
   private readonly threads: CodecThread[] = [];
   private nextJob = 1;
 
-  constructor(keys: CodecKeys | undefined, size = Math.max(1, Math.min(4, availableParallelism()))) {
+  constructor(keys: CodecKeys | undefined, size = Math.max(1, Math.min(4, availableParallelism() - 1))) {
     this.keys = keys;
     this.size = size;
   }
@@ -177,6 +177,24 @@ export class BlobCodecPool {
     return reply.results.map((result, i) =>
       typeof result === 'string' ? new CorruptDataError(file, `blob ${blobs[i]!.id} ${result}`, { chunkId: blobs[i]!.id }) : result && viewOf(result),
     );
+  }
+
+  /**
+   * SHA-256 of `bytes` (hex) on a worker, and the same bytes back. With `giveAway`, `bytes`'
+   * ArrayBuffer moves there and back without a copy (the returned view replaces `bytes`, which
+   * reads as empty meanwhile); otherwise they are copied. Why not WebCrypto's digest on the
+   * thread pool: it copies its input, a transient 16 MiB per pack (measured: about 45 MB of peak
+   * RSS in a backup).
+   */
+  async digest(bytes: Buffer, giveAway: boolean): Promise<{ digest: string; bytes: Buffer }> {
+    const moved = movable(bytes, giveAway);
+    const buffer = moved ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
+    const offset = moved ? bytes.byteOffset : 0;
+    const length = bytes.length;
+    const reply = await this.send(this.pickThread(), { op: 'digest', job: 0, buffer, offset, length }, [buffer]);
+    if ('failure' in reply) throw new Error(`hashing a pack failed: ${reply.failure}`);
+    if (!('digest' in reply)) throw new Error('codec worker answered out of protocol');
+    return { digest: reply.digest, bytes: moved ? Buffer.from(reply.returned, offset, length) : bytes };
   }
 
   /**

@@ -19,6 +19,8 @@ export type BlobShape = Pick<PackBlob, 'id' | 'storedLength' | 'rawLength' | 'co
 
 const NONCE_LENGTH = 12;
 const TAG_LENGTH = 16;
+/** The most bytes sealing adds to a payload. */
+export const MAX_SEAL_OVERHEAD = NONCE_LENGTH + TAG_LENGTH;
 
 /** The id of a plaintext chunk: keyed HMAC-SHA-256 when encrypted, SHA-256 otherwise (hex). */
 export function chunkIdOf(keys: CodecKeys | undefined, chunk: Uint8Array): string {

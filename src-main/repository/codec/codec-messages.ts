@@ -51,7 +51,16 @@ export interface RecycleRequest {
   buffer: ArrayBuffer;
 }
 
-export type CodecRequest = HashRequest | SealRequest | DropRequest | OpenRequest | RecycleRequest;
+/** Plain SHA-256 of `buffer[offset, offset + length)` (a pack's id, §8); the buffer is handed back. */
+export interface DigestRequest {
+  op: 'digest';
+  job: number;
+  buffer: ArrayBuffer;
+  offset: number;
+  length: number;
+}
+
+export type CodecRequest = HashRequest | SealRequest | DropRequest | OpenRequest | RecycleRequest | DigestRequest;
 
 /** Bytes handed across threads: a whole ArrayBuffer (transferred) and the view's place in it. */
 export interface BytesView {
@@ -84,9 +93,16 @@ export interface OpenReply {
   results: (BytesView | string | null)[];
 }
 
+export interface DigestReply {
+  job: number;
+  /** Hex. */
+  digest: string;
+  returned: ArrayBuffer;
+}
+
 export interface FailedReply {
   job: number;
   failure: string;
 }
 
-export type CodecReply = HashReply | SealReply | DropReply | OpenReply | FailedReply;
+export type CodecReply = HashReply | SealReply | DropReply | OpenReply | DigestReply | FailedReply;

@@ -1,7 +1,8 @@
 /**
  * Entry of a codec worker thread (started by BlobCodecPool): does the CPU-heavy per-blob work —
- * id hashing, zstd, AES-GCM, verification — so the main thread only chunks, schedules and does I/O.
+ * id hashing, zstd, AES-GCM, verification, pack digests — so the main thread only chunks, schedules and does I/O.
  */
+import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { chunkIdOf, openChunkSync, sealPayloadSync, sealedLength } from './blob-transforms.ts';
 import type { BytesView, CodecReply, CodecRequest, CodecWorkerData } from './codec-messages.ts';
@@ -82,6 +83,11 @@ async function handle(request: CodecRequest): Promise<{ reply: CodecReply; trans
       transfer.push(stored.buffer as ArrayBuffer, buffer);
       const reply = { job: request.job, compression: flag, stored: { buffer: stored.buffer as ArrayBuffer, offset: 0, length: stored.length }, returned: buffer };
       return { reply, transfer };
+    }
+    case 'digest': {
+      const digest = createHash('sha256').update(new Uint8Array(request.buffer, request.offset, request.length)).digest('hex');
+      transfer.push(request.buffer);
+      return { reply: { job: request.job, digest, returned: request.buffer }, transfer };
     }
     case 'recycle':
       throw new Error('recycle has no reply');

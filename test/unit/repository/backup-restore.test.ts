@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,22 @@ describe('backup and restore', () => {
     expect(third.stats.uploadedBytes).toBeLessThan(first.stats.uploadedBytes * 0.15);
     expect((await readAll(await repository.openEntry(third.restorePointId, 'dump'))).equals(changed)).toBe(true);
     expect((await readAll(await repository.openEntry(first.restorePointId, 'dump'))).equals(data)).toBe(true);
+  });
+
+  it('fills packs up to packSize and never past it, a lone bigger blob aside, and restores across them', async () => {
+    const { repository } = await memoryRepository();
+    // Random data: blobs stay raw, up to the chunker's maximum plus sealing, which exceeds packSize.
+    const data = randomBytes(3_000_000);
+    const result = await backupBuffers(repository, { dump: data });
+    const index = await repository.loadIndex();
+    expect(index.packs.size).toBeGreaterThan(5);
+    for (const pack of index.packs.values()) {
+      const blobBytes = pack.blobs.reduce((sum, blob) => sum + blob.storedLength, 0);
+      if (pack.blobs.length > 1) expect(blobBytes).toBeLessThanOrEqual(SMALL_FORMAT.packSize);
+      expect(pack.size).toBeGreaterThan(blobBytes); // header and trailer follow the blobs
+    }
+    expect([...index.packs.values()].some((pack) => pack.blobs.length > 1)).toBe(true);
+    expect((await readAll(await repository.openEntry(result.restorePointId, 'dump'))).equals(data)).toBe(true);
   });
 
   it('stores compressible data compressed and random data raw, and never plaintext when encrypted', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { zstdDecompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlobCodecPool } from '../../../src-main/repository/codec/blob-codec-pool.ts';
@@ -126,5 +126,23 @@ describe('BlobCodecPool', () => {
     const blob = await sealThrough(codec, text(100_000, 12), false);
     const [opened] = await codec.openRun('data/y', blob.stored, [blob], false);
     expect(Buffer.isBuffer(opened) && opened.equals(text(100_000, 12))).toBe(true);
+  });
+
+  it('hashes a pack on a worker: the given-away buffer goes and comes back unchanged, a kept one is copied', async () => {
+    const codec = pool(undefined, 1);
+    const bytes = randomBytes(300_000);
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    const body = pooledCopy(bytes, 1024 * 1024);
+    const backing = body.buffer;
+    const moved = await codec.digest(body, true);
+    expect(moved.digest).toBe(expected);
+    expect(backing.byteLength).toBe(0); // it really moved
+    expect(moved.bytes.buffer.byteLength).toBe(1024 * 1024);
+    expect(moved.bytes.equals(bytes)).toBe(true);
+    const kept = pooledCopy(bytes, 1024 * 1024);
+    const copied = await codec.digest(kept, false);
+    expect(copied.digest).toBe(expected);
+    expect(copied.bytes).toBe(kept);
+    expect(kept.equals(bytes)).toBe(true);
   });
 });
