@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve('src-main/electron/main.ts'),
           // Started with `new Worker(path)`, so it must be a file of its own (see BlobCodecPool).
           'codec-worker': resolve('src-main/repository/codec/codec-worker.ts'),
+          // The worker agent runs as a child process (LocalWorkerLauncher), from its own file too.
+          'worker-agent': resolve('src-main/worker/agent-main.ts'),
         },
       },
     },

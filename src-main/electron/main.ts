@@ -13,6 +13,7 @@ import { createAppTray } from './tray.ts';
 import { SafeStorageKeyProvider } from './safe-storage-key-provider.ts';
 import { EncryptedFileSecretStore } from '../core/secrets/encrypted-file-secret-store.ts';
 import { useCodecWorkerEntry } from '../repository/index.ts';
+import { useAgentEntry } from '../worker/local-launcher.ts';
 
 // Paths from the project root: both the bundle (out/main) and the source (src-main/electron) sit two levels below it.
 const preloadPath = fileURLToPath(new URL('../../out/preload/index.cjs', import.meta.url));
@@ -21,6 +22,8 @@ const iconPath = fileURLToPath(new URL('../../resources/icon.png', import.meta.u
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 // The repository's codec worker threads run the bundled entry (electron.vite.config.ts).
 useCodecWorkerEntry(new URL('../../out/main/codec-worker.js', import.meta.url));
+// Backups and restores run in the bundled worker agent, a child process of its own.
+useAgentEntry(fileURLToPath(new URL('../../out/main/worker-agent.js', import.meta.url)));
 const consoleUrl = devServerUrl ?? pathToFileURL(rendererFile).href;
 const isTrustedUrl = makeTrustedUrlCheck(pathToFileURL(rendererFile).href, devServerUrl);
 

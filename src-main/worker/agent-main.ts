@@ -1,5 +1,5 @@
 /**
- * The worker agent: `node src-main/worker/agent-main.ts`. Reads a `job` and a `secrets` message from
+ * The worker agent: `node src-main/worker/agent-main.ts`, or `out/main/worker-agent.js` in the desktop bundle. Reads a `job` and a `secrets` message from
  * stdin, runs the job, and writes `hello`, `log`, `progress`, `target-touched` and one `result` to
  * stdout as NDJSON (see protocol.ts). A `cancel` message, SIGTERM or SIGINT stops the job cleanly:
  * a backup then leaves no restore point. Secrets stay in memory; nothing written contains them.
@@ -7,12 +7,17 @@
  */
 import { createInterface } from 'node:readline';
 import { createRedactor } from '../engines/redact.ts';
+import { useCodecWorkerEntry } from '../repository/index.ts';
 import type { Redactor } from '../engines/redact.ts';
 import { jobRedactor, runJob, toWorkerError } from './job-runner.ts';
 import type { JobSecrets, OutboundMessage, ParsedJobSpec } from './protocol.ts';
 import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, outboundMessageSchema, parseLine } from './protocol.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
+
+// Bundled as out/main/worker-agent.js (the desktop app), the repository's codec worker is the
+// bundle's sibling file, not the source file its module would look for.
+if (!import.meta.url.endsWith('.ts')) useCodecWorkerEntry(new URL('./codec-worker.js', import.meta.url));
 
 let redact: Redactor = createRedactor([]);
 let resultSent = false;

@@ -7,11 +7,29 @@ import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, jobSpecSchema, outb
 import type { WorkerEvent, WorkerHandle, WorkerLauncher } from './worker-launcher.ts';
 import { WorkerJobError } from './worker-launcher.ts';
 
+/** The agent run from source (Node 22 strips the types). */
 export const AGENT_ENTRY = fileURLToPath(new URL('./agent-main.ts', import.meta.url));
 
+/**
+ * The agent's entry file for launchers that are not told otherwise. The desktop app's bundle
+ * ships the agent as its own file (`out/main/worker-agent.js`, electron.vite.config.ts) and says
+ * so here at start-up.
+ */
+let defaultAgentEntry = AGENT_ENTRY;
+
+/** Points local launchers at another agent entry (the bundled one in the desktop app). */
+export function useAgentEntry(entry: string): void {
+  defaultAgentEntry = entry;
+}
+
 export interface LocalLauncherOptions {
-  /** The Node binary (default: this process's, which is Node 22 with type stripping). */
+  /**
+   * The Node binary (default: this process's: Node 22 with type stripping, or the Electron binary,
+   * which then runs the agent as plain Node through ELECTRON_RUN_AS_NODE).
+   */
   nodePath?: string;
+  /** The agent's entry file (default: see useAgentEntry). */
+  agentEntry?: string;
   /** After a cancel, how long the agent may take to stop before SIGTERM, then SIGKILL (default 20 s). */
   cancelGraceMs?: number;
   /** Called with the agent's pid once it runs (tests kill it to simulate a lost worker). */
@@ -49,9 +67,11 @@ class EventQueue implements AsyncIterable<WorkerEvent> {
 }
 
 /** Variables the agent needs; the parent's own (PGPASSWORD, repository password…) are not passed on. */
-function agentEnvironment(): NodeJS.ProcessEnv {
+function agentEnvironment(runsOnElectron: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'COSMOS_BACKUP_PG_BIN', 'SYSTEMROOT']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  // The Electron binary starts an app unless told to behave as Node.
+  if (runsOnElectron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
 }
 
@@ -67,7 +87,9 @@ export class LocalWorkerLauncher implements WorkerLauncher {
     const redact = jobRedactor(secrets);
     const checked = jobSpecSchema.safeParse(job);
     if (!checked.success) throw new WorkerJobError('invalid_job', `Invalid job: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-    const child = spawn(this.options.nodePath ?? process.execPath, [AGENT_ENTRY], { stdio: ['pipe', 'pipe', 'pipe'], env: agentEnvironment() });
+    const runsOnElectron = this.options.nodePath === undefined && process.versions.electron !== undefined;
+    const entry = this.options.agentEntry ?? defaultAgentEntry;
+    const child = spawn(this.options.nodePath ?? process.execPath, [entry], { stdio: ['pipe', 'pipe', 'pipe'], env: agentEnvironment(runsOnElectron) });
     const queue = new EventQueue();
     const grace = this.options.cancelGraceMs ?? 20_000;
     const onAbort = () => {

@@ -3,10 +3,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlobCodecPool, useCodecWorkerEntry } from '../../src-main/repository/codec/blob-codec-pool.ts';
+import { LocalWorkerLauncher } from '../../src-main/worker/local-launcher.ts';
+import type { BackupOutcome } from '../../src-main/worker/protocol.ts';
+import { startPostgres } from '../helpers/postgres.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { REPO_PASSWORD, backupJob, createRepository, openRepository } from '../integration/postgres/support.ts';
 
 // Runs in the browser project because that project builds the app (electron-vite) first.
 const BUNDLED_WORKER = new URL('../../out/main/codec-worker.js', import.meta.url);
 const SOURCE_WORKER = new URL('../../src-main/repository/codec/codec-worker.ts', import.meta.url);
+const BUNDLED_AGENT = new URL('../../out/main/worker-agent.js', import.meta.url);
 
 describe('desktop bundle', () => {
   afterAll(() => useCodecWorkerEntry(SOURCE_WORKER));
@@ -24,6 +30,39 @@ describe('desktop bundle', () => {
       expect(Buffer.isBuffer(opened) && opened.equals(chunk)).toBe(true);
     } finally {
       await codec.close();
+    }
+  });
+
+  it('ships the worker agent as its own file: a PostgreSQL backup runs through it and its codec worker', async () => {
+    expect(existsSync(fileURLToPath(BUNDLED_AGENT))).toBe(true);
+    const server = await startPostgres();
+    const temp = makeTempDir('cosmos-bundled-agent-');
+    try {
+      await server.query('CREATE DATABASE shop');
+      await server.query(`CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'bundled-agent-row-' || g FROM generate_series(1, 5000) g;`, 'shop');
+      const repoPath = `${temp.path}/repo`;
+      await createRepository(repoPath);
+      const launcher = new LocalWorkerLauncher({ agentEntry: fileURLToPath(BUNDLED_AGENT) });
+      const handle = await launcher.launch(backupJob(server, repoPath, ['shop']), { databasePassword: server.password, repositoryPassword: REPO_PASSWORD }, new AbortController().signal);
+      const progress: number[] = [];
+      for await (const event of handle.events) if (event.type === 'progress') progress.push(event.done);
+      const outcome = (await handle.result) as BackupOutcome;
+      expect(outcome.kind).toBe('backup');
+      expect(outcome.newChunks).toBeGreaterThan(0);
+      expect(progress.length).toBeGreaterThan(0);
+      // The restore point is in the repository, and its table data reads back through the codec.
+      const repository = await openRepository(repoPath);
+      const point = await repository.getRestorePoint(outcome.restorePointId);
+      const data = point.manifest.entries.filter((entry) => entry.name.startsWith('postgres/databases/shop/data/'));
+      expect(data.length, point.manifest.entries.map((entry) => entry.name).join(' ')).toBeGreaterThan(0);
+      const pieces: Buffer[] = [];
+      for (const entry of data) for await (const piece of await repository.openEntry(point.id, entry.name)) pieces.push(piece as Buffer);
+      const text = Buffer.concat(pieces).toString('utf8');
+      expect(text).toContain('bundled-agent-row-1\n');
+      expect(text).toContain('bundled-agent-row-5000');
+    } finally {
+      await server.stop();
+      temp.remove();
     }
   });
 });
