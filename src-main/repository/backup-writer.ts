@@ -95,7 +95,10 @@ export class BackupWriter {
   private packBody: Buffer | undefined;
   private packBlobs: PackBlob[] = [];
   private packBytes = 0;
-  /** Pack buffers whose upload finished, reused so big allocations do not churn (and fragment) the heap. */
+  /**
+   * Pack buffers whose upload finished, reused so big allocations do not churn (and fragment) the
+   * heap. There are never more than packs in flight at once (uploadConcurrency + 1).
+   */
   private readonly freeBodies: Buffer[] = [];
   private readonly entryNames = new Set<string>();
   /** Buffers of chunks cut by this writer, returned once a chunk is stored or found a duplicate. */
@@ -249,7 +252,8 @@ export class BackupWriter {
         // Same name = same bytes (the name is their hash): an earlier run already stored this pack.
         if (!isStorageError(error, 'already_exists')) throw error;
       } finally {
-        if (this.freeBodies.length < this.context.tuning.uploadConcurrency) this.freeBodies.push(pack.body);
+        // Every body is kept: one dropped here stays resident as garbage until a collection.
+        this.freeBodies.push(pack.body);
       }
       const indexed: IndexedPack = { packId: pack.packId, size: pack.bytes.length, blobs };
       this.storedPacks.push(indexed);

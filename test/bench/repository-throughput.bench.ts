@@ -18,39 +18,14 @@ import { pipeline } from 'node:stream/promises';
 import { AzureBlobStorage, LocalFolderStorage, Repository } from '../../src-main/repository/index.ts';
 import type { RepositoryStorage } from '../../src-main/repository/index.ts';
 import { startAzurite } from '../helpers/azurite.ts';
+import { generateMixedDataset } from './mixed-dataset.ts';
 
 const SIZE = Number(process.env.BENCH_SIZE_MB ?? 1024) * 1024 * 1024;
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'local,azurite').split(',');
-const SEGMENT = 4 * 1024 * 1024;
 const MiB = 1024 * 1024;
 
 function zstdAvailable(): boolean {
   return spawnSync('zstd', ['--version']).status === 0;
-}
-
-/** CSV-like rows with varying numbers: compresses roughly 3-5x with zstd -3, like a table dump. */
-function textSegment(segment: number): Buffer {
-  const rows: string[] = [];
-  let length = 0;
-  for (let row = 0; length < SEGMENT; row++) {
-    const id = segment * 100_000 + row;
-    const line = `${id},customer-${(id * 7919) % 100_003},${['Paris', 'Oslo', 'Lima', 'Kyiv', 'Pune'][id % 5]},2024-${String((id % 12) + 1).padStart(2, '0')}-${String((id % 28) + 1).padStart(2, '0')},${((id * 31) % 100_000) / 100},${id % 3 === 0 ? 'active' : 'closed'}\n`;
-    rows.push(line);
-    length += line.length;
-  }
-  return Buffer.from(rows.join('')).subarray(0, SEGMENT);
-}
-
-async function generateDataset(path: string): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    for (let offset = 0, segment = 0; offset < SIZE; offset += SEGMENT, segment++) {
-      const bytes = segment % 2 === 0 ? textSegment(segment) : randomBytes(SEGMENT);
-      await handle.write(bytes, 0, Math.min(SEGMENT, SIZE - offset), offset);
-    }
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Overwrites 1 % of the file in place, in 8 evenly spaced regions. */
@@ -114,7 +89,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   try {
     console.log(`Generating a ${SIZE / MiB} MiB mixed dataset in ${work} ...`);
-    await generateDataset(files.original);
+    await generateMixedDataset(files.original, SIZE);
     await copyFile(files.original, files.changed);
     await changeOnePercent(files.changed);
     const compress = timeCommand('zstd', ['-3', '-q', '-f', files.original, '-o', join(work, 'dataset.zst')]);
