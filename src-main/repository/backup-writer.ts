@@ -2,19 +2,17 @@ import type { Readable } from 'node:stream';
 import { RepositoryError, throwIfAborted } from './errors.ts';
 import { Chunker } from './format/chunker.ts';
 import type { ChunkerParams } from './format/chunker.ts';
-import { packFileName } from './format/ids.ts';
 import type { IndexedPack } from './format/index-file.ts';
 import type { EntryCounts, EntryMetadata, ManifestEntry } from './format/manifest.ts';
 import { entryNameSchema } from './format/manifest.ts';
 import type { RepositoryCrypto } from './format/repository-crypto.ts';
 import type { RepositoryIndex } from './repository-index.ts';
 import type { SealedBlob } from './pack-io.ts';
-import { finishPack } from './pack-io.ts';
-import type { PackBlob } from './format/pack.ts';
 import type { AccessTier, RepositoryStorage } from './storage/storage.ts';
-import { isStorageError } from './storage/storage.ts';
 import { TaskPool } from './task-pool.ts';
 import { ChunkBufferPool } from './chunk-buffer-pool.ts';
+import { BufferedPackBuilder, StreamedPackBuilder } from './pack-builders.ts';
+import type { PackBuilder } from './pack-builders.ts';
 import { MAX_SEAL_OVERHEAD } from './codec/blob-transforms.ts';
 
 /** Bytes of an entry: a stream, any async iterable of byte pieces, or a buffer. */
@@ -76,8 +74,8 @@ function toBuffer(piece: Uint8Array | string): Buffer {
  * The write path: chunks entries, deduplicates against the index and against itself, compresses
  * and seals new chunks in parallel, groups them into packs and uploads those with bounded
  * parallelism. Memory stays bounded whatever the input size: at most `compressionConcurrency`
- * chunks are in flight and at most `uploadConcurrency` + 1 pack buffers exist, and the source is
- * only read when there is room.
+ * chunks are in flight, packs stream to storage that takes pieces (a local folder) or else at most
+ * `uploadConcurrency` + 1 pack buffers exist, and the source is only read when there is room.
  *
  * Packs are stored as they fill; nothing makes them part of a restore point until the caller
  * writes the index and then the manifest (§13).
@@ -91,13 +89,11 @@ export class BackupWriter {
   private readonly uploads: TaskPool;
   /** Ids of chunks this writer has stored or is storing. */
   private readonly written = new Set<string>();
-  /** The pack being filled: blobs are copied into one buffer as they are sealed. */
-  private packBody: Buffer | undefined;
-  private packBlobs: PackBlob[] = [];
-  private packBytes = 0;
+  /** The pack being filled (streamed to storage when it can take pieces, else built in a buffer). */
+  private pack: PackBuilder | undefined;
   /**
-   * Pack buffers whose upload finished, reused so big allocations do not churn (and fragment) the
-   * heap. There are never more than packs in flight at once (uploadConcurrency + 1).
+   * Pack buffers of buffered packs whose upload finished, reused so big allocations do not churn
+   * (and fragment) the heap. There are never more than packs in flight at once (uploadConcurrency + 1).
    */
   private readonly freeBodies: Buffer[] = [];
   private readonly entryNames = new Set<string>();
@@ -151,6 +147,10 @@ export class BackupWriter {
   async abandon(): Promise<void> {
     await this.compressions.settle();
     await this.uploads.settle();
+    // The pack being filled was never stored: leave nothing of it behind (a streamed upload's file).
+    const pack = this.pack;
+    this.pack = undefined;
+    await pack?.abort().catch(() => undefined);
   }
 
   /**
@@ -219,47 +219,45 @@ export class BackupWriter {
     return Math.max(this.context.packSize, this.context.chunker.maxSize + MAX_SEAL_OVERHEAD) + 64 * 1024;
   }
 
+  private newPack(): PackBuilder {
+    const { storage, crypto, signal, packTier } = this.context;
+    const destination = { storage, crypto, signal, tier: packTier };
+    if (storage.openUpload) return new StreamedPackBuilder((openSignal) => storage.openUpload!(openSignal), destination);
+    const body = this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
+    // Every body is kept: one dropped stays resident as garbage until a collection.
+    return new BufferedPackBuilder(body, destination, (released) => this.freeBodies.push(released));
+  }
+
+  /** Appends a sealed blob to the current pack; resolves once the blob's buffers may be reused. */
   private async addToPack(blob: SealedBlob): Promise<void> {
     const length = blob.parts.reduce((sum, part) => sum + part.length, 0);
     this.stats.newStoredBytes += length;
-    if (this.packBytes > 0 && this.packBytes + length > this.context.packSize) await this.flushPack();
+    if (this.pack && this.pack.bytes > 0 && this.pack.bytes + length > this.context.packSize) await this.flushPack();
     // Now the blob fits: after earlier blobs within packSize, or alone.
-    let body = this.packBody ?? this.freeBodies.pop() ?? Buffer.allocUnsafeSlow(this.packCapacity);
-    // Only a copy from a repository with larger chunks brings a blob bigger than a pack buffer.
-    if (length > body.length) body = Buffer.allocUnsafeSlow(length + 64 * 1024);
-    this.packBody = body;
-    let offset = this.packBytes;
-    for (const part of blob.parts) offset += part.copy(body, offset);
-    this.packBlobs.push({ id: blob.id, offset: this.packBytes, storedLength: length, rawLength: blob.rawLength, compression: blob.compression });
-    this.packBytes += length;
-    if (this.packBytes >= this.context.packSize) await this.flushPack();
+    const pack = (this.pack ??= this.newPack());
+    const appended = pack.append(blob);
+    if (pack.bytes >= this.context.packSize) await this.flushPack();
+    await appended;
   }
 
   private async flushPack(): Promise<void> {
-    const body = this.packBody;
-    if (!body || this.packBlobs.length === 0) return;
-    const blobs = this.packBlobs;
-    const bodyLength = this.packBytes;
-    this.packBody = undefined;
-    this.packBlobs = [];
-    this.packBytes = 0;
-    const { storage, crypto, signal, packTier, index } = this.context;
-    await this.uploads.run(async () => {
-      const pack = await finishPack(crypto, body, bodyLength, blobs);
-      try {
-        await storage.put(packFileName(pack.packId), pack.bytes, { signal, tier: packTier });
-      } catch (error) {
-        // Same name = same bytes (the name is their hash): an earlier run already stored this pack.
-        if (!isStorageError(error, 'already_exists')) throw error;
-      } finally {
-        // Every body is kept: one dropped here stays resident as garbage until a collection.
-        this.freeBodies.push(pack.body);
-      }
-      const indexed: IndexedPack = { packId: pack.packId, size: pack.bytes.length, blobs };
-      this.storedPacks.push(indexed);
-      index.addPack(indexed);
-      this.stats.uploadedBytes += pack.bytes.length;
-      this.stats.packsUploaded++;
-    });
+    const pack = this.pack;
+    if (!pack || pack.blobs.length === 0) return;
+    this.pack = undefined;
+    const { index } = this.context;
+    try {
+      await this.uploads.run(async () => {
+        const stored = await pack.finish();
+        const indexed: IndexedPack = { packId: stored.packId, size: stored.size, blobs: [...pack.blobs] };
+        this.storedPacks.push(indexed);
+        index.addPack(indexed);
+        this.stats.uploadedBytes += stored.size;
+        this.stats.packsUploaded++;
+      });
+    } catch (error) {
+      // An earlier upload failed, so this pack's never started: nothing else will clean it up.
+      await pack.abort().catch(() => undefined);
+      throw error;
+    }
   }
 }

@@ -223,4 +223,11 @@ export async function executePrune(repository: Repository, plan: PrunePlan, opti
     options.onProgress?.({ done: ++done, total: doomed.length, unit: 'blobs' });
   }
   logger.info(`prune: deleted ${doomed.length} pack(s) and ${plan.indexFilesToReplace.length} old index file(s).`);
+  // Under the exclusive lock no backup writes here, but another process may be creating its lock
+  // file (a put goes through a temporary file for milliseconds): only old files go.
+  const abandoned = (await storage.removeAbandonedUploads?.(ABANDONED_UPLOAD_AGE_MS, signal)) ?? 0;
+  if (abandoned > 0) logger.info(`prune: removed ${abandoned} temporary file(s) left by interrupted writers.`);
 }
+
+/** Temporary files untouched this long belong to no running writer. */
+export const ABANDONED_UPLOAD_AGE_MS = 60_000;

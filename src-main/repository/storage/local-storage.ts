@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, link, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { AccessTier, GetOptions, PutOptions, RepositoryStorage, StoredFileInfo } from './storage.ts';
+import type { AccessTier, GetOptions, PutOptions, RepositoryStorage, StoredFileInfo, StreamingUpload } from './storage.ts';
 import { StorageError, assertValidName } from './storage.ts';
 
 /** Folders of the backend's own bookkeeping; never listed as repository files. */
@@ -13,7 +13,8 @@ const META_DIR = '.meta';
 /**
  * A repository in a local folder.
  *
- * Writes are atomic and durable: the bytes go to a temporary file that is fsynced, then hard-linked
+ * Writes are atomic and durable: the bytes go to a temporary file (all at once, or appended piece by
+ * piece through `openUpload`) that is fsynced, then hard-linked
  * (create-only) or renamed (overwrite) into place, then the directory is fsynced. Tiers are metadata
  * kept under `.meta/tiers/`, and archived files refuse reads like Azure does.
  */
@@ -29,11 +30,9 @@ export class LocalFolderStorage implements RepositoryStorage {
   async put(name: string, data: Uint8Array, options?: PutOptions): Promise<void> {
     assertValidName(name);
     options?.signal?.throwIfAborted();
-    const target = this.pathOf(name);
-    const temp = join(this.root, TEMP_DIR, `${randomBytes(12).toString('hex')}.tmp`);
+    const temp = this.newTempPath();
     await withFsErrors(name, async () => {
       await mkdir(dirname(temp), { recursive: true });
-      await mkdir(dirname(target), { recursive: true });
       const handle = await open(temp, 'wx');
       try {
         await handle.writeFile(data);
@@ -41,19 +40,86 @@ export class LocalFolderStorage implements RepositoryStorage {
       } finally {
         await handle.close();
       }
-      try {
-        if (options?.overwrite) {
-          await rename(temp, target);
-        } else {
-          // link() fails with EEXIST when the target exists: an atomic create-only publish.
-          await link(temp, target);
-        }
-      } finally {
-        await rm(temp, { force: true });
-      }
-      await syncDirectory(dirname(target));
-      await this.writeTier(name, options?.tier);
+      await this.publish(temp, name, options);
     });
+  }
+
+  /** A temporary file appended to as the bytes come, published by `commit` like `put` does. */
+  async openUpload(signal?: AbortSignal): Promise<StreamingUpload> {
+    signal?.throwIfAborted();
+    const temp = this.newTempPath();
+    const handle = await withFsErrors(TEMP_DIR, async () => {
+      await mkdir(dirname(temp), { recursive: true });
+      return open(temp, 'wx');
+    });
+    let isOpen = true;
+    const close = async () => {
+      if (!isOpen) return;
+      isOpen = false;
+      await handle.close();
+    };
+    return {
+      append: (bytes) =>
+        withFsErrors(TEMP_DIR, async () => {
+          signal?.throwIfAborted();
+          for (let written = 0; written < bytes.length; ) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        }),
+      commit: (name, options) =>
+        withFsErrors(name, async () => {
+          assertValidName(name);
+          options?.signal?.throwIfAborted();
+          try {
+            await handle.sync();
+          } finally {
+            await close();
+          }
+          await this.publish(temp, name, options);
+        }),
+      abort: async () => {
+        await close().catch(() => undefined);
+        await rm(temp, { force: true });
+      },
+    };
+  }
+
+  async removeAbandonedUploads(olderThanMs: number, signal?: AbortSignal): Promise<number> {
+    const folder = join(this.root, TEMP_DIR);
+    const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw toStorageError(TEMP_DIR, error);
+    });
+    let removed = 0;
+    for (const name of names) {
+      signal?.throwIfAborted();
+      const path = join(folder, name);
+      const info = await stat(path).catch(() => undefined);
+      if (!info?.isFile() || Date.now() - info.mtimeMs < olderThanMs) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  private newTempPath(): string {
+    return join(this.root, TEMP_DIR, `${randomBytes(12).toString('hex')}.tmp`);
+  }
+
+  /** Moves a complete, fsynced temporary file into place (create-only unless overwrite), durably. */
+  private async publish(temp: string, name: string, options?: PutOptions): Promise<void> {
+    const target = this.pathOf(name);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      if (options?.overwrite) {
+        await rename(temp, target);
+      } else {
+        // link() fails with EEXIST when the target exists: an atomic create-only publish.
+        await link(temp, target);
+      }
+    } finally {
+      await rm(temp, { force: true });
+    }
+    await syncDirectory(dirname(target));
+    await this.writeTier(name, options?.tier);
   }
 
   async get(name: string, options?: GetOptions): Promise<Buffer> {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RepositoryLogger } from '../operation.ts';
 import { silentLogger } from '../operation.ts';
-import type { AccessTier, GetOptions, PutOptions, RepositoryStorage, StoredFileInfo } from './storage.ts';
+import type { AccessTier, GetOptions, PutOptions, RepositoryStorage, StoredFileInfo, StreamingUpload } from './storage.ts';
 import { StorageError, isStorageError } from './storage.ts';
 
 /** How the retrying wrapper backs off. */
@@ -29,10 +29,22 @@ export class RetryingStorage implements RepositoryStorage {
   readonly policy: RetryPolicy;
   private readonly logger: RepositoryLogger;
 
+  /**
+   * The inner backend's streaming uploads, when it has them. Not retried: pieces already appended
+   * cannot be replayed from here, so a failure fails the upload (the writer then aborts it). The
+   * backend offering them is a local folder, where transient errors are not expected.
+   */
+  readonly openUpload?: (signal?: AbortSignal) => Promise<StreamingUpload>;
+  readonly removeAbandonedUploads?: (olderThanMs: number, signal?: AbortSignal) => Promise<number>;
+
   constructor(inner: RepositoryStorage, policy: Partial<RetryPolicy> = {}, logger: RepositoryLogger = silentLogger) {
     this.inner = inner;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...policy };
     this.logger = logger;
+    if (inner.openUpload) this.openUpload = (signal) => inner.openUpload!(signal);
+    if (inner.removeAbandonedUploads) {
+      this.removeAbandonedUploads = (olderThanMs, signal) => this.retry('remove abandoned uploads', signal, () => inner.removeAbandonedUploads!(olderThanMs, signal));
+    }
   }
 
   get description(): string {

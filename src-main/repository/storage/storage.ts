@@ -31,6 +31,19 @@ export interface GetOptions {
 }
 
 /**
+ * A file written in pieces and named once complete (RepositoryStorage.openUpload): nothing is
+ * visible under any name until `commit`, which publishes it as atomically as `put` would.
+ */
+export interface StreamingUpload {
+  /** Appends bytes to the upload; one call at a time, in order. */
+  append(bytes: Uint8Array): Promise<void>;
+  /** Makes the bytes durable under `name` with `put`'s semantics (create-only unless `overwrite`). */
+  commit(name: string, options?: PutOptions): Promise<void>;
+  /** Discards the upload; safe after a failed append or commit, and more than once. */
+  abort(): Promise<void>;
+}
+
+/**
  * The one interface every repository backend implements (local folder, Azure Blob, memory).
  *
  * Contract:
@@ -59,6 +72,18 @@ export interface RepositoryStorage {
   delete(name: string, signal?: AbortSignal): Promise<boolean>;
   /** Changes the access tier; moving an archived file online starts its rehydration. */
   setTier(name: string, tier: AccessTier, options?: { priority?: 'Standard' | 'High'; signal?: AbortSignal }): Promise<void>;
+  /**
+   * Optional: starts a file written in pieces, for writers that should not hold a whole file in
+   * memory (the backup writer's packs). Backends where a file's name must be known before its
+   * bytes are sent efficiently (Azure Blob) leave it out, and writers fall back to `put`.
+   */
+  openUpload?(signal?: AbortSignal): Promise<StreamingUpload>;
+  /**
+   * Optional, with `openUpload`: deletes uploads (and other temporary files) a crashed writer
+   * left, untouched for at least `olderThanMs`; returns how many. Prune calls it under its
+   * exclusive lock, when no backup of this repository can be writing.
+   */
+  removeAbandonedUploads?(olderThanMs: number, signal?: AbortSignal): Promise<number>;
 }
 
 export type StorageErrorKind = 'not_found' | 'already_exists' | 'archived' | 'transient' | 'permanent' | 'aborted';

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { RepositoryError } from '../../../src-main/repository/errors.ts';
 import { Repository } from '../../../src-main/repository/repository.ts';
+import { LocalFolderStorage } from '../../../src-main/repository/storage/local-storage.ts';
 import { MemoryStorage } from '../../../src-main/repository/storage/memory-storage.ts';
 import { ENGINE, PASSWORD, RESOURCE, SMALL_FORMAT, readAll, recordingLogger, testData } from './support/fixtures.ts';
 import { backupBuffers, memoryRepository } from './support/memory-repository.ts';
@@ -145,6 +146,35 @@ describe('backup and restore', () => {
     expect((await repository.listRestorePoints()).restorePoints).toEqual([]);
     expect([...(storage as MemoryStorage).files.keys()].filter((name) => name.startsWith('locks/'))).toEqual([]);
     expect((await repository.check()).ok).toBe(true);
+  });
+
+  it('streams packs into a local folder: the repository checks clean, a canceled backup leaves no temporary file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'repo-streamed-'));
+    try {
+      const storage = new LocalFolderStorage(root);
+      const { repository } = await memoryRepository({}, storage);
+      const data = Buffer.concat([testData(1_500_000, 'streamed'), randomBytes(1_000_000)]);
+      const result = await backupBuffers(repository, { dump: data });
+      expect(result.stats.packsUploaded).toBeGreaterThan(5);
+      expect(await readdir(join(root, '.tmp'))).toEqual([]);
+      expect((await readAll(await repository.openEntry(result.restorePointId, 'dump'))).equals(data)).toBe(true);
+      const report = await repository.check({ readData: true });
+      expect(report).toMatchObject({ ok: true, problems: [], unreferencedPacks: [] });
+
+      const controller = new AbortController();
+      async function* endless() {
+        for (let i = 0; ; i++) {
+          if (i === 30) controller.abort();
+          yield randomBytes(50_000);
+        }
+      }
+      await expect(repository.backup({ resource: RESOURCE, engine: ENGINE }, [{ name: 'x', data: endless() }], { signal: controller.signal })).rejects.toMatchObject({ code: 'aborted' });
+      expect(await readdir(join(root, '.tmp'))).toEqual([]);
+      expect((await repository.listRestorePoints()).restorePoints).toHaveLength(1);
+      expect((await repository.check({ readData: true })).ok).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('logs progress without secrets and reports info', async () => {
