@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EngineContext, EngineRestoreRequest, EntrySource, StoredEntry } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
 import { mapLimit } from '../stream-utils.ts';
+import { postDataReady } from './post-data-readiness.ts';
 import type { TocEntry } from './archive/archive-format.ts';
 import { SECTION } from './archive/archive-format.ts';
 import { writeTocOnlyDirectory } from './archive/directory-archive-writer.ts';
@@ -88,15 +89,50 @@ export async function restoreSplitDatabase(
   if (otherData.length) await pgRestorePass(request, item, source, context, redact, signal, ['--section=data'], onBytes, { list: otherData });
   const sessionSql = copySessionSql(toc);
   const bySize = [...tables].sort((a, b) => item.tableData.get(b.dumpId)!.size - item.tableData.get(a.dumpId)!.size);
-  await mapLimit(bySize, parallelism, signal, (entry, taskSignal) => copyTable(request, item, entry, item.tableData.get(entry.dumpId)!, sessionSql, source, context, redact, taskSignal, onBytes));
-  context.log('info', `Database ${item.target}: loaded ${tables.length} table(s), ${parallelism} at a time.`);
-
-  if (!toc.some((entry) => entry.section === SECTION.postData && chosen(entry))) return;
-  const folder = await mkdtemp(join(tmpdir(), 'cosmos-backup-toc-'));
+  const postData = toc.filter((entry) => entry.section === SECTION.postData && chosen(entry));
+  const folder = postData.length > 0 ? await mkdtemp(join(tmpdir(), 'cosmos-backup-toc-')) : undefined;
   try {
-    await writeTocOnlyDirectory(header, toc, folder);
-    await pgRestorePass(request, item, source, context, redact, signal, ['--section=post-data', `--jobs=${parallelism}`], () => undefined, { folder, clean: false });
+    if (folder) await writeTocOnlyDirectory(header, toc, folder);
+    const postDataPass = (entries: TocEntry[], jobs: number, passSignal: AbortSignal) =>
+      pgRestorePass(request, item, source, context, redact, passSignal, ['--section=post-data', `--jobs=${jobs}`], () => undefined, { folder, clean: false, list: entries });
+
+    // Once every table has started loading and a stream is free, the post-data of the tables
+    // already loaded is built beside the ones still loading (typically one large table), as
+    // `pg_restore -j` does; the rest follows when all data is in.
+    const loading = new Set(bySize);
+    let started = 0;
+    let early: { entries: TocEntry[]; done: Promise<void> } | undefined;
+    // The first failure stops the other stream of work and is the one reported.
+    let failure: { error: unknown } | undefined;
+    const controller = new AbortController();
+    const linked = AbortSignal.any([signal, controller.signal]);
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      controller.abort(error);
+    };
+    const startEarlyPostData = () => {
+      if (early || !folder || started < bySize.length || loading.size === 0 || loading.size >= parallelism) return;
+      const entries = postDataReady(toc, postData, [...loading]);
+      if (entries.length === 0) return;
+      early = { entries, done: postDataPass(entries, parallelism - loading.size, linked) };
+      early.done.catch(fail);
+    };
+    const copies = mapLimit(bySize, parallelism, linked, async (entry, taskSignal) => {
+      started++;
+      await copyTable(request, item, entry, item.tableData.get(entry.dumpId)!, sessionSql, source, context, redact, taskSignal, onBytes);
+      loading.delete(entry);
+      startEarlyPostData();
+    });
+    await copies.catch(fail);
+    await early?.done.catch(() => undefined);
+    if (failure) throw failure.error;
+    context.log('info', `Database ${item.target}: loaded ${tables.length} table(s), ${parallelism} at a time${early ? `, with ${early.entries.length} post-data item(s) built meanwhile` : ''}.`);
+
+    if (!folder) return;
+    const built = new Set(early?.entries ?? []);
+    const rest = postData.filter((entry) => !built.has(entry));
+    if (rest.length > 0) await postDataPass(rest, parallelism, signal);
   } finally {
-    await rm(folder, { recursive: true, force: true });
+    if (folder) await rm(folder, { recursive: true, force: true });
   }
 }
