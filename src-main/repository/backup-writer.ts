@@ -242,8 +242,12 @@ export class BackupWriter {
 
   private async flushPack(): Promise<void> {
     const pack = this.pack;
-    if (!pack || pack.blobs.length === 0) return;
+    if (!pack) return;
     this.pack = undefined;
+    if (pack.blobs.length === 0) {
+      await pack.abort();
+      return;
+    }
     const { index } = this.context;
     try {
       await this.uploads.run(async () => {

@@ -1,6 +1,7 @@
 /**
  * Entry of a codec worker thread (started by BlobCodecPool): does the CPU-heavy per-blob work —
- * id hashing, zstd, AES-GCM, verification, pack digests — so the main thread only chunks, schedules and does I/O.
+ * id hashing, zstd, AES-GCM, verification, pack digests — so the main thread only chunks,
+ * schedules and does I/O.
  */
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -13,9 +13,9 @@ const META_DIR = '.meta';
 /**
  * A repository in a local folder.
  *
- * Writes are atomic and durable: the bytes go to a temporary file (all at once, or appended piece by
- * piece through `openUpload`) that is fsynced, then hard-linked
- * (create-only) or renamed (overwrite) into place, then the directory is fsynced. Tiers are metadata
+ * Writes are atomic and durable: the bytes go to a temporary file (all at once, or appended piece
+ * by piece through `openUpload`) that is fsynced, then hard-linked (create-only) or renamed
+ * (overwrite) into place, then the directory is fsynced. Tiers are metadata
  * kept under `.meta/tiers/`, and archived files refuse reads like Azure does.
  */
 export class LocalFolderStorage implements RepositoryStorage {
@@ -37,9 +37,13 @@ export class LocalFolderStorage implements RepositoryStorage {
       try {
         await handle.writeFile(data);
         await handle.sync();
-      } finally {
-        await handle.close();
+      } catch (error) {
+        // A full disk, say: leave no partial temporary file behind.
+        await handle.close().catch(() => undefined);
+        await rm(temp, { force: true });
+        throw error;
       }
+      await handle.close();
       await this.publish(temp, name, options);
     });
   }
