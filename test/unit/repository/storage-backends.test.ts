@@ -84,4 +84,24 @@ describe('LocalFolderStorage specifics', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('reads ranges by the length asked alone, and still refuses a start past the end and archived files', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'repo-storage-'));
+    try {
+      const storage = new LocalFolderStorage(root);
+      const data = Buffer.from('0123456789');
+      await storage.put('data/ab/ten', data);
+      expect((await storage.get('data/ab/ten', { offset: 4, length: 3 })).toString()).toBe('456');
+      expect((await storage.get('data/ab/ten', { offset: 8, length: 100 })).toString()).toBe('89');
+      expect((await storage.get('data/ab/ten', { offset: 10, length: 5 })).length).toBe(0);
+      expect((await storage.get('data/ab/ten', { offset: 2, length: 128 * 1024 * 1024 })).toString()).toBe('23456789');
+      const outside = await storage.get('data/ab/ten', { offset: 11, length: 5 }).catch((error: unknown) => error);
+      expect(isStorageError(outside, 'permanent')).toBe(true);
+      await storage.setTier('data/ab/ten', 'Archive');
+      const archived = await storage.get('data/ab/ten', { offset: 0, length: 2 }).catch((error: unknown) => error);
+      expect(isStorageError(archived, 'archived')).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
