@@ -13,6 +13,26 @@ export type CompressionFlag = typeof COMPRESSION_NONE | typeof COMPRESSION_ZSTD;
 export const DEFAULT_ZSTD_LEVEL = 3;
 
 /**
+ * Shortest match the fast zstd levels (1–4, strategies `fast` and `dfast`) look for.
+ *
+ * zstd's own choice at levels 3 and 4 is 5 bytes. Database dumps are full of hexadecimal text
+ * (bytea as `\x…`, md5 sums, UUIDs), where a 5-byte match two megabytes back is mostly chance
+ * and costs more to encode than the literals it replaces. With 6, measured on 1 MiB pieces of a
+ * `pg_dump -Z0` folder: 2.3 % smaller overall (hex-heavy tables 3–12 % smaller, a repetitive jsonb
+ * table 22 % larger on a tiny base), 30 % less compression time; on JavaScript sources within
+ * 0.4 %; on the repository benchmark's mixed data 0.4 % smaller and 20 % faster. An encoder
+ * setting only: decoders never see it, so it is not part of the format.
+ */
+export const FAST_LEVEL_MIN_MATCH = 6;
+
+/** The encoder parameters for a zstd `level` (also asks for the frame's content checksum, §5.2). */
+export function zstdEncoderParameters(level: number): Record<number, number> {
+  const parameters: Record<number, number> = { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 1 };
+  if (level >= 1 && level <= 4) parameters[constants.ZSTD_c_minMatch] = FAST_LEVEL_MIN_MATCH;
+  return parameters;
+}
+
+/**
  * Compresses with zstd on the libuv thread pool (so several chunks compress in parallel on all
  * cores); keeps the raw bytes when zstd does not make them smaller.
  */
@@ -20,7 +40,7 @@ export async function compressChunk(data: Buffer, level = DEFAULT_ZSTD_LEVEL): P
   if (data.length === 0) return { flag: COMPRESSION_NONE, bytes: data };
   // One output buffer big enough for the whole result: zlib's default 16 KiB would make a
   // thread-pool round trip (and a main-thread callback) per 16 KiB.
-  const compressed = await compressAsync(data, { params: { [constants.ZSTD_c_compressionLevel]: level }, chunkSize: data.length + 1024 });
+  const compressed = await compressAsync(data, { params: zstdEncoderParameters(level), chunkSize: data.length + 1024 });
   return compressed.length < data.length ? { flag: COMPRESSION_ZSTD, bytes: compressed } : { flag: COMPRESSION_NONE, bytes: data };
 }
 

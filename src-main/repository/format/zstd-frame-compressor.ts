@@ -1,7 +1,7 @@
 import { constants, createZstdCompress } from 'node:zlib';
 import type { ZstdCompress } from 'node:zlib';
 import type { CompressionFlag } from './compression.ts';
-import { COMPRESSION_NONE, COMPRESSION_ZSTD, DEFAULT_ZSTD_LEVEL } from './compression.ts';
+import { COMPRESSION_NONE, COMPRESSION_ZSTD, DEFAULT_ZSTD_LEVEL, zstdEncoderParameters } from './compression.ts';
 
 /**
  * Output buffer of the zstd stream. Big enough that a typical 1 MiB chunk, even incompressible,
@@ -61,7 +61,7 @@ export class ZstdFrameCompressor {
   private open(): ZstdCompress {
     if (this.stream) return this.stream;
     // The content checksum (§5.2) lets every decoder catch a frame that decodes to wrong bytes.
-    const stream = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: this.level, [constants.ZSTD_c_checksumFlag]: 1 }, chunkSize: OUTPUT_CHUNK_SIZE });
+    const stream = createZstdCompress({ params: zstdEncoderParameters(this.level), chunkSize: OUTPUT_CHUNK_SIZE });
     stream.on('data', (piece: Buffer) => this.pieces.push(piece));
     stream.on('error', (error: Error) => {
       // A failed stream is unusable: drop it so the next chunk starts a fresh context.

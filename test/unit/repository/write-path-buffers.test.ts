@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { zstdDecompressSync } from 'node:zlib';
+import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ChunkBufferPool } from '../../../src-main/repository/chunk-buffer-pool.ts';
 import { Chunker, DEFAULT_CHUNKER, PUBLIC_GEAR_SEED, gearTable } from '../../../src-main/repository/format/chunker.ts';
-import { COMPRESSION_NONE, COMPRESSION_ZSTD, decompressChunk } from '../../../src-main/repository/format/compression.ts';
+import { COMPRESSION_NONE, COMPRESSION_ZSTD, compressChunk, decompressChunk } from '../../../src-main/repository/format/compression.ts';
 import { ZstdFrameCompressor } from '../../../src-main/repository/format/zstd-frame-compressor.ts';
 import { testData } from './support/fixtures.ts';
 
@@ -25,6 +25,24 @@ describe('ZstdFrameCompressor', () => {
         // Any zstd decoder reads the frame alone, and so does the engine's bounded reader.
         expect(zstdDecompressSync(bytes).equals(input)).toBe(true);
         expect((await decompressChunk(flag, bytes, input.length)).equals(input)).toBe(true);
+      }
+    } finally {
+      compressor.close();
+    }
+  });
+
+  it('encodes hexadecimal dump text with 6-byte minimum matches, smaller than stock level 3', async () => {
+    // A COPY line of a bytea column: `\\x` then random hex, the shape a table dump carries.
+    const hex = Buffer.from(Array.from({ length: 64 }, (_, i) => `${i}\t\\\\x${randomBytes(8192).toString('hex')}\n`).join(''));
+    const stock = zstdCompressSync(hex, { params: { [constants.ZSTD_c_compressionLevel]: 3, [constants.ZSTD_c_checksumFlag]: 1 } }).length;
+    const compressor = new ZstdFrameCompressor(3);
+    try {
+      const framed = await compressor.compress(hex);
+      const whole = await compressChunk(hex);
+      for (const { flag, bytes } of [framed, whole]) {
+        expect(flag).toBe(COMPRESSION_ZSTD);
+        expect(bytes.length).toBeLessThan(stock * 0.99);
+        expect(zstdDecompressSync(bytes).equals(hex)).toBe(true);
       }
     } finally {
       compressor.close();
