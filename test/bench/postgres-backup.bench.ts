@@ -6,7 +6,8 @@
  * - backup wall time through the real worker agent vs `pg_dump -Fd -j2` to a local folder (target ≤ 0.7×);
  * - repository size vs that dump folder (≤ 0.85×);
  * - bytes uploaded by a second backup of the unchanged database (≤ 1 % of the first);
- * - restore wall time vs `pg_restore -j2` from the `pg_dump -Fd` folder (≤ 1.1×);
+ * - restore wall time vs `createdb` + `pg_restore -j2` from the `pg_dump -Fd` folder (≤ 1.1×), the
+ *   median of BENCH_PG_RESTORE_ROUNDS interleaved rounds (default 3);
  * - peak RSS of the agent (≤ 400 MB).
  * Set BENCH_PG_ROWS to scale the large table (default 3,600,000 rows).
  */
@@ -24,6 +25,7 @@ import type { TestPostgres } from '../helpers/postgres.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const ROWS = Number(process.env.BENCH_PG_ROWS ?? 3_600_000);
+const RESTORE_ROUNDS = Math.max(1, Number(process.env.BENCH_PG_RESTORE_ROUNDS ?? 3));
 const REPO_PASSWORD = 'bench-repository-password';
 
 async function folderBytes(root: string): Promise<number> {
@@ -121,26 +123,38 @@ async function main(): Promise<void> {
     const secondOutcome = second.outcome as BackupOutcome;
     process.stderr.write(`backup 2: ${second.seconds.toFixed(1)} s, ${secondOutcome.uploadedBytes} bytes uploaded\n`);
 
-    await server.query('CREATE DATABASE baseline_restore');
-    const pgRestoreSeconds = await tool(server, 'pg_restore', ['-j2', '-d', 'baseline_restore', dumpDir]);
-    process.stderr.write(`pg_restore -j2: ${pgRestoreSeconds.toFixed(1)} s\n`);
-    await server.query('DROP DATABASE baseline_restore');
-    const restore = await runAgent(
-      { kind: 'restore', jobId: 'bench-3', engine: 'postgres', repository: { location: repoPath }, restorePointId: firstOutcome.restorePointId, target: { kind: 'database', connection, databaseMap: { bench: 'bench_restored' } } },
-      secrets,
-    );
-    process.stderr.write(`restore: ${restore.seconds.toFixed(1)} s, agent peak RSS ${restore.peakRssMb.toFixed(0)} MB\n`);
+    // Restore, interleaved with the baseline, BENCH_PG_RESTORE_ROUNDS times (the median counts; one
+    // run on a shared two-core machine moves by ±20 %). Both sides create their target database:
+    // `createdb -T template0` then `pg_restore -j2`, as an administrator would; the agent creates it itself.
+    const restoreRuns: { baseline: number; ours: number; peakRssMb: number }[] = [];
+    for (let round = 1; round <= RESTORE_ROUNDS; round++) {
+      const created = await tool(server, 'createdb', ['-T', 'template0', 'baseline_restore']);
+      const restored = await tool(server, 'pg_restore', ['-j2', '-d', 'baseline_restore', dumpDir]);
+      await server.query('DROP DATABASE baseline_restore');
+      await server.query('CHECKPOINT');
+      const restore = await runAgent(
+        { kind: 'restore', jobId: `bench-restore-${round}`, engine: 'postgres', repository: { location: repoPath }, restorePointId: firstOutcome.restorePointId, target: { kind: 'database', connection, databaseMap: { bench: 'bench_restored' } } },
+        secrets,
+      );
+      await server.query('DROP DATABASE bench_restored');
+      await server.query('CHECKPOINT');
+      restoreRuns.push({ baseline: created + restored, ours: restore.seconds, peakRssMb: restore.peakRssMb });
+      process.stderr.write(`restore round ${round}: createdb + pg_restore -j2 ${(created + restored).toFixed(1)} s, ours ${restore.seconds.toFixed(1)} s = ${(restore.seconds / (created + restored)).toFixed(3)}x, agent peak RSS ${restore.peakRssMb.toFixed(0)} MB\n`);
+    }
+    const byRatio = [...restoreRuns].sort((a, b) => a.ours / a.baseline - b.ours / b.baseline);
+    const restore = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
 
-    const peak = Math.max(first.peakRssMb, second.peakRssMb, restore.peakRssMb);
+    const peak = Math.max(first.peakRssMb, second.peakRssMb, ...restoreRuns.map((run) => run.peakRssMb));
     const rows = [
       ['backup wall time vs pg_dump -Fd -j2', `${first.seconds.toFixed(1)} s`, `${dumpSeconds.toFixed(1)} s`, first.seconds / dumpSeconds, 0.7],
       ['repository size vs pg_dump -Fd folder', `${(repoBytes / 1e6).toFixed(0)} MB`, `${(dumpBytes / 1e6).toFixed(0)} MB`, repoBytes / dumpBytes, 0.85],
       ['second backup bytes uploaded vs first dump size', `${(secondOutcome.uploadedBytes / 1e6).toFixed(2)} MB`, `${(firstOutcome.size / 1e6).toFixed(0)} MB`, secondOutcome.uploadedBytes / firstOutcome.size, 0.01],
-      ['restore wall time vs pg_restore -j2', `${restore.seconds.toFixed(1)} s`, `${pgRestoreSeconds.toFixed(1)} s`, restore.seconds / pgRestoreSeconds, 1.1],
+      ['restore wall time vs createdb + pg_restore -j2 (median round)', `${restore.ours.toFixed(1)} s`, `${restore.baseline.toFixed(1)} s`, restore.ours / restore.baseline, 1.1],
       ['agent peak RSS (MB)', `${peak.toFixed(0)} MB`, '400 MB', peak / 400, 1],
     ] as const;
     const report = {
       database: { bytes: Number(size), dumpEntryBytes: firstOutcome.size, rows: firstOutcome.databases[0]?.rows },
+      restoreRounds: restoreRuns.map((run) => ({ baselineSeconds: Number(run.baseline.toFixed(2)), oursSeconds: Number(run.ours.toFixed(2)), ratio: Number((run.ours / run.baseline).toFixed(3)) })),
       results: rows.map(([name, ours, baseline, ratio, target]) => ({ name, ours, baseline, ratio: Number(ratio.toFixed(3)), target, met: ratio <= target })),
     };
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');

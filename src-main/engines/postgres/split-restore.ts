@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineContext, EngineRestoreRequest, EntrySource, StoredEntry } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
-import { mapLimit } from '../stream-utils.ts';
-import { postDataReady } from './post-data-readiness.ts';
+import { throttle } from '../stream-utils.ts';
+import { nextRestoreWork } from './restore-schedule.ts';
 import type { TocEntry } from './archive/archive-format.ts';
 import { SECTION } from './archive/archive-format.ts';
 import { writeTocOnlyDirectory } from './archive/directory-archive-writer.ts';
 import type { PostgresConnection } from './connection.ts';
-import { toolEnvironment } from './connection.ts';
+import { loadTableData } from './copy-loader.ts';
 import type { RestorePlanItem } from './postgres-restore.ts';
-import { feedTool, pgRestorePass, readStoredPrologue } from './postgres-restore.ts';
+import { pgRestorePass, readStoredPrologue } from './postgres-restore.ts';
 
 /** Tables loaded at once and pg_restore jobs for post-data, unless the request says otherwise. */
 export const DEFAULT_RESTORE_PARALLELISM = 2;
@@ -35,12 +35,12 @@ export function copySessionSql(toc: TocEntry[]): string {
   ].join(' ');
 }
 
-/** The COPY statement of a `TABLE DATA` entry, as psql runs it (`COPY s.t (a, b) FROM stdin`). */
+/** The COPY statement of a `TABLE DATA` entry (`COPY s.t (a, b) FROM stdin`). */
 export function copyStatement(entry: TocEntry): string {
   return (entry.copyStmt ?? '').trim().replace(/;$/, '');
 }
 
-/** Loads one table: its stored COPY text streamed into `psql -c 'COPY … FROM stdin'`. */
+/** Loads one table: its stored COPY text streamed over a driver connection (`COPY … FROM stdin`). */
 async function copyTable(
   request: EngineRestoreRequest<PostgresConnection>,
   item: RestorePlanItem,
@@ -53,9 +53,30 @@ async function copyTable(
   signal: AbortSignal,
   onBytes: (bytes: number) => void,
 ): Promise<void> {
-  const env = toolEnvironment(request.target, request.secrets.password, item.target);
-  const args = ['-X', '-q', '--no-password', '-v', 'ON_ERROR_STOP=1', '-c', sessionSql, '-c', copyStatement(entry)];
-  await feedTool('psql', args, env, item.target, stored.name, source, context, redact, signal, request.maxBytesPerSecond, onBytes);
+  const stream = await source.open(stored.name, signal);
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const piece of throttle(stream as AsyncIterable<Buffer>, request.maxBytesPerSecond, signal)) {
+      onBytes(piece.length);
+      yield piece;
+    }
+  }
+  const label = `${entry.namespace ?? ''}.${entry.tag ?? entry.dumpId}`;
+  try {
+    await loadTableData({
+      connection: request.target,
+      password: request.secrets.password,
+      database: item.target,
+      sessionSql,
+      copySql: copyStatement(entry),
+      label,
+      data: counted(),
+      signal,
+      redact,
+      onNotice: (message) => context.log('warn', `${item.target}: ${label}: ${message}`),
+    });
+  } finally {
+    stream.destroy();
+  }
 }
 
 /**
@@ -96,42 +117,74 @@ export async function restoreSplitDatabase(
     const postDataPass = (entries: TocEntry[], jobs: number, passSignal: AbortSignal) =>
       pgRestorePass(request, item, source, context, redact, passSignal, ['--section=post-data', `--jobs=${jobs}`], () => undefined, { folder, clean: false, list: entries });
 
-    // Once every table has started loading and a stream is free, the post-data of the tables
-    // already loaded is built beside the ones still loading (typically one large table), as
-    // `pg_restore -j` does; the rest follows when all data is in.
-    const loading = new Set(bySize);
-    let started = 0;
-    let early: { entries: TocEntry[]; done: Promise<void> } | undefined;
-    // The first failure stops the other stream of work and is the one reported.
+    // Tables and post-data share the streams, ordered as `pg_restore -j` does (restore-schedule.ts):
+    // a big table's indexes are built as soon as it is loaded, the rest as their tables finish.
+    const waiting = [...bySize];
+    const loading = new Set<TocEntry>();
+    const pending = new Set(postData);
+    const building = new Set<TocEntry>();
+    let freeStreams = parallelism;
+    let passes = 0;
+    let builtWhileLoading = 0;
+    // The first failure stops the other work and is the one reported.
     let failure: { error: unknown } | undefined;
     const controller = new AbortController();
     const linked = AbortSignal.any([signal, controller.signal]);
-    const fail = (error: unknown) => {
-      failure ??= { error };
-      controller.abort(error);
+    let active = 0;
+    let settle!: () => void;
+    const allSettled = new Promise<void>((resolve) => (settle = resolve));
+    const run = (streams: number, work: () => Promise<void>, after: () => void) => {
+      freeStreams -= streams;
+      active++;
+      work()
+        .catch((error: unknown) => {
+          failure ??= { error };
+          controller.abort(error);
+        })
+        .finally(() => {
+          after();
+          freeStreams += streams;
+          active--;
+          schedule();
+        });
     };
-    const startEarlyPostData = () => {
-      if (early || !folder || started < bySize.length || loading.size === 0 || loading.size >= parallelism) return;
-      const entries = postDataReady(toc, postData, [...loading]);
-      if (entries.length === 0) return;
-      early = { entries, done: postDataPass(entries, parallelism - loading.size, linked) };
-      early.done.catch(fail);
+    const schedule = () => {
+      while (!failure) {
+        const work = nextRestoreWork({
+          toc,
+          waiting,
+          loading: [...loading],
+          pending: folder ? [...pending] : [],
+          building: [...building],
+          freeStreams,
+          sizeOf: (data) => item.tableData.get(data.dumpId)?.size ?? 0,
+        });
+        if (!work) break;
+        if (work.kind === 'table') {
+          const entry = waiting.shift()!;
+          loading.add(entry);
+          run(1, () => copyTable(request, item, entry, item.tableData.get(entry.dumpId)!, sessionSql, source, context, redact, linked, onBytes), () => loading.delete(entry));
+        } else {
+          passes++;
+          if (waiting.length + loading.size > 0) builtWhileLoading += work.entries.length;
+          for (const entry of work.entries) {
+            pending.delete(entry);
+            building.add(entry);
+          }
+          run(work.jobs, () => postDataPass(work.entries, work.jobs, linked), () => work.entries.forEach((entry) => building.delete(entry)));
+        }
+      }
+      if (active === 0) settle();
     };
-    const copies = mapLimit(bySize, parallelism, linked, async (entry, taskSignal) => {
-      started++;
-      await copyTable(request, item, entry, item.tableData.get(entry.dumpId)!, sessionSql, source, context, redact, taskSignal, onBytes);
-      loading.delete(entry);
-      startEarlyPostData();
-    });
-    await copies.catch(fail);
-    await early?.done.catch(() => undefined);
+    schedule();
+    await allSettled;
     if (failure) throw failure.error;
-    context.log('info', `Database ${item.target}: loaded ${tables.length} table(s), ${parallelism} at a time${early ? `, with ${early.entries.length} post-data item(s) built meanwhile` : ''}.`);
-
-    if (!folder) return;
-    const built = new Set(early?.entries ?? []);
-    const rest = postData.filter((entry) => !built.has(entry));
-    if (rest.length > 0) await postDataPass(rest, parallelism, signal);
+    // Everything is ready once no table loads and no pass runs; kept as a safety net.
+    if (pending.size > 0) await postDataPass([...pending], parallelism, signal);
+    context.log(
+      'info',
+      `Database ${item.target}: loaded ${tables.length} table(s), ${parallelism} at a time; post-data in ${passes} pass(es)${builtWhileLoading ? `, ${builtWhileLoading} post-data item(s) built meanwhile` : ''}.`,
+    );
   } finally {
     if (folder) await rm(folder, { recursive: true, force: true });
   }

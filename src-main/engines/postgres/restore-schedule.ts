@@ -1,0 +1,82 @@
+import type { TocEntry } from './archive/archive-format.ts';
+import { postDataReady } from './post-data-readiness.ts';
+
+/**
+ * A post-data pass goes ahead of the next table only for a table at least this big: building a big
+ * table's indexes while other tables load is what shortens a restore, and one pg_restore process
+ * per small table would cost more than it saves. The post-data of small tables is built together
+ * once every table has started.
+ */
+export const EARLY_POST_DATA_MIN_BYTES = 32 * 1024 * 1024;
+
+/** What a free stream does next: load one table, or build post-data entries in one pg_restore pass. */
+export type RestoreWork = { kind: 'table'; entry: TocEntry } | { kind: 'post-data'; entries: TocEntry[]; jobs: number };
+
+/** Where a split restore stands when a stream frees up. */
+export interface RestoreState {
+  toc: readonly TocEntry[];
+  /** `TABLE DATA` entries not started yet, largest first. */
+  waiting: readonly TocEntry[];
+  /** `TABLE DATA` entries loading now. */
+  loading: readonly TocEntry[];
+  /** Post-data entries in no pass yet. */
+  pending: readonly TocEntry[];
+  /** Post-data entries of the passes running now. */
+  building: readonly TocEntry[];
+  freeStreams: number;
+  /** Stored bytes of a `TABLE DATA` entry (0 when unknown). */
+  sizeOf(data: TocEntry): number;
+}
+
+/**
+ * Chooses the next work for a free stream, the way `pg_restore -j` orders its ready list (largest
+ * table first, an index ranked by the size of its table):
+ * - post-data entries are ready when no chain of dependencies reaches a table still waiting or
+ *   loading, or an entry still being built (`postDataReady`);
+ * - while tables wait, ready post-data goes first when the largest table it finishes is bigger
+ *   than the next table and at least `EARLY_POST_DATA_MIN_BYTES`; it runs with one job;
+ * - once every table has started, ready post-data runs with every free stream as jobs.
+ * Returns undefined when nothing can start until running work finishes.
+ */
+export function nextRestoreWork(state: RestoreState): RestoreWork | undefined {
+  if (state.freeStreams < 1) return undefined;
+  const blockedByBuilding = new Set(state.building.map((entry) => String(entry.dumpId)));
+  const unfinished = [...state.waiting, ...state.loading];
+  const ready = postDataReady(state.toc, state.pending, unfinished).filter((entry) => !reaches(state.toc, entry, blockedByBuilding));
+  const next = state.waiting[0];
+  if (!next) return ready.length > 0 ? { kind: 'post-data', entries: ready, jobs: state.freeStreams } : undefined;
+  if (ready.length > 0) {
+    const finishes = largestTableFinished(state, ready);
+    if (finishes >= EARLY_POST_DATA_MIN_BYTES && finishes > state.sizeOf(next)) return { kind: 'post-data', entries: ready, jobs: 1 };
+  }
+  return { kind: 'table', entry: next };
+}
+
+/** True when `entry` depends on one of `ids`, directly or through other entries. */
+function reaches(toc: readonly TocEntry[], entry: TocEntry, ids: ReadonlySet<string>): boolean {
+  if (ids.size === 0) return false;
+  const byId = new Map(toc.map((candidate) => [String(candidate.dumpId), candidate]));
+  const seen = new Set<string>();
+  const walk = (current: TocEntry): boolean =>
+    current.dependencies.some((dependency) => {
+      if (ids.has(dependency)) return true;
+      if (seen.has(dependency)) return false;
+      seen.add(dependency);
+      const next = byId.get(dependency);
+      return next !== undefined && walk(next);
+    });
+  return walk(entry);
+}
+
+/** The stored size of the largest table whose `TABLE` entry one of `entries` depends on directly. */
+function largestTableFinished(state: RestoreState, entries: readonly TocEntry[]): number {
+  const sizeByTable = new Map<string, number>();
+  for (const data of state.toc) {
+    if (data.desc !== 'TABLE DATA') continue;
+    for (const table of data.dependencies) sizeByTable.set(table, Math.max(sizeByTable.get(table) ?? 0, state.sizeOf(data)));
+  }
+  let largest = 0;
+  for (const entry of entries) for (const dependency of entry.dependencies) largest = Math.max(largest, sizeByTable.get(dependency) ?? 0);
+  return largest;
+}
+
