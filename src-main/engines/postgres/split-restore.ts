@@ -82,9 +82,9 @@ async function copyTable(
 /**
  * Restores a database whose table data is stored per table: pre-data (the archive's TOC streamed
  * into pg_restore), `distribute` (Citus), the remaining data entries (sequence values, large
- * objects) with pg_restore, the tables with N parallel COPY streams (largest first), then
- * post-data with `pg_restore -j N` on a TOC-only directory archive in a temporary folder
- * (indexes and constraints built in parallel; no data is ever written to disk).
+ * objects) with pg_restore, then the tables (largest first, over COPY) and the post-data
+ * (`pg_restore` passes on a TOC-only directory archive in a temporary folder) sharing N streams,
+ * scheduled by `nextRestoreWork`. No data is ever written to disk.
  */
 export async function restoreSplitDatabase(
   request: EngineRestoreRequest<PostgresConnection>,
@@ -97,11 +97,13 @@ export async function restoreSplitDatabase(
   distribute: () => Promise<void>,
 ): Promise<void> {
   const parallelism = Math.max(1, request.parallelism ?? DEFAULT_RESTORE_PARALLELISM);
-  const { header, toc } = await readStoredPrologue(source, item.entry.name, signal);
+  // The TOC is read while pre-data runs (both only read the small archive entry).
+  const prologue = readStoredPrologue(source, item.entry.name, signal);
+  prologue.catch(() => undefined);
+  await pgRestorePass(request, item, source, context, redact, signal, ['--section=pre-data'], () => undefined);
+  const { header, toc } = await prologue;
   const wanted = item.selection ? new Set(item.selection.map((entry) => entry.dumpId)) : undefined;
   const chosen = (entry: TocEntry) => !wanted || wanted.has(entry.dumpId);
-
-  await pgRestorePass(request, item, source, context, redact, signal, ['--section=pre-data'], () => undefined);
   await distribute();
 
   const data = toc.filter((entry) => entry.section === SECTION.data && chosen(entry));
