@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { TocEntry } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
-import { OFFSET_STATE, SECTION } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
+import { SECTION } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
+import { tocEntry } from './support/toc-entry.ts';
 import { postDataReady } from '../../../../src-main/engines/postgres/post-data-readiness.ts';
 
-function entry(dumpId: number, desc: string, tag: string, section: number, dependencies: number[] = []): TocEntry {
-  return {
-    dumpId,
-    hadDumper: section === SECTION.data,
-    tableOid: '0',
-    oid: String(16000 + dumpId),
-    tag,
-    desc,
-    section,
-    defn: '',
-    dropStmt: '',
-    copyStmt: null,
-    namespace: 'public',
-    tablespace: '',
-    tableam: '',
-    owner: 'postgres',
-    withOids: 'false',
-    dependencies: dependencies.map(String),
-    offsetState: OFFSET_STATE.noData,
-  };
-}
+const entry = tocEntry;
 
 // Two tables, `events` (large, still loading) and `customers` (loaded), as pg_dump records them.
 const eventsTable = entry(10, 'TABLE', 'events', SECTION.preData);

@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TocEntry } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
-import { OFFSET_STATE, SECTION } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
+import { SECTION } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
+import { tocEntry } from './support/toc-entry.ts';
 import { EARLY_POST_DATA_MIN_BYTES, nextRestoreWork } from '../../../../src-main/engines/postgres/restore-schedule.ts';
 import type { RestoreState, RestoreWork } from '../../../../src-main/engines/postgres/restore-schedule.ts';
 
-function entry(dumpId: number, desc: string, tag: string, section: number, dependencies: number[] = []): TocEntry {
-  return {
-    dumpId,
-    hadDumper: section === SECTION.data,
-    tableOid: '0',
-    oid: String(16000 + dumpId),
-    tag,
-    desc,
-    section,
-    defn: '',
-    dropStmt: '',
-    copyStmt: null,
-    namespace: 'public',
-    tablespace: '',
-    tableam: '',
-    owner: 'postgres',
-    withOids: 'false',
-    dependencies: dependencies.map(String),
-    offsetState: OFFSET_STATE.noData,
-  };
-}
+const entry = tocEntry;
 
 // Three tables as pg_dump records them: `events` (largest), `orders` (big), `customers` (small).
 const MB = 1024 * 1024;
