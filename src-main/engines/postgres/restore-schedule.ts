@@ -80,3 +80,91 @@ function largestTableFinished(state: RestoreState, entries: readonly TocEntry[])
   return largest;
 }
 
+
+/** What a split restore runs, and how: the work functions get a signal that stops on the first failure. */
+export interface RestoreSchedulePlan {
+  toc: readonly TocEntry[];
+  /** `TABLE DATA` entries to load, largest first. */
+  tables: readonly TocEntry[];
+  /** Post-data entries to build. */
+  postData: readonly TocEntry[];
+  streams: number;
+  sizeOf(data: TocEntry): number;
+  signal: AbortSignal;
+  loadTable(entry: TocEntry, signal: AbortSignal): Promise<void>;
+  buildPostData(entries: TocEntry[], jobs: number, signal: AbortSignal): Promise<void>;
+}
+
+/** How a schedule went, for the session log. */
+export interface RestoreScheduleOutcome {
+  passes: number;
+  /** Post-data entries built while some table was still waiting or loading. */
+  builtWhileLoading: number;
+}
+
+/**
+ * Runs every table load and post-data pass on `streams` streams, each free stream taking
+ * `nextRestoreWork`. The first failure aborts the signal the other work got and is rethrown once
+ * everything started has settled; nothing new starts after it.
+ */
+export async function runRestoreSchedule(plan: RestoreSchedulePlan): Promise<RestoreScheduleOutcome> {
+  const waiting = [...plan.tables];
+  const loading = new Set<TocEntry>();
+  const pending = new Set(plan.postData);
+  const building = new Set<TocEntry>();
+  const outcome: RestoreScheduleOutcome = { passes: 0, builtWhileLoading: 0 };
+  let freeStreams = plan.streams;
+  let failure: { error: unknown } | undefined;
+  const controller = new AbortController();
+  const signal = AbortSignal.any([plan.signal, controller.signal]);
+  let active = 0;
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+
+  const run = (streams: number, work: () => Promise<void>, after: () => void) => {
+    freeStreams -= streams;
+    active++;
+    work()
+      .catch((error: unknown) => {
+        failure ??= { error };
+        controller.abort(error);
+      })
+      .finally(() => {
+        after();
+        freeStreams += streams;
+        active--;
+        schedule();
+      });
+  };
+  const schedule = () => {
+    while (!failure && !plan.signal.aborted) {
+      const work = nextRestoreWork({ toc: plan.toc, waiting, loading: [...loading], pending: [...pending], building: [...building], freeStreams, sizeOf: plan.sizeOf });
+      if (!work) break;
+      if (work.kind === 'table') {
+        const entry = waiting.shift()!;
+        loading.add(entry);
+        run(1, () => plan.loadTable(entry, signal), () => loading.delete(entry));
+      } else {
+        outcome.passes++;
+        if (waiting.length + loading.size > 0) outcome.builtWhileLoading += work.entries.length;
+        for (const entry of work.entries) {
+          pending.delete(entry);
+          building.add(entry);
+        }
+        run(work.jobs, () => plan.buildPostData(work.entries, work.jobs, signal), () => work.entries.forEach((entry) => building.delete(entry)));
+      }
+    }
+    if (active === 0) settle();
+  };
+
+  schedule();
+  await settled;
+  if (failure) throw failure.error;
+  plan.signal.throwIfAborted();
+  // With nothing loading or building everything pending is ready; kept as a safety net.
+  if (pending.size > 0) {
+    outcome.passes++;
+    await plan.buildPostData([...pending], plan.streams, plan.signal);
+  }
+  return outcome;
+}

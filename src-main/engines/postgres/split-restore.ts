@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EngineContext, EngineRestoreRequest, EntrySource, StoredEntry } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
 import { throttle } from '../stream-utils.ts';
-import { nextRestoreWork } from './restore-schedule.ts';
+import { runRestoreSchedule } from './restore-schedule.ts';
 import type { TocEntry } from './archive/archive-format.ts';
 import { SECTION } from './archive/archive-format.ts';
 import { writeTocOnlyDirectory } from './archive/directory-archive-writer.ts';
@@ -84,7 +84,7 @@ async function copyTable(
  * into pg_restore), `distribute` (Citus), the remaining data entries (sequence values, large
  * objects) with pg_restore, then the tables (largest first, over COPY) and the post-data
  * (`pg_restore` passes on a TOC-only directory archive in a temporary folder) sharing N streams,
- * scheduled by `nextRestoreWork`. No data is ever written to disk.
+ * scheduled by `runRestoreSchedule`. No data is ever written to disk.
  */
 export async function restoreSplitDatabase(
   request: EngineRestoreRequest<PostgresConnection>,
@@ -121,68 +121,16 @@ export async function restoreSplitDatabase(
 
     // Tables and post-data share the streams, ordered as `pg_restore -j` does (restore-schedule.ts):
     // a big table's indexes are built as soon as it is loaded, the rest as their tables finish.
-    const waiting = [...bySize];
-    const loading = new Set<TocEntry>();
-    const pending = new Set(postData);
-    const building = new Set<TocEntry>();
-    let freeStreams = parallelism;
-    let passes = 0;
-    let builtWhileLoading = 0;
-    // The first failure stops the other work and is the one reported.
-    let failure: { error: unknown } | undefined;
-    const controller = new AbortController();
-    const linked = AbortSignal.any([signal, controller.signal]);
-    let active = 0;
-    let settle!: () => void;
-    const allSettled = new Promise<void>((resolve) => (settle = resolve));
-    const run = (streams: number, work: () => Promise<void>, after: () => void) => {
-      freeStreams -= streams;
-      active++;
-      work()
-        .catch((error: unknown) => {
-          failure ??= { error };
-          controller.abort(error);
-        })
-        .finally(() => {
-          after();
-          freeStreams += streams;
-          active--;
-          schedule();
-        });
-    };
-    const schedule = () => {
-      while (!failure) {
-        const work = nextRestoreWork({
-          toc,
-          waiting,
-          loading: [...loading],
-          pending: folder ? [...pending] : [],
-          building: [...building],
-          freeStreams,
-          sizeOf: (data) => item.tableData.get(data.dumpId)?.size ?? 0,
-        });
-        if (!work) break;
-        if (work.kind === 'table') {
-          const entry = waiting.shift()!;
-          loading.add(entry);
-          run(1, () => copyTable(request, item, entry, item.tableData.get(entry.dumpId)!, sessionSql, source, context, redact, linked, onBytes), () => loading.delete(entry));
-        } else {
-          passes++;
-          if (waiting.length + loading.size > 0) builtWhileLoading += work.entries.length;
-          for (const entry of work.entries) {
-            pending.delete(entry);
-            building.add(entry);
-          }
-          run(work.jobs, () => postDataPass(work.entries, work.jobs, linked), () => work.entries.forEach((entry) => building.delete(entry)));
-        }
-      }
-      if (active === 0) settle();
-    };
-    schedule();
-    await allSettled;
-    if (failure) throw failure.error;
-    // Everything is ready once no table loads and no pass runs; kept as a safety net.
-    if (pending.size > 0) await postDataPass([...pending], parallelism, signal);
+    const { passes, builtWhileLoading } = await runRestoreSchedule({
+      toc,
+      tables: bySize,
+      postData: folder ? postData : [],
+      streams: parallelism,
+      sizeOf: (data) => item.tableData.get(data.dumpId)?.size ?? 0,
+      signal,
+      loadTable: (entry, taskSignal) => copyTable(request, item, entry, item.tableData.get(entry.dumpId)!, sessionSql, source, context, redact, taskSignal, onBytes),
+      buildPostData: postDataPass,
+    });
     context.log(
       'info',
       `Database ${item.target}: loaded ${tables.length} table(s), ${parallelism} at a time; post-data in ${passes} pass(es)${builtWhileLoading ? `, ${builtWhileLoading} post-data item(s) built meanwhile` : ''}.`,

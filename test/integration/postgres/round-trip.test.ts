@@ -53,4 +53,16 @@ describe('PostgreSQL backup and restore round trip (in-process job runner)', () 
     const [lo] = await server.query<{ data: string }>(`SELECT convert_from(lo_get(oid), 'UTF8') AS data FROM pg_largeobject_metadata`, 'shop_copy');
     expect(lo?.data).toBe('large object bytes');
   });
+
+  it('restores the same schema and data with one stream and with four (tables and post-data share them)', async () => {
+    for (const parallelism of [1, 4]) {
+      const events = recordingEvents();
+      const target = `shop_${parallelism}`;
+      const job = restoreJob(server, repoPath, backup.restorePointId, { kind: 'database', connection: connectionOf(server), databaseMap: { shop: target } }, { databases: ['shop'], options: { parallelism } });
+      await runJob(jobSpecSchema.parse(job), { databasePassword: server.password, repositoryPassword: 'repo-Pa55word-never-stored' }, events, new AbortController().signal);
+      expect(events.lines.some((line) => line.includes(`${parallelism} at a time; post-data in`)), events.lines.join('\n')).toBe(true);
+      expect(await normalizedSchema(server, target)).toEqual(await normalizedSchema(server, 'shop'));
+      expect(await dataChecksums(server, target)).toEqual(await dataChecksums(server, 'shop'));
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECTION } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
 import { tocEntry } from './support/toc-entry.ts';
-import { EARLY_POST_DATA_MIN_BYTES, nextRestoreWork } from '../../../../src-main/engines/postgres/restore-schedule.ts';
+import { EARLY_POST_DATA_MIN_BYTES, nextRestoreWork, runRestoreSchedule } from '../../../../src-main/engines/postgres/restore-schedule.ts';
 import type { RestoreState, RestoreWork } from '../../../../src-main/engines/postgres/restore-schedule.ts';
 
 const entry = tocEntry;
@@ -60,5 +60,80 @@ describe('nextRestoreWork', () => {
   it('waits when nothing can start, and never without a free stream', () => {
     expect(next({ loading: [events], pending: [eventsKey] })).toBeUndefined();
     expect(next({ waiting: [customers], freeStreams: 0 })).toBeUndefined();
+  });
+});
+
+/** Work started by the schedule, finished by the test. */
+interface Started {
+  label: string;
+  signal: AbortSignal;
+  finish(): void;
+  fail(error: Error): void;
+}
+
+function harness(streams: number) {
+  const started: Started[] = [];
+  const record = (label: string, signal: AbortSignal) =>
+    new Promise<void>((resolve, reject) => started.push({ label, signal, finish: resolve, fail: reject }));
+  const done = runRestoreSchedule({
+    toc,
+    tables: [events, orders, customers],
+    postData: allPostData,
+    streams,
+    sizeOf: (data) => sizes.get(data.dumpId) ?? 0,
+    signal: new AbortController().signal,
+    loadTable: (entry, signal) => record(`load ${entry.tag}`, signal),
+    buildPostData: (entries, jobs, signal) => record(`build ${entries.map((e) => e.tag).join(',')} -j${jobs}`, signal),
+  });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const finish = async (label: string) => {
+    started.find((work) => work.label === label)!.finish();
+    await settle();
+  };
+  return { started, done, finish, settle, labels: () => started.map((work) => work.label) };
+}
+
+describe('runRestoreSchedule', () => {
+  it('runs loads and post-data passes on the streams in pg_restore order', async () => {
+    const h = harness(2);
+    await h.settle();
+    expect(h.labels()).toEqual(['load events', 'load orders']);
+    await h.finish('load orders');
+    expect(h.labels().at(-1)).toBe('build orders_pkey,orders_customer_idx -j1');
+    await h.finish('build orders_pkey,orders_customer_idx -j1');
+    expect(h.labels().at(-1)).toBe('load customers');
+    await h.finish('load customers');
+    expect(h.labels().at(-1)).toBe('build customers_pkey,orders_customer_fkey -j1');
+    // The last table's key starts the moment its data is in, beside the pass still running.
+    await h.finish('load events');
+    expect(h.labels().at(-1)).toBe('build events_pkey -j1');
+    await h.finish('build customers_pkey,orders_customer_fkey -j1');
+    await h.finish('build events_pkey -j1');
+    expect(await h.done).toEqual({ passes: 3, builtWhileLoading: 4 });
+  });
+
+  it('stops the other work on the first failure, starts nothing after it, and reports that failure', async () => {
+    const h = harness(2);
+    await h.settle();
+    const broken = new Error('orders: duplicate key');
+    h.started.find((work) => work.label === 'load orders')!.fail(broken);
+    await h.settle();
+    const events = h.started.find((work) => work.label === 'load events')!;
+    expect(events.signal.aborted).toBe(true);
+    events.fail(new Error('canceled'));
+    await expect(h.done).rejects.toBe(broken);
+    expect(h.labels()).toEqual(['load events', 'load orders']);
+  });
+
+  it('waits for every started piece of work before it fails', async () => {
+    const h = harness(2);
+    await h.settle();
+    h.started.find((work) => work.label === 'load orders')!.fail(new Error('lost'));
+    let settled = false;
+    void h.done.catch(() => (settled = true));
+    await h.settle();
+    expect(settled).toBe(false);
+    await h.finish('load events');
+    expect(settled).toBe(true);
   });
 });
