@@ -1,21 +1,19 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { installedAgentEntry } from './agent-entry.ts';
 import { jobRedactor } from './job-runner.ts';
 import type { JobOutcome, JobSecrets, JobSpec } from './protocol.ts';
 import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, jobSpecSchema, outboundMessageSchema, parseLine } from './protocol.ts';
 import type { WorkerEvent, WorkerHandle, WorkerLauncher } from './worker-launcher.ts';
 import { WorkerJobError } from './worker-launcher.ts';
 
-/** The agent run from source (Node 22 strips the types). */
-export const AGENT_ENTRY = fileURLToPath(new URL('./agent-main.ts', import.meta.url));
-
 /**
- * The agent's entry file for launchers that are not told otherwise. The desktop app's bundle
- * ships the agent as its own file (`out/main/worker-agent.js`, electron.vite.config.ts) and says
- * so here at start-up.
+ * The agent's entry file for launchers that are not told otherwise: by default the installation's
+ * (`installedAgentEntry`: the bundle `npm install` built, while no source is newer, else the
+ * sources). The desktop app ships the agent as its own file (`out/main/worker-agent.js`,
+ * electron.vite.config.ts) and says so here at start-up.
  */
-let defaultAgentEntry = AGENT_ENTRY;
+let defaultAgentEntry: string | undefined;
 
 /** Points local launchers at another agent entry (the bundled one in the desktop app). */
 export function useAgentEntry(entry: string): void {
@@ -75,7 +73,7 @@ function agentEnvironment(runsOnElectron: boolean): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs the agent as a local child process (`node src-main/worker/agent-main.ts`). */
+/** Runs the agent as a local child process (the bundled `worker-agent.js` or `src-main/worker/agent-main.ts`). */
 export class LocalWorkerLauncher implements WorkerLauncher {
   private readonly options: LocalLauncherOptions;
 
@@ -88,7 +86,7 @@ export class LocalWorkerLauncher implements WorkerLauncher {
     const checked = jobSpecSchema.safeParse(job);
     if (!checked.success) throw new WorkerJobError('invalid_job', `Invalid job: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     const runsOnElectron = this.options.nodePath === undefined && process.versions.electron !== undefined;
-    const entry = this.options.agentEntry ?? defaultAgentEntry;
+    const entry = this.options.agentEntry ?? defaultAgentEntry ?? installedAgentEntry();
     const child = spawn(this.options.nodePath ?? process.execPath, [entry], { stdio: ['pipe', 'pipe', 'pipe'], env: agentEnvironment(runsOnElectron) });
     const queue = new EventQueue();
     const grace = this.options.cancelGraceMs ?? 20_000;
