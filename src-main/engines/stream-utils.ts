@@ -42,3 +42,11 @@ export async function* throttle<T extends Uint8Array>(source: AsyncIterable<T>, 
     yield piece;
   }
 }
+
+/** `throttle`, reporting each piece's size to `onBytes` as it goes by (restore progress). */
+export async function* metered<T extends Uint8Array>(source: AsyncIterable<T>, bytesPerSecond: number | undefined, signal: AbortSignal, onBytes: (bytes: number) => void): AsyncGenerator<T> {
+  for await (const piece of throttle(source, bytesPerSecond, signal)) {
+    onBytes(piece.length);
+    yield piece;
+  }
+}

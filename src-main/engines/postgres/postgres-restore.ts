@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { EngineError } from '../engine-error.ts';
 import type { DatabaseSummary, EngineContext, EngineRestoreRequest, EngineRestoreSummary, EntrySource, StoredEntry } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
-import { mapLimit, throttle } from '../stream-utils.ts';
+import { mapLimit, metered } from '../stream-utils.ts';
 import type { ArchiveHeader, TocEntry } from './archive/archive-format.ts';
 import { CustomArchiveParser } from './archive/custom-archive-parser.ts';
 import { existingTables, userObjectCount, withDriver } from './catalog.ts';
@@ -165,13 +165,7 @@ export async function feedTool(
   const running = startTool(tool, args, env, redact, signal, stderrLogger(tool, target, context));
   running.child.stdout.resume();
   const stream = await source.open(entryName, signal);
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const piece of throttle(stream as AsyncIterable<Buffer>, maxBytesPerSecond, signal)) {
-      onBytes(piece.length);
-      yield piece;
-    }
-  }
-  const feeding = pipeline(Readable.from(counted()), running.child.stdin).then(
+  const feeding = pipeline(Readable.from(metered(stream as AsyncIterable<Buffer>, maxBytesPerSecond, signal, onBytes)), running.child.stdin).then(
     () => undefined,
     (error: unknown) => error,
   );

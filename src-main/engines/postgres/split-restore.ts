@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineContext, EngineRestoreRequest, EntrySource, StoredEntry } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
-import { throttle } from '../stream-utils.ts';
+import { metered } from '../stream-utils.ts';
 import { runRestoreSchedule } from './restore-schedule.ts';
 import type { TocEntry } from './archive/archive-format.ts';
 import { SECTION } from './archive/archive-format.ts';
@@ -54,12 +54,6 @@ async function copyTable(
   onBytes: (bytes: number) => void,
 ): Promise<void> {
   const stream = await source.open(stored.name, signal);
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const piece of throttle(stream as AsyncIterable<Buffer>, request.maxBytesPerSecond, signal)) {
-      onBytes(piece.length);
-      yield piece;
-    }
-  }
   const label = `${entry.namespace ?? ''}.${entry.tag ?? entry.dumpId}`;
   try {
     await loadTableData({
@@ -69,7 +63,7 @@ async function copyTable(
       sessionSql,
       copySql: copyStatement(entry),
       label,
-      data: counted(),
+      data: metered(stream as AsyncIterable<Buffer>, request.maxBytesPerSecond, signal, onBytes),
       signal,
       redact,
       onNotice: (message) => context.log('warn', `${item.target}: ${label}: ${message}`),
