@@ -30,6 +30,12 @@ const BACKUP_ROUNDS = Math.max(1, Number(process.env.BENCH_PG_BACKUP_ROUNDS ?? 3
 const RESTORE_ROUNDS = Math.max(1, Number(process.env.BENCH_PG_RESTORE_ROUNDS ?? 3));
 const REPO_PASSWORD = 'bench-repository-password';
 
+/** The round with the median ours/baseline ratio (the lower middle one for an even count). */
+function medianRound<T extends { ours: number; baseline: number }>(rounds: readonly T[]): T {
+  const byRatio = [...rounds].sort((a, b) => a.ours / a.baseline - b.ours / b.baseline);
+  return byRatio[Math.floor((byRatio.length - 1) / 2)]!;
+}
+
 async function folderBytes(root: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
@@ -126,8 +132,7 @@ async function main(): Promise<void> {
       backupRuns.push({ baseline: dumpSeconds, ours: run.seconds, peakRssMb: run.peakRssMb, outcome: run.outcome });
       process.stderr.write(`backup round ${round}: pg_dump -Fd -j2 ${dumpSeconds.toFixed(1)} s, ours ${run.seconds.toFixed(1)} s = ${(run.seconds / dumpSeconds).toFixed(3)}x, agent peak RSS ${run.peakRssMb.toFixed(0)} MB\n`);
     }
-    const backupByRatio = [...backupRuns].sort((a, b) => a.ours / a.baseline - b.ours / b.baseline);
-    const medianBackup = backupByRatio[Math.floor((backupByRatio.length - 1) / 2)]!;
+    const medianBackup = medianRound(backupRuns);
     const firstOutcome = backupRuns[0]!.outcome as BackupOutcome;
     const dumpBytes = await folderBytes(dumpDir);
     const repoBytes = await folderBytes(repoPath);
@@ -154,8 +159,7 @@ async function main(): Promise<void> {
       restoreRuns.push({ baseline: created + restored, ours: restore.seconds, peakRssMb: restore.peakRssMb });
       process.stderr.write(`restore round ${round}: createdb + pg_restore -j2 ${(created + restored).toFixed(1)} s, ours ${restore.seconds.toFixed(1)} s = ${(restore.seconds / (created + restored)).toFixed(3)}x, agent peak RSS ${restore.peakRssMb.toFixed(0)} MB\n`);
     }
-    const byRatio = [...restoreRuns].sort((a, b) => a.ours / a.baseline - b.ours / b.baseline);
-    const restore = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
+    const restore = medianRound(restoreRuns);
 
     const peak = Math.max(...backupRuns.map((run) => run.peakRssMb), second.peakRssMb, ...restoreRuns.map((run) => run.peakRssMb));
     const rows = [

@@ -8,14 +8,16 @@ import type { TocEntry } from './archive/archive-format.ts';
  * (pg_backup_archiver.c `repoint_table_dependencies`); following whole chains is more cautious.
  *
  * `loadingData` are the `TABLE DATA` entries not loaded yet; an entry is blocked when it reaches
- * one of them or the `TABLE` entry one of them fills.
+ * one of them or the `TABLE` entry one of them fills. `building` are post-data entries another
+ * pass is building now; an entry that reaches one of them waits for that pass.
  */
-export function postDataReady(toc: readonly TocEntry[], postData: readonly TocEntry[], loadingData: readonly TocEntry[]): TocEntry[] {
+export function postDataReady(toc: readonly TocEntry[], postData: readonly TocEntry[], loadingData: readonly TocEntry[], building: readonly TocEntry[] = []): TocEntry[] {
   const blocking = new Set<string>();
   for (const data of loadingData) {
     blocking.add(String(data.dumpId));
     for (const dependency of data.dependencies) blocking.add(dependency);
   }
+  for (const entry of building) blocking.add(String(entry.dumpId));
   const byId = new Map(toc.map((entry) => [String(entry.dumpId), entry]));
   const memo = new Map<string, boolean>();
   const reachesBlocking = (id: string): boolean => {

@@ -40,9 +40,7 @@ export interface RestoreState {
  */
 export function nextRestoreWork(state: RestoreState): RestoreWork | undefined {
   if (state.freeStreams < 1) return undefined;
-  const blockedByBuilding = new Set(state.building.map((entry) => String(entry.dumpId)));
-  const unfinished = [...state.waiting, ...state.loading];
-  const ready = postDataReady(state.toc, state.pending, unfinished).filter((entry) => !reaches(state.toc, entry, blockedByBuilding));
+  const ready = postDataReady(state.toc, state.pending, [...state.waiting, ...state.loading], state.building);
   const next = state.waiting[0];
   if (!next) return ready.length > 0 ? { kind: 'post-data', entries: ready, jobs: state.freeStreams } : undefined;
   if (ready.length > 0) {
@@ -50,22 +48,6 @@ export function nextRestoreWork(state: RestoreState): RestoreWork | undefined {
     if (finishes >= EARLY_POST_DATA_MIN_BYTES && finishes > state.sizeOf(next)) return { kind: 'post-data', entries: ready, jobs: 1 };
   }
   return { kind: 'table', entry: next };
-}
-
-/** True when `entry` depends on one of `ids`, directly or through other entries. */
-function reaches(toc: readonly TocEntry[], entry: TocEntry, ids: ReadonlySet<string>): boolean {
-  if (ids.size === 0) return false;
-  const byId = new Map(toc.map((candidate) => [String(candidate.dumpId), candidate]));
-  const seen = new Set<string>();
-  const walk = (current: TocEntry): boolean =>
-    current.dependencies.some((dependency) => {
-      if (ids.has(dependency)) return true;
-      if (seen.has(dependency)) return false;
-      seen.add(dependency);
-      const next = byId.get(dependency);
-      return next !== undefined && walk(next);
-    });
-  return walk(entry);
 }
 
 /** The stored size of the largest table whose `TABLE` entry one of `entries` depends on directly. */

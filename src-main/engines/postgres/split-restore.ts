@@ -118,7 +118,7 @@ export async function restoreSplitDatabase(
     const { passes, builtWhileLoading } = await runRestoreSchedule({
       toc,
       tables: bySize,
-      postData: folder ? postData : [],
+      postData,
       streams: parallelism,
       sizeOf: (data) => item.tableData.get(data.dumpId)?.size ?? 0,
       signal,

@@ -29,6 +29,12 @@ describe('postDataReady', () => {
     expect(ready.map((candidate) => candidate.tag)).toEqual(['customers_pkey', 'customers_name']);
   });
 
+  it('holds back every chain that reaches an entry another pass is still building', () => {
+    // customers_pkey is being built: the foreign key on it waits, events_pkey does not.
+    const ready = postDataReady(toc, [eventsKey, eventsForeignKey, customersIndex], [], [customersKey]);
+    expect(ready.map((candidate) => candidate.tag)).toEqual(['events_pkey', 'customers_name']);
+  });
+
   it('holds back nothing once every table is loaded, and everything of a table still loading', () => {
     expect(postDataReady(toc, postData, [])).toEqual(postData);
     const both = postDataReady(toc, postData, [eventsData, customersData]);
