@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-heap-size=64
+// The flag after `node` is DATA_PATH_NODE_FLAGS (src-main/repository/data-path-node-flags.ts), which
+// says why; a unit test keeps the two in step.
 // Entry point of the `cosmos-backup` command. The CLI runs its TypeScript sources directly through
 // Node's type stripping, which needs Node 22.18 or later.
 const [major, minor] = process.versions.node.split('.').map(Number);

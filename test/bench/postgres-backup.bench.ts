@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalWorkerLauncher } from '../../src-main/worker/local-launcher.ts';
+import { medianRound } from './median-round.ts';
 import type { BackupOutcome, JobOutcome, JobSecrets, JobSpec } from '../../src-main/worker/protocol.ts';
 import { Repository } from '../../src-main/repository/repository.ts';
 import { LocalFolderStorage } from '../../src-main/repository/storage/local-storage.ts';
@@ -29,12 +30,6 @@ const ROWS = Number(process.env.BENCH_PG_ROWS ?? 3_600_000);
 const BACKUP_ROUNDS = Math.max(1, Number(process.env.BENCH_PG_BACKUP_ROUNDS ?? 3));
 const RESTORE_ROUNDS = Math.max(1, Number(process.env.BENCH_PG_RESTORE_ROUNDS ?? 3));
 const REPO_PASSWORD = 'bench-repository-password';
-
-/** The round with the median ours/baseline ratio (the lower middle one for an even count). */
-function medianRound<T extends { ours: number; baseline: number }>(rounds: readonly T[]): T {
-  const byRatio = [...rounds].sort((a, b) => a.ours / a.baseline - b.ours / b.baseline);
-  return byRatio[Math.floor((byRatio.length - 1) / 2)]!;
-}
 
 async function folderBytes(root: string): Promise<number> {
   let total = 0;

@@ -4,6 +4,7 @@
 // Each backup runs in a child process that streams the mixed dataset (mixed-dataset.ts: half
 // compressible text, half random, so memory cannot hide behind deduplication) into an encrypted
 // repository in a local folder, and reports its own peak RSS (getrusage maxrss). Target: <= 300 MB.
+// The child runs with the CLI's Node flags (DATA_PATH_NODE_FLAGS), as the product does.
 //
 // Two ways to feed it, both measured:
 // - from a file: the dataset is written first, by the parent, and the child reads it with a file
@@ -17,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATA_PATH_NODE_FLAGS } from '../../src-main/repository/data-path-node-flags.ts';
 import { LocalFolderStorage, Repository } from '../../src-main/repository/index.ts';
 import type { EntrySource } from '../../src-main/repository/index.ts';
 import { generateMixedDataset } from './mixed-dataset.ts';
@@ -43,7 +45,7 @@ async function child(source: string, size: number, folder: string): Promise<void
 }
 
 function measure(source: string, size: number, folder: string): { peakRss: number; seconds: number; read: number; uploaded: number } {
-  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', source, String(size), folder], { encoding: 'utf8', maxBuffer: 10 * MiB });
+  const run = spawnSync(process.execPath, [...DATA_PATH_NODE_FLAGS, fileURLToPath(import.meta.url), '--child', source, String(size), folder], { encoding: 'utf8', maxBuffer: 10 * MiB });
   if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
   const report = JSON.parse(run.stdout.trim().split('\n').pop()!);
   if (report.read !== size) throw new Error(`the backup read ${report.read} bytes, expected ${size}`);

@@ -1,0 +1,18 @@
+/**
+ * Node command-line flags for a process that streams repository data: the CLI and headless
+ * service (the shebang of `src-main/cli/bin.mjs`), the worker agent (its launcher) and the
+ * repository benchmarks (their npm scripts). A unit test keeps those three in step with this list.
+ *
+ * Why: a backup or restore moves every byte through short-lived 64 KiB–1 MiB Buffers (file and
+ * pipe reads, chunks handed back by the codec worker). Their memory lives outside V8's heap but
+ * counts toward its limit, and with the small heap a data path needs (about 10 MB) V8 sets that
+ * limit so low that a full mark-compact ran every 20 MB or so of input: 60–66 per GiB backed up,
+ * 18–27 per GiB restored. Starting the heap at 64 MB lets the young-generation scavenges free those
+ * Buffers instead (1–2 mark-compacts per GiB). Measured on the repository benchmark's 1 GiB:
+ * backup CPU 14.3 → 11.9 s and wall time 8.1 → 6.8 s, restore CPU 3.0 → 2.3 s, peak RSS unchanged
+ * (about 265 MB): the Buffers are freed as early as before, by a cheaper collection.
+ *
+ * `--initial-heap-size` is a V8 flag, which NODE_OPTIONS refuses and `v8.setFlagsFromString`
+ * cannot apply to a heap that already exists: it has to be on the command line.
+ */
+export const DATA_PATH_NODE_FLAGS: readonly string[] = ['--initial-heap-size=64'];
