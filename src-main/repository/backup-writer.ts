@@ -14,6 +14,7 @@ import { ChunkBufferPool } from './chunk-buffer-pool.ts';
 import { BufferedPackBuilder, StreamedPackBuilder } from './pack-builders.ts';
 import type { PackBuilder } from './pack-builders.ts';
 import { MAX_SEAL_OVERHEAD } from './codec/blob-transforms.ts';
+import { DEFAULT_ZSTD_LEVEL } from './format/compression.ts';
 
 /** Bytes of an entry: a stream, any async iterable of byte pieces, or a buffer. */
 export type EntrySource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
@@ -38,7 +39,7 @@ export interface WriteTuning {
   zstdLevel: number;
 }
 
-export const DEFAULT_WRITE_TUNING: WriteTuning = { compressionConcurrency: 4, uploadConcurrency: 2, zstdLevel: 3 };
+export const DEFAULT_WRITE_TUNING: WriteTuning = { compressionConcurrency: 4, uploadConcurrency: 2, zstdLevel: DEFAULT_ZSTD_LEVEL };
 
 /** Counters of a write session. */
 export interface WriteStats {

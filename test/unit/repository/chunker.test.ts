@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ChunkerParams } from '../../../src-main/repository/format/chunker.ts';
 import { Chunker, DEFAULT_CHUNKER, PUBLIC_GEAR_SEED, gearTable } from '../../../src-main/repository/format/chunker.ts';
+import { GearScanner } from '../../../src-main/repository/format/gear-scan-wasm.ts';
 import { testData } from './support/fixtures.ts';
 import { ReferenceChunker } from './support/reference-chunker.ts';
 
@@ -88,4 +89,35 @@ describe('Chunker cut points are those of the first release', () => {
       }
     });
   }
+});
+
+describe('GearScanner (the WebAssembly scan loop)', () => {
+  /** The loop the module implements, one byte at a time. */
+  function referenceScan(data: Uint8Array, from: number, end: number, h: number, mask: number): { cut: number; hash: number } {
+    for (let i = from; i < end; i++) {
+      h = ((h << 1) + gear[data[i]!]!) | 0;
+      if ((h & mask) === 0) return { cut: i + 1, hash: h };
+    }
+    return { cut: -1, hash: h };
+  }
+
+  it('finds the cut and leaves the hash of the reference loop, across window splits and for empty and one-byte ranges', () => {
+    const data = new Uint8Array(randomBytes(64 * 1024));
+    // A 1,000-byte window splits longer ranges into several calls of the module, odd and even.
+    const scanner = new GearScanner(gear, 1000);
+    let cuts = 0;
+    for (let trial = 0; trial < 4000; trial++) {
+      const from = (trial * 7919) % 50_000;
+      const end = from + (trial % 40 === 0 ? trial % 3 : (trial * 104_729) % 9000);
+      const mask = [0, -1 << 26, -1 << 22, -1 << 28, -1][trial % 5]!;
+      const h = (trial * 2_654_435_761) | 0;
+      const expected = referenceScan(data, from, end, h, mask);
+      const cut = scanner.scan(data, from, end, h, mask);
+      expect([cut, scanner.lastHash], `trial ${trial}: [${from}, ${end}) mask ${mask}`).toEqual([expected.cut, expected.hash]);
+      if (cut >= 0) cuts++;
+    }
+    // Both outcomes were exercised.
+    expect(cuts).toBeGreaterThan(1000);
+    expect(cuts).toBeLessThan(3900);
+  });
 });
