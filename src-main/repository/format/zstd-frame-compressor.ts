@@ -15,9 +15,18 @@ const OUTPUT_CHUNK_SIZE = 2 * 1024 * 1024;
  *
  * Why not `zlib.zstdCompress` per chunk: each call builds a Transform stream and a fresh zstd
  * context whose match tables are allocated and zeroed again (profiled: about 40 % of the
- * compression time of a 1 MiB chunk, and a third of a millisecond of main-thread time). Ending
- * the frame with `ZSTD_e_end` and writing the next chunk reuses the context; each frame still
- * decodes on its own. Frames carry no content size; readers bound the output by `rawLength`.
+ * compression time of a 1 MiB chunk, and a third of a millisecond of main-thread time). Each chunk
+ * is one write with `ZSTD_e_end` (the stream's flush mode), which reuses the context and makes one
+ * independent frame.
+ *
+ * Why one write with `ZSTD_e_end`, not a write and then a flush: given the whole input with
+ * `ZSTD_e_end`, zstd knows the frame's size before it starts and records it in the frame header
+ * (single segment). A decoder with room for that size then decodes straight into its output, with
+ * no window buffer to allocate and copy out of: measured on 1 MiB frames of the benchmark data,
+ * Node's `zstdDecompressSync` took 194 ms of CPU against 330 ms for frames without the size, and
+ * almost no system time (the window buffers were fresh memory every call). Same compressed bytes
+ * otherwise. Frames written before carry no content size; readers bound the output by
+ * `rawLength` either way.
  *
  * One chunk at a time per instance: callers keep a pool of them, one per concurrent task.
  * Compression runs on the libuv thread pool.
@@ -39,8 +48,8 @@ export class ZstdFrameCompressor {
     const stream = this.open();
     const compressed = await new Promise<Buffer>((resolve, reject) => {
       this.pending = reject;
-      stream.write(data);
-      stream.flush(constants.ZSTD_e_end, () => {
+      // The write's callback runs once its output has been emitted (as a flush's does).
+      stream.write(data, () => {
         if (this.stream !== stream) return; // failed: the error handler has rejected
         this.pending = undefined;
         const pieces = this.pieces;
@@ -61,7 +70,7 @@ export class ZstdFrameCompressor {
   private open(): ZstdCompress {
     if (this.stream) return this.stream;
     // The content checksum (§5.2) lets every decoder catch a frame that decodes to wrong bytes.
-    const stream = createZstdCompress({ params: zstdEncoderParameters(this.level), chunkSize: OUTPUT_CHUNK_SIZE });
+    const stream = createZstdCompress({ params: zstdEncoderParameters(this.level), chunkSize: OUTPUT_CHUNK_SIZE, flush: constants.ZSTD_e_end });
     stream.on('data', (piece: Buffer) => this.pieces.push(piece));
     stream.on('error', (error: Error) => {
       // A failed stream is unusable: drop it so the next chunk starts a fresh context.

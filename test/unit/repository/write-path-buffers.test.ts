@@ -9,6 +9,21 @@ import { testData } from './support/fixtures.ts';
 
 const text = (length: number, seed: number) => Buffer.from(Array.from({ length: Math.ceil(length / 20) }, (_, i) => `${seed + i},row-${(i * 7919) % 1000}\n`).join('')).subarray(0, length);
 
+/** The content size a zstd frame header records (RFC 8878 §3.1.1.1), or undefined when it has none. */
+function frameContentSize(frame: Buffer): number | undefined {
+  expect(frame.readUInt32LE(0)).toBe(0xfd2fb528);
+  const descriptor = frame[4]!;
+  const sizeFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const fieldSize = [singleSegment ? 1 : 0, 2, 4, 8][sizeFlag]!;
+  if (fieldSize === 0) return undefined;
+  const at = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][descriptor & 3]!;
+  if (fieldSize === 1) return frame[at]!;
+  if (fieldSize === 2) return frame.readUInt16LE(at) + 256;
+  if (fieldSize === 4) return frame.readUInt32LE(at);
+  return Number(frame.readBigUInt64LE(at));
+}
+
 describe('ZstdFrameCompressor', () => {
   it('writes one independent zstd frame per chunk with one reused context', async () => {
     const compressor = new ZstdFrameCompressor(3);
@@ -22,6 +37,8 @@ describe('ZstdFrameCompressor', () => {
           continue;
         }
         expect(flag).toBe(COMPRESSION_ZSTD);
+        // The header records the size, so decoders take their one-pass path (no window buffer).
+        expect(frameContentSize(bytes)).toBe(input.length);
         // Any zstd decoder reads the frame alone, and so does the engine's bounded reader.
         expect(zstdDecompressSync(bytes).equals(input)).toBe(true);
         expect((await decompressChunk(flag, bytes, input.length)).equals(input)).toBe(true);
