@@ -4,13 +4,19 @@
  * repository benchmarks (their npm scripts). A unit test keeps those three in step with this list.
  *
  * Why: a backup or restore moves every byte through short-lived 64 KiB–1 MiB Buffers (file and
- * pipe reads, chunks handed back by the codec worker). Their memory lives outside V8's heap but
- * counts toward its limit, and with the small heap a data path needs (about 10 MB) V8 sets that
- * limit so low that a full mark-compact ran every 20 MB or so of input: 60–66 per GiB backed up,
- * 18–27 per GiB restored. Starting the heap at 64 MB lets the young-generation scavenges free those
- * Buffers instead (1–2 mark-compacts per GiB). Measured on the repository benchmark's 1 GiB:
- * backup CPU 14.3 → 11.9 s and wall time 8.1 → 6.8 s, restore CPU 3.0 → 2.3 s, peak RSS unchanged
- * (about 265 MB): the Buffers are freed as early as before, by a cheaper collection.
+ * pipe reads, chunks handed back by the codec worker). Their memory lives outside V8's heap, but
+ * the ones that outlive two scavenges count toward the limit that starts a full collection, and
+ * with the small heap a data path needs (about 10 MB) V8 kept that limit so low that a full
+ * mark-compact ran every 20 MB or so of input: 60–66 per GiB backed up, 18–27 per GiB restored.
+ * Starting the heap at 64 MB leaves them to the scavenges (1–2 mark-compacts per GiB). Measured on
+ * the repository benchmark's 1 GiB: backup CPU 14.3 → 11.9 s and wall time 8.1 → 6.8 s, restore
+ * CPU 3.0 → 2.3 s, peak RSS unchanged (about 265 MB).
+ *
+ * Limit: after its first full collection V8 sizes the heap from what is live, so the gain is
+ * largest for a process that runs one job, as the agent and a CLI command do; a restore run right
+ * after a backup in the same process saw 15–16 mark-compacts per GiB again. The desktop app's main
+ * process has none of this (Electron takes V8 flags for it only on its own command line); its
+ * backups and restores of databases run in the agent.
  *
  * `--initial-heap-size` is a V8 flag, which NODE_OPTIONS refuses and `v8.setFlagsFromString`
  * cannot apply to a heap that already exists: it has to be on the command line.

@@ -26,7 +26,7 @@ const tuningSchema = z.object({
   parallelism: z.number().int().min(1).max(16).optional(),
   /** Throttle in bytes per second (0 or missing: none). */
   maxBytesPerSecond: z.number().int().nonnegative().optional(),
-  /** Backup: zstd level for new chunks (default: the repository's, 3; measured: 6 saves <1 % on dumps and costs memory). */
+  /** Backup: zstd level for new chunks (default: the repository engine's, DEFAULT_ZSTD_LEVEL; measured: 6 saves <1 % on dumps and costs memory). */
   compressionLevel: z.number().int().min(1).max(19).optional(),
   /** Backup: how long to wait for a table lock held by another session before failing (default 60 s). */
   lockWaitTimeoutMs: z.number().int().positive().optional(),
