@@ -81,11 +81,12 @@ function timeCommand(command: string, args: string[]): number {
 
 async function backupFile(repository: Repository, path: string) {
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const result = await repository.backup(
     { resource: { id: 'bench', name: 'bench', kind: 'benchmark' }, engine: { name: 'bench', versions: {} } },
     [{ name: 'dataset', data: createReadStream(path, { highWaterMark: MiB }) }],
   );
-  return { seconds: seconds(started), result };
+  return { seconds: seconds(started), result, cpu: process.cpuUsage(cpuBefore) };
 }
 
 interface Files {
@@ -114,7 +115,7 @@ async function runBackend(name: string, freshStorage: FreshStorage, files: Files
     await settle(files.work, COMPRESSED_BYTES);
     const first = await backupFile(repository, files.original);
     backups.push({ baseline, ours: first.seconds, stored: first.result.stats.uploadedBytes });
-    console.log(`${name} round ${round}: zstd -3 ${baseline.toFixed(2)} s, first backup ${first.seconds.toFixed(2)} s = ${ratio(backups.at(-1)!).toFixed(2)}x`);
+    console.log(`${name} round ${round}: zstd -3 ${baseline.toFixed(2)} s, first backup ${first.seconds.toFixed(2)} s = ${ratio(backups.at(-1)!).toFixed(2)}x (CPU of this process: user ${(first.cpu.user / 1e6).toFixed(2)} s, system ${(first.cpu.system / 1e6).toFixed(2)} s)`);
   }
   // The dedup figures and the restore use the last round's repository.
   await settle(files.work, 0);
