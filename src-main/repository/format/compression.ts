@@ -15,11 +15,11 @@ export type CompressionFlag = typeof COMPRESSION_NONE | typeof COMPRESSION_ZSTD;
  * Level 2 (zstd's `fast` strategy, 64 K-entry hash table, 6-byte minimum match) rather than 3
  * (`dfast`): on the data this tool backs up it stores as small for a quarter less compression
  * work. Measured on 1 MiB chunks, compressed bytes against level 3 with the 6-byte minimum match
- * (FAST_LEVEL_MIN_MATCH), and compression CPU:
+ * (FAST_LEVEL_MIN_MATCH), and compression CPU (medians of 7 interleaved rounds):
  * - PostgreSQL COPY rows (the benchmark's `events` table): 0.2212 against 0.2237 of the input
- *   (smaller), 3.5 against 6.6 ms/MiB;
+ *   (smaller), 3.6 against 5.0 ms/MiB;
  * - the repository benchmark's mixed data: 0.6050 against 0.6037 (stock `zstd -3`: 0.6064),
- *   2.8 against 3.6 ms/MiB; a whole 1 GiB backup used 10 % less CPU and stored the same 619 MB;
+ *   2.3 against 3.3 ms/MiB; a whole 1 GiB backup used 10 % less CPU and stored the same 619 MB;
  * - JSON and JavaScript text: 5–8 % larger (0.2000 against 0.1851, 0.1882 against 0.1788), the
  *   price where long repeats two or more hashes apart are common.
  */
