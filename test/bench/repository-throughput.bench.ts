@@ -100,6 +100,8 @@ interface Files {
 type FreshStorage = (round: number) => Promise<RepositoryStorage>;
 
 const ratio = (round: { ours: number; baseline: number }) => round.baseline / round.ours;
+/** This process's CPU over a step (the codec worker and thread pool included). */
+const describeCpu = (cpu: NodeJS.CpuUsage) => `CPU of this process: user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s`;
 const describeRounds = (rounds: { ours: number; baseline: number }[]) => rounds.map((round) => `${ratio(round).toFixed(2)}x`).join(', ');
 
 async function runBackend(name: string, freshStorage: FreshStorage, files: Files) {
@@ -115,7 +117,7 @@ async function runBackend(name: string, freshStorage: FreshStorage, files: Files
     await settle(files.work, COMPRESSED_BYTES);
     const first = await backupFile(repository, files.original);
     backups.push({ baseline, ours: first.seconds, stored: first.result.stats.uploadedBytes });
-    console.log(`${name} round ${round}: zstd -3 ${baseline.toFixed(2)} s, first backup ${first.seconds.toFixed(2)} s = ${ratio(backups.at(-1)!).toFixed(2)}x (CPU of this process: user ${(first.cpu.user / 1e6).toFixed(2)} s, system ${(first.cpu.system / 1e6).toFixed(2)} s)`);
+    console.log(`${name} round ${round}: zstd -3 ${baseline.toFixed(2)} s, first backup ${first.seconds.toFixed(2)} s = ${ratio(backups.at(-1)!).toFixed(2)}x (${describeCpu(first.cpu)})`);
   }
   // The dedup figures and the restore use the last round's repository.
   await settle(files.work, 0);
@@ -138,7 +140,7 @@ async function runBackend(name: string, freshStorage: FreshStorage, files: Files
     const restoredSize = (await stat(files.restored)).size;
     if (restoredSize !== SIZE) throw new Error(`restore wrote ${restoredSize} bytes, expected ${SIZE}`);
     execFileSync('cmp', [files.changed, files.restored]);
-    console.log(`${name} round ${round}: zstd -d ${baseline.toFixed(2)} s, restore ${restores.at(-1)!.ours.toFixed(2)} s = ${ratio(restores.at(-1)!).toFixed(2)}x (CPU user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s)`);
+    console.log(`${name} round ${round}: zstd -d ${baseline.toFixed(2)} s, restore ${restores.at(-1)!.ours.toFixed(2)} s = ${ratio(restores.at(-1)!).toFixed(2)}x (${describeCpu(cpu)})`);
   }
   const backup = medianRound(backups);
   const restore = medianRound(restores);
