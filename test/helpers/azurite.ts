@@ -17,6 +17,8 @@ export interface AzuriteInstance {
   port: number;
   /** Folder holding Azurite's data; pass it back to `startAzurite` to restart on the same data. */
   location: string;
+  /** The Azurite server's process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   /** Stops Azurite (SIGTERM, then SIGKILL) and, unless `keepData`, deletes its data folder. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function startAzurite(options: { location?: string; port?: number }
       connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};BlobEndpoint=${blobEndpoint};`,
       port,
       location,
+      pid: child.pid,
       async stop(stopOptions = {}) {
         if (!exited && child.pid !== undefined) {
           const gone = new Promise((resolve) => child.once('exit', resolve));

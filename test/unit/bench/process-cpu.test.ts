@@ -1,0 +1,49 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { cpuMeter, mainThreadCpuSeconds, processCpuSeconds, ratioCeiling } from '../../bench/process-cpu.ts';
+
+/** Keeps this thread busy for `ms` milliseconds. */
+function burn(ms: number): void {
+  const until = performance.now() + ms;
+  let spin = 0;
+  while (performance.now() < until) spin++;
+  expect(spin).toBeGreaterThan(0);
+}
+
+describe('benchmark process CPU', () => {
+  it('reads the CPU a process has used, growing as it works, its main thread within it', () => {
+    const before = processCpuSeconds(process.pid)!;
+    burn(300);
+    const after = processCpuSeconds(process.pid)!;
+    // Ticks are 10 ms; the busy loop alone is 0.3 s.
+    expect(after - before).toBeGreaterThanOrEqual(0.2);
+    expect(mainThreadCpuSeconds(process.pid)!).toBeLessThanOrEqual(after);
+  });
+
+  it('measures another process (a stand-in server that burns 0.4 s on its main thread)', async () => {
+    const server = spawn(process.execPath, ['-e', 'const u = Date.now() + 400; while (Date.now() < u); process.stdout.write("done"); setTimeout(() => {}, 10_000);']);
+    try {
+      const meter = cpuMeter(server.pid);
+      await once(server.stdout!, 'data');
+      const used = meter()!;
+      expect(used.mainThread).toBeGreaterThanOrEqual(0.3);
+      expect(used.total).toBeGreaterThanOrEqual(used.mainThread);
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('says nothing for a process that is gone or was never given', () => {
+    const gone = spawnSync('true').pid;
+    expect(processCpuSeconds(gone)).toBeUndefined();
+    expect(processCpuSeconds(undefined)).toBeUndefined();
+    expect(cpuMeter(undefined)()).toBeUndefined();
+  });
+
+  it('bounds the ratio by the server main thread or by its CPU spread over the cores, whichever is longer', () => {
+    expect(ratioCeiling(2, { total: 6, mainThread: 4 }, 2)).toBeCloseTo(0.5);
+    expect(ratioCeiling(2, { total: 6, mainThread: 1 }, 2)).toBeCloseTo(2 / 3);
+    expect(ratioCeiling(2, { total: 0, mainThread: 0 }, 2)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
