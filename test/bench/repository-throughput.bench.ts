@@ -13,6 +13,8 @@
 // machine moves by ±20 % within minutes. Every timed step starts the same way for both sides:
 // after `sync`, with the memory it will write into used before (see settle).
 // The process runs with the CLI's Node flags (DATA_PATH_NODE_FLAGS, in the npm script).
+// On Azurite, each of our steps also reports the CPU Azurite spent serving it, and the best ratio
+// that leaves room for (process-cpu.ts): the emulator shares this machine's cores.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
