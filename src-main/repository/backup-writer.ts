@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { AppendOrder } from './append-order.ts';
 import { RepositoryError, throwIfAborted } from './errors.ts';
 import { Chunker } from './format/chunker.ts';
 import type { ChunkerParams } from './format/chunker.ts';
@@ -100,6 +101,8 @@ export class BackupWriter {
   private readonly entryNames = new Set<string>();
   /** Buffers of chunks cut by this writer, returned once a chunk is stored or found a duplicate. */
   private readonly chunkBuffers: ChunkBufferPool;
+  /** Keeps blobs in packs in chunk order, so restores read runs of neighbours. */
+  private readonly appendOrder = new AppendOrder();
 
   constructor(context: BackupWriterContext) {
     this.context = context;
@@ -179,6 +182,8 @@ export class BackupWriter {
     id.catch(() => undefined); // the pool reports the failure; this copy must not be unhandled
     this.stats.chunkCount++;
     await this.compressions.run(async () => {
+      // Blobs enter packs in the order their chunks started, whichever seal ends first.
+      const turn = this.appendOrder.take();
       // A pooled chunk buffer moves to the worker and comes back; any other is copied.
       const pooled = this.chunkBuffers.owns(chunk);
       const rawLength = chunk.length; // a moved chunk reads as empty afterwards
@@ -194,12 +199,15 @@ export class BackupWriter {
         this.giveBack(chunk, pooled, sealed.returned);
         this.stats.newChunkCount++;
         resolveId(held.id);
+        await turn.ready;
         await this.addToPack({ id: held.id, compression: sealed.compression, rawLength, parts: [sealed.stored] });
         // Copied into the pack: the worker writes a later blob into the same memory.
         crypto.codec.recycle(sealed.stored);
       } catch (error) {
         rejectId(error);
         throw error;
+      } finally {
+        turn.pass();
       }
     });
     return { id };

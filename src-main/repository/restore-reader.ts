@@ -96,7 +96,9 @@ export async function* readEntryChunks(context: ChunkReadContext, entry: Manifes
   let produced = 0;
   try {
     while (produced < entry.chunks.length) {
-      while (next < entry.chunks.length && pending.length < window) fetchRun(window - pending.length);
+      // Refill once half the window is free, not after every chunk: a run can then cover several
+      // neighbours (one free place at a time would make every read a single chunk).
+      if (pending.length <= window / 2) while (next < entry.chunks.length && pending.length < window) fetchRun(window - pending.length);
       throwIfAborted(signal);
       const chunk = await pending.shift()!;
       produced++;
