@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { RepositoryError } from './errors.ts';
-import { Repository } from './repository.ts';
+import { Repository, wrapStorage } from './repository.ts';
 import type { InitOptions, OpenOptions } from './repository.ts';
 import { AzureBlobStorage } from './storage/azure-blob-storage.ts';
 import type { AzureBlobCredentials } from './storage/azure-blob-storage.ts';
@@ -76,7 +76,9 @@ export function openRepository(location: string, options: OpenOptions & { creden
 
 /** Creates a repository at a location string (the Azure container is created when missing). */
 export async function initRepository(location: string, options: InitOptions & { credentials?: AzureCredentialsInput }): Promise<Repository> {
-  const storage = createStorage(location, options.credentials);
-  if (storage instanceof AzureBlobStorage) await storage.ensureContainer(options.signal);
+  // Through the same retries as the repository's own requests: a dropped connection while the
+  // container is created must not fail the init.
+  const storage = wrapStorage(createStorage(location, options.credentials), options);
+  await storage.prepare?.(options.signal);
   return Repository.init(storage, options);
 }

@@ -417,7 +417,8 @@ export class Repository {
   }
 }
 
-function wrapStorage(storage: RepositoryStorage, options: RepositoryOptions): RepositoryStorage {
+/** The storage with retries of transient failures, as the repository uses it (unless `retry: false`). */
+export function wrapStorage(storage: RepositoryStorage, options: RepositoryOptions): RepositoryStorage {
   if (options.retry === false || storage instanceof RetryingStorage) return storage;
   return new RetryingStorage(storage, options.retry ?? {}, options.logger ?? silentLogger);
 }

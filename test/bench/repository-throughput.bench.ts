@@ -22,7 +22,7 @@ import { copyFile, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { AzureBlobStorage, LocalFolderStorage, Repository } from '../../src-main/repository/index.ts';
+import { AzureBlobStorage, LocalFolderStorage, Repository, RetryingStorage } from '../../src-main/repository/index.ts';
 import type { RepositoryStorage } from '../../src-main/repository/index.ts';
 import { startAzurite } from '../helpers/azurite.ts';
 import { medianRound } from './median-round.ts';
@@ -215,7 +215,8 @@ async function main(): Promise<void> {
         const container = (round: number) => new AzureBlobStorage({ blobEndpoint: azurite.blobEndpoint, container: `bench-${round}`, credentials });
         for (const line of await runBackend('azurite', async (round) => {
           const storage = container(round);
-          await storage.ensureContainer();
+          // Retried like every request: Azurite may reset an idle kept-alive connection.
+          await new RetryingStorage(storage).prepare?.();
           return storage;
         }, files, azurite.pid)) report(line);
       } finally {

@@ -36,6 +36,7 @@ export class RetryingStorage implements RepositoryStorage {
    */
   readonly openUpload?: (signal?: AbortSignal) => Promise<StreamingUpload>;
   readonly removeAbandonedUploads?: (olderThanMs: number, signal?: AbortSignal) => Promise<number>;
+  readonly prepare?: (signal?: AbortSignal) => Promise<void>;
 
   constructor(inner: RepositoryStorage, policy: Partial<RetryPolicy> = {}, logger: RepositoryLogger = silentLogger) {
     this.inner = inner;
@@ -45,6 +46,7 @@ export class RetryingStorage implements RepositoryStorage {
     if (inner.removeAbandonedUploads) {
       this.removeAbandonedUploads = (olderThanMs, signal) => this.retry('remove abandoned uploads', signal, () => inner.removeAbandonedUploads!(olderThanMs, signal));
     }
+    if (inner.prepare) this.prepare = (signal) => this.retry('prepare the storage', signal, () => inner.prepare!(signal));
   }
 
   get description(): string {

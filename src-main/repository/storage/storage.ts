@@ -84,6 +84,12 @@ export interface RepositoryStorage {
    * exclusive lock, when no backup of this repository can be writing.
    */
   removeAbandonedUploads?(olderThanMs: number, signal?: AbortSignal): Promise<number>;
+  /**
+   * Optional: creates what must exist before a repository is initialized here (an Azure
+   * container); succeeds when it exists already. Absent where nothing is needed (a local folder
+   * is created by its first write).
+   */
+  prepare?(signal?: AbortSignal): Promise<void>;
 }
 
 export type StorageErrorKind = 'not_found' | 'already_exists' | 'archived' | 'transient' | 'permanent' | 'aborted';

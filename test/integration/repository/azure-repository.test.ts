@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer, connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRepository, openRepository } from '../../../src-main/repository/index.ts';
 import type { AzureCredentialsInput } from '../../../src-main/repository/index.ts';
@@ -62,6 +63,34 @@ describe('repository on Azure Blob storage (Azurite)', () => {
     expect(restored.bytes).toBe(dump.length);
     expect((await readAll(await archive.openEntry(copy.targetRestorePointId, 'db/dump'))).equals(dump)).toBe(true);
     await import('node:fs/promises').then((fs) => fs.rm(restoreFolder, { recursive: true, force: true }));
+  });
+
+  it('init survives a connection reset while it creates the container (retried like every request)', async () => {
+    // A TCP relay to Azurite that resets the first connection it gets, as a peer dropping it would.
+    let connections = 0;
+    const relay = createServer((client) => {
+      client.on('error', () => undefined);
+      if (connections++ === 0) {
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = connect(azurite.port, '127.0.0.1');
+      upstream.on('error', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = relay.address() as AddressInfo;
+      const endpoint = `http://127.0.0.1:${port}/${azurite.accountName}`;
+      const container = `reset${randomBytes(3).toString('hex')}`;
+      const repository = await initRepository(`${endpoint}/${container}/cosmos/pg1`, { password: PASSWORD, credentials, ...FORMAT, retry: FAST_RETRY });
+      expect(connections).toBeGreaterThan(1);
+      expect((await repository.info()).encryption).toBe('aes-256-gcm');
+      // The repository is in Azurite, reachable without the relay.
+      await expect(openRepository(location(container), { password: PASSWORD, credentials })).resolves.toBeDefined();
+    } finally {
+      relay.close();
+    }
   });
 
   it('Azurite stopped mid-backup: the backup retries then fails cleanly; after restart no restore point exists, check is clean, the next backup succeeds', async () => {

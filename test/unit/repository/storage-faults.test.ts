@@ -86,4 +86,28 @@ describe('storage faults', () => {
     await expect(storage.get('index/x')).rejects.toThrow(/get index\/x failed after 5 attempts/);
     expect(faulty.injected).toBe(5);
   });
+
+  it('prepares the storage through the same retries: transient failures again, permanent ones at once', async () => {
+    /** A store whose preparation (an Azure container, say) fails as scripted. */
+    class PreparedStorage extends MemoryStorage {
+      calls = 0;
+      private readonly failures: StorageError[];
+      constructor(failures: StorageError[]) {
+        super();
+        this.failures = failures;
+      }
+      async prepare(): Promise<void> {
+        const failure = this.failures[this.calls++];
+        if (failure) throw failure;
+      }
+    }
+    const flaky = new PreparedStorage([new StorageError('transient', 'connection reset', 'container'), new StorageError('transient', '503', 'container')]);
+    await new RetryingStorage(flaky, FAST_RETRY).prepare!();
+    expect(flaky.calls).toBe(3);
+    const refused = new PreparedStorage([new StorageError('permanent', 'forbidden', 'container')]);
+    await expect(new RetryingStorage(refused, FAST_RETRY).prepare!()).rejects.toMatchObject({ kind: 'permanent' });
+    expect(refused.calls).toBe(1);
+    // A store with nothing to prepare offers nothing to call.
+    expect(new RetryingStorage(new MemoryStorage(), FAST_RETRY).prepare).toBeUndefined();
+  });
 });
