@@ -102,13 +102,8 @@ export class AzureBlobStorage implements RepositoryStorage {
     this.description = `Azure Blob ${endpoint}/${options.container}${this.prefix ? `/${this.prefix}` : ''}`;
   }
 
-  /** The storage's preparation for init: the container. */
-  prepare(signal?: AbortSignal): Promise<void> {
-    return this.ensureContainer(signal);
-  }
-
   /** Creates the container when it does not exist (init needs it; reads do not). */
-  async ensureContainer(signal?: AbortSignal): Promise<void> {
+  async prepare(signal?: AbortSignal): Promise<void> {
     try {
       await this.container.createIfNotExists({ abortSignal: signal });
     } catch (error) {

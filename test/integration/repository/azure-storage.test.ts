@@ -25,14 +25,14 @@ function newStorage(prefix = `repo-${randomBytes(4).toString('hex')}`): AzureBlo
 
 describeStorageConformance('Azure Blob (Azurite)', async () => {
   const storage = newStorage();
-  await storage.ensureContainer();
+  await storage.prepare();
   return { storage, dispose: async () => {} };
 });
 
 describe('AzureBlobStorage specifics', () => {
   it('uploads big files in blocks, create-only, under its prefix', async () => {
     const storage = newStorage();
-    await storage.ensureContainer();
+    await storage.prepare();
     const data = randomBytes(20 * 1024 * 1024);
     await storage.put('data/ab/big', data);
     expect((await storage.get('data/ab/big')).equals(data)).toBe(true);
