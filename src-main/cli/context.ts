@@ -1,4 +1,4 @@
-import { AppCore } from '../core/app-core.ts';
+import { AppCore } from '../app/app-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import type { CliIo } from './output.ts';
 

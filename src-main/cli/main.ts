@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../core/version.ts';
 import { createCommandContext, type GlobalOptions } from './context.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandResult } from './exit-codes.ts';
 import { printError, processIo, type CliIo } from './output.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerCheck } from './commands/check.ts';
@@ -12,13 +13,6 @@ import { registerRepo } from './commands/repo.ts';
 import { registerAzure } from './commands/azure.ts';
 import { registerRestorePoints } from './commands/restore-points.ts';
 
-/** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong. */
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-
-/** A command's result: the exit code it wants. */
-export type CommandResult = number | void;
 
 /** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -36,7 +30,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     <A extends unknown[]>(action: (...args: A) => Promise<CommandResult> | CommandResult) =>
     async (...args: A) => {
       try {
-        setExitCode((await action(...args)) ?? EXIT_OK);
+        const code = await action(...args);
+        setExitCode(typeof code === 'number' ? code : EXIT_OK);
       } catch (error) {
         printError(io, error, Boolean(program.opts<GlobalOptions>().json));
         setExitCode(EXIT_FAILURE);
@@ -60,7 +55,6 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   return program;
 }
 
-export type ActionWrapper = <A extends unknown[]>(action: (...args: A) => Promise<CommandResult> | CommandResult) => (...args: A) => Promise<void>;
 
 /** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {

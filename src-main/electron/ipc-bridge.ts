@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { IPC_EVENT, IPC_INVOKE } from '../shared/preload-api.ts';
 import type { EventName } from '../shared/contract.ts';
 import type { InvokeResult } from '../shared/contract.ts';
-import type { AppCore } from '../core/app-core.ts';
+import type { AppCore } from '../app/app-core.ts';
 import { dispatch } from '../core/api/dispatcher.ts';
 import type { ConnectedClient } from '../core/api/client.ts';
 

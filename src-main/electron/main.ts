@@ -4,7 +4,7 @@ import type { BrowserWindow } from 'electron';
 import { app, dialog, ipcMain, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AppCore } from '../core/app-core.ts';
+import { AppCore } from '../app/app-core.ts';
 import { toErrorPayload } from '../shared/errors.ts';
 import { hardenApp, makeTrustedUrlCheck } from './security.ts';
 import { serveIpc } from './ipc-bridge.ts';

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
  * arrive separately (`EngineSecrets`) and must only reach the database driver or a child's
  * environment, never argv, a log line, an entry or an error message.
  */
-export interface DatabaseEngine<TConnection> {
+export interface DatabaseEngine<TConnection, TRestoreOptions = Record<string, never>> {
   /** Engine name recorded in the manifest (`postgres`, `mongodb`). */
   readonly name: string;
   /** Versions of the tools and server the engine uses, recorded in the manifest. */
@@ -20,7 +20,7 @@ export interface DatabaseEngine<TConnection> {
   /** Backs up `databases` (all user databases when empty) into entries; entries carry metadata. */
   backup(request: EngineBackupRequest<TConnection>, sink: EntrySink, context: EngineContext): Promise<EngineBackupSummary>;
   /** Restores entries of a restore point into a target server. */
-  restore(request: EngineRestoreRequest<TConnection>, source: EntrySource, context: EngineContext): Promise<EngineRestoreSummary>;
+  restore(request: EngineRestoreRequest<TConnection, TRestoreOptions>, source: EntrySource, context: EngineContext): Promise<EngineRestoreSummary>;
   /** Writes a restore point out as files the engine's stock tools read (no Cosmos Backup needed). */
   restoreToFolder(request: EngineFolderRestoreRequest, source: EntrySource, context: EngineContext): Promise<EngineRestoreSummary>;
 }
@@ -109,23 +109,17 @@ export interface EngineBackupSummary {
   notes: string[];
 }
 
-export interface EngineRestoreRequest<TConnection> {
+export interface EngineRestoreRequest<TConnection, TOptions = Record<string, never>> {
   target: TConnection;
+  /** The engine's own restore options (PostgreSQL: schemas, tables, globals, ownership). */
+  options: TOptions;
   secrets: EngineSecrets;
   /** Databases of the restore point to restore (default: all). Names before renaming. */
   databases?: string[];
   /** Restore database OLD as NEW. */
   databaseMap?: Record<string, string>;
-  /** Only these schemas (MongoDB: unused). */
-  schemas?: string[];
-  /** Only these tables, `name` or `schema.name` (MongoDB: collections). */
-  tables?: string[];
   /** false (default): refuse a target database that already holds objects. true: replace them. */
   clean: boolean;
-  /** Also restore roles and other server-wide objects captured with the backup (default false). */
-  globals?: boolean;
-  /** Do not restore ownership (when the target lacks the source's roles). */
-  noOwner?: boolean;
   /** Throttle for the data read from the repository, bytes per second. */
   maxBytesPerSecond?: number;
   /** Tables loaded at once and index/constraint builds at once, per database (default 2). */

@@ -73,3 +73,18 @@ export const repositoryRestoreInputSchema = z.strictObject({
     z.strictObject({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }),
   ]),
 });
+
+/** Starting a backup of a server from the console ("Back up now"). */
+export const backupStartInputSchema = z.strictObject({
+  repositoryId: z.string().min(1).max(200),
+  source: z.strictObject({
+    /** postgres://user@host:port/database?sslmode=… */
+    uri: z.string().trim().min(1, 'must not be empty').max(2000),
+    /** Used for this backup; stored (encrypted) only when `rememberPassword` is set. */
+    password: z.string().max(1024).optional(),
+  }),
+  /** Resource name recorded with the restore point (default: the host). */
+  name: z.string().trim().min(1).max(200).optional(),
+  databases: z.array(z.string().min(1).max(200)).max(500).default([]),
+  rememberPassword: z.boolean().default(false),
+});

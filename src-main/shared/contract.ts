@@ -3,7 +3,7 @@ import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSche
 import { policySchema } from './policy.ts';
 import { errorPayloadSchema } from './errors.ts';
 import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSyncInputSchema } from './azure-contract.ts';
-import { addRepositoryInputSchema, repositoryRestoreInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
+import { addRepositoryInputSchema, backupStartInputSchema, repositoryRestoreInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
 
 /**
  * The one IPC contract between the console and the core. Every invoke channel has an input and an
@@ -89,6 +89,8 @@ export const channels = {
   'azure.restorePitr': { input: azureRestoreInputSchema, output: sessionSchema },
   /** Starts a restore of a repository restore point on a worker; follow the returned session. */
   'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
+  /** Starts a backup of a server into a catalogued repository on a worker; follow the returned session. */
+  'backups.start': { input: backupStartInputSchema, output: sessionSchema },
   'scheduling.setPaused': { input: z.strictObject({ paused: z.boolean() }), output: appInfoSchema },
 } as const;
 

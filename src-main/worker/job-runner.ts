@@ -4,7 +4,7 @@ import type { Redactor } from '../engines/redact.ts';
 import { createRedactor } from '../engines/redact.ts';
 import { engineFor } from '../engines/registry.ts';
 import { RepositoryError } from '../repository/index.ts';
-import type { Repository, RepositoryLogger } from '../repository/index.ts';
+import type { Manifest, Repository, RepositoryLogger } from '../repository/index.ts';
 import type { BackupJobSpec, BackupOutcome, JobOutcome, JobSecrets, ParsedJobSpec, RestoreJobSpec, RestoreOutcome, WorkerError } from './protocol.ts';
 import { openJobRepository, restorePointSource } from './repository-access.ts';
 
@@ -43,10 +43,10 @@ async function runBackup(job: BackupJobSpec, secrets: JobSecrets, events: JobEve
   const engineSecrets: EngineSecrets = { password: secrets.databasePassword };
   const logger = repositoryLogger(events, redact);
   const repository = await openJobRepository(job.repository, secrets, { logger, signal, zstdLevel: job.options.compressionLevel });
-  const versions = await engine.versions(job.source as never, engineSecrets, context);
-  const session = await repository.startBackup({ resource: job.resource, policy: job.policy, engine: { name: engine.name, versions } }, { signal, logger });
+  const versions = await engine.versions(job.source, engineSecrets, context);
+  const session = await repository.startBackup({ resource: job.resource, policy: job.policy, gfs: job.gfs, engine: { name: engine.name, versions } }, { signal, logger });
   try {
-    const summary = await engine.backup({ source: job.source as never, secrets: engineSecrets, databases: job.databases, parallelism: job.options.parallelism, maxBytesPerSecond: job.options.maxBytesPerSecond, lockWaitTimeoutMs: job.options.lockWaitTimeoutMs }, session, context);
+    const summary = await engine.backup({ source: job.source, secrets: engineSecrets, databases: job.databases, parallelism: job.options.parallelism, maxBytesPerSecond: job.options.maxBytesPerSecond, lockWaitTimeoutMs: job.options.lockWaitTimeoutMs }, session, context);
     signal.throwIfAborted();
     const result = await session.commit();
     return {
@@ -58,12 +58,28 @@ async function runBackup(job: BackupJobSpec, secrets: JobSecrets, events: JobEve
       newChunks: result.stats.newChunkCount,
       chunks: result.stats.chunkCount,
       notes: summary.notes,
+      restorePoint: catalogSummary(result.manifest),
     };
   } catch (error) {
     // No manifest is written: the restore point does not exist; stored packs are reused or pruned.
     await session.abort();
     throw error;
   }
+}
+
+/** A manifest without its chunk lists: what the app catalogs (chunk ids would make it grow with the data). */
+function catalogSummary(manifest: Manifest): BackupOutcome['restorePoint'] {
+  const { time, resource, policy, gfs, engine, durationMs } = manifest;
+  return {
+    time,
+    resource,
+    ...(policy ? { policy } : {}),
+    gfs,
+    engine,
+    entries: manifest.entries.map((entry) => ({ name: entry.name, size: entry.size, ...(entry.counts ? { counts: entry.counts } : {}) })),
+    totals: { size: manifest.totals.size, entryCount: manifest.totals.entryCount },
+    durationMs,
+  };
 }
 
 /** A full restore point id from an id or a unique prefix. */
@@ -79,23 +95,20 @@ async function runRestore(job: RestoreJobSpec, secrets: JobSecrets, events: JobE
   const context = contextFor(events, signal, redact);
   const repository = await openJobRepository(job.repository, secrets, { logger: repositoryLogger(events, redact), signal });
   const source = await restorePointSource(repository, await resolveRestorePointId(repository, job.restorePointId, signal), signal);
-  if (source.engine !== job.engine) throw new EngineError('invalid_argument', `Restore point ${job.restorePointId} was made by the ${source.engine} engine, not ${job.engine}.`);
-  const engine = engineFor(job.engine);
+  if (job.engine && source.engine !== job.engine) throw new EngineError('invalid_argument', `Restore point ${job.restorePointId} was made by the ${source.engine} engine; it cannot be restored into a ${job.engine} target.`);
+  const engine = engineFor(source.engine);
   const target = job.target;
   const summary =
     target.kind === 'folder'
       ? await engine.restoreToFolder({ folder: target.path, databases: job.databases }, source, context)
       : await engine.restore(
           {
-            target: target.connection as never,
+            target: target.connection,
+            options: target.options,
             secrets: { password: secrets.databasePassword },
             databases: job.databases,
             databaseMap: target.databaseMap,
-            schemas: target.schemas,
-            tables: target.tables,
             clean: target.clean,
-            globals: target.globals,
-            noOwner: target.noOwner,
             maxBytesPerSecond: job.options.maxBytesPerSecond,
             parallelism: job.options.parallelism,
           },

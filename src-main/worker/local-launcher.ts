@@ -90,6 +90,11 @@ export class LocalWorkerLauncher implements WorkerLauncher {
     const entry = this.options.agentEntry ?? defaultAgentEntry ?? installedAgentEntry();
     const child = spawn(this.options.nodePath ?? process.execPath, [...DATA_PATH_NODE_FLAGS, entry], { stdio: ['pipe', 'pipe', 'pipe'], env: agentEnvironment(runsOnElectron) });
     const queue = new EventQueue();
+    // A child that never started emits 'error' and may not emit 'close'.
+    const released = new Promise<void>((resolve) => {
+      child.once('close', () => resolve());
+      child.once('error', () => resolve());
+    });
     const grace = this.options.cancelGraceMs ?? 20_000;
     const onAbort = () => {
       child.stdin.write(encodeLine(inboundMessageSchema, { type: 'cancel' }));
@@ -126,6 +131,7 @@ export class LocalWorkerLauncher implements WorkerLauncher {
       child.once('error', (error) => reject(new WorkerJobError('worker_lost', `The worker agent could not start: ${redact(error.message)}`)));
       child.once('close', (code, exitSignal) => {
         signal.removeEventListener('abort', onAbort);
+        queue.push({ type: 'lifecycle', phase: 'released', message: 'The worker process has exited.' });
         queue.close();
         if (outcome?.ok) return resolve(outcome.value);
         if (outcome) return reject(outcome.error);
@@ -135,11 +141,12 @@ export class LocalWorkerLauncher implements WorkerLauncher {
     });
     result.catch(() => undefined);
     if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
+    queue.push({ type: 'lifecycle', phase: 'running', message: `Worker process ${child.pid ?? '?'} started on this computer.` });
     // The job first, then the secrets — only ever through this pipe.
     child.stdin.write(encodeLine(inboundMessageSchema, { type: 'job', protocolVersion: PROTOCOL_VERSION, job }));
     child.stdin.write(encodeLine(inboundMessageSchema, { type: 'secrets', secrets }));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    return { events: queue, result };
+    return { events: queue, result, released };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postgresConnectionSchema } from '../engines/postgres/connection.ts';
+import { engineConnectionSchema, engineNameSchema, engineRestoreOptionsSchema } from '../engines/engine-schemas.ts';
 
 /**
  * The worker agent protocol: newline-delimited JSON, one message per line, validated on both
@@ -9,15 +9,14 @@ import { postgresConnectionSchema } from '../engines/postgres/connection.ts';
  */
 export const PROTOCOL_VERSION = 1;
 
-/** A source or target connection; one member per engine (MongoDB joins the union). */
-export const connectionSchema = z.discriminatedUnion('engine', [postgresConnectionSchema]);
-export type EngineConnection = z.infer<typeof connectionSchema>;
-export const engineNameSchema = z.enum(['postgres']);
+export { engineNameSchema };
 
 /**
  * Where the repository is: a location string as the repository engine parses it (a local folder or
  * a blob container URL, never with credentials in it). Credentials travel in the secrets.
  */
+const gfsFlagsSchema = z.object({ daily: z.boolean(), weekly: z.boolean(), monthly: z.boolean(), yearly: z.boolean() });
+
 export const repositoryLocationSchema = z.object({ location: z.string().min(1) });
 export type RepositoryLocation = z.infer<typeof repositoryLocationSchema>;
 
@@ -37,25 +36,26 @@ export const backupJobSchema = z.object({
   jobId: z.string().min(1),
   engine: engineNameSchema,
   repository: repositoryLocationSchema,
-  source: connectionSchema,
+  source: engineConnectionSchema,
   /** Databases to back up; empty: every user database. */
   databases: z.array(z.string().min(1)).default([]),
   /** What the restore point is of (goes into the manifest). */
   resource: z.object({ id: z.string().min(1), name: z.string(), kind: z.string().min(1) }),
   policy: z.object({ id: z.string().min(1), name: z.string() }).optional(),
+  /** The schedules this backup satisfies (GFS flags, recorded in the manifest). */
+  gfs: gfsFlagsSchema.default({ daily: false, weekly: false, monthly: false, yearly: false }),
   options: tuningSchema.default({}),
 });
 
 export const restoreTargetSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('database'),
-    connection: connectionSchema,
+    connection: engineConnectionSchema,
     databaseMap: z.record(z.string(), z.string().min(1)).default({}),
-    schemas: z.array(z.string().min(1)).default([]),
-    tables: z.array(z.string().min(1)).default([]),
+    /** false: refuse a target that already holds objects; true: replace them. */
     clean: z.boolean().default(false),
-    globals: z.boolean().default(false),
-    noOwner: z.boolean().default(false),
+    /** The engine's own options; `engine` must name the job's engine (default: the engine's defaults). */
+    options: engineRestoreOptionsSchema.optional(),
   }),
   z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
 ]);
@@ -63,7 +63,8 @@ export const restoreTargetSchema = z.discriminatedUnion('kind', [
 export const restoreJobSchema = z.object({
   kind: z.literal('restore'),
   jobId: z.string().min(1),
-  engine: engineNameSchema,
+  /** The engine the target speaks; missing (folder restores): the restore point's own. */
+  engine: engineNameSchema.optional(),
   repository: repositoryLocationSchema,
   /** The restore point id, or a unique prefix of it (at least 8 characters, as listings show). */
   restorePointId: z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a restore point id (hex) or a prefix of one (at least 8 characters)'),
@@ -113,6 +114,17 @@ export const backupOutcomeSchema = z.object({
   newChunks: z.number().int().nonnegative(),
   chunks: z.number().int().nonnegative(),
   notes: z.array(z.string()),
+  /** The new restore point's manifest without its chunk lists: what the app's catalog records. */
+  restorePoint: z.object({
+    time: z.string(),
+    resource: z.object({ id: z.string(), name: z.string(), kind: z.string() }),
+    policy: z.object({ id: z.string(), name: z.string() }).optional(),
+    gfs: gfsFlagsSchema,
+    engine: z.object({ name: z.string(), versions: z.record(z.string(), z.string()) }),
+    entries: z.array(z.object({ name: z.string(), size: z.number().nonnegative(), counts: z.object({ rows: z.number().optional(), documents: z.number().optional() }).optional() })),
+    totals: z.object({ size: z.number().nonnegative(), entryCount: z.number().int().nonnegative() }),
+    durationMs: z.number().nonnegative(),
+  }),
 });
 export type BackupOutcome = z.infer<typeof backupOutcomeSchema>;
 

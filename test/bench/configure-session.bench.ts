@@ -9,7 +9,7 @@ import { ArmClients } from '../../src-main/azure/arm-clients.ts';
 import { customCloud } from '../../src-main/azure/cloud-profiles.ts';
 import { createServicePrincipalCredential } from '../../src-main/azure/service-principal-credential.ts';
 import type { AzureConnection } from '../../src-main/azure/sign-in/azure-connector.ts';
-import { AppCore } from '../../src-main/core/app-core.ts';
+import { AppCore } from '../../src-main/app/app-core.ts';
 import { MemorySecretStore } from '../../src-main/core/secrets/secret-store.ts';
 import { generateScenario, startAzureEmulator } from '../azure-emulator/index.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';

@@ -3,7 +3,7 @@
 // own transaction" measured in the same run. Target: ≥ 50,000 lines/s.
 // Run: npm run bench:log-append
 import { join } from 'node:path';
-import { AppCore } from '../../src-main/core/app-core.ts';
+import { AppCore } from '../../src-main/app/app-core.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const LINES = 300_000;

@@ -5,7 +5,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppCore } from '../../src-main/core/app-core.ts';
+import { AppCore } from '../../src-main/app/app-core.ts';
 import { startConsoleServer } from '../../src-main/core/transport/console-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 

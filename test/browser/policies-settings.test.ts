@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { AppCore } from '../../src-main/core/app-core.ts';
+import { AppCore } from '../../src-main/app/app-core.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { AppCore } from '../../src-main/core/app-core.ts';
+import { AppCore } from '../../src-main/app/app-core.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { runCli } from '../helpers/cli.ts';
 import { dataChecksums, startPostgres, type TestPostgres } from '../helpers/postgres.ts';

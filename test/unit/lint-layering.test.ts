@@ -24,9 +24,30 @@ describe('lint enforces the layering', () => {
     expect(await restrictedImports('src-main/repository/probe.ts', "import { openConfigDatabase } from '../core/config-db/open-database.ts';\nexport const x = openConfigDatabase;\n")).toHaveLength(1);
   });
 
+  it('keeps each src-main layer to the layers below it', async () => {
+    const probe = (path: string, from: string) => restrictedImports(path, `import { x } from '${from}';\nexport const y = x;\n`);
+    // Engines import neither the worker nor the core.
+    expect(await probe('src-main/engines/postgres/probe.ts', '../../worker/protocol.ts')).toHaveLength(1);
+    expect(await probe('src-main/engines/probe.ts', '../core/clock.ts')).toHaveLength(1);
+    // The worker agent does not import the core.
+    expect(await probe('src-main/worker/probe.ts', '../core/jobs/worker-jobs.ts')).toHaveLength(1);
+    // The core imports neither Azure, the CLI nor the composition root.
+    expect(await probe('src-main/core/jobs/probe.ts', '../../azure/azure-service.ts')).toHaveLength(1);
+    expect(await probe('src-main/core/probe.ts', '../cli/main.ts')).toHaveLength(1);
+    expect(await probe('src-main/core/api/probe.ts', '../../app/app-core.ts')).toHaveLength(1);
+    // Azure does not import the composition root; the shared contract imports no other layer.
+    expect(await probe('src-main/azure/probe.ts', '../app/app-core.ts')).toHaveLength(1);
+    expect(await probe('src-main/shared/probe.ts', '../core/clock.ts')).toHaveLength(1);
+    // Allowed directions stay allowed.
+    expect(await probe('src-main/core/jobs/probe.ts', '../../worker/protocol.ts')).toEqual([]);
+    expect(await probe('src-main/worker/probe.ts', '../engines/registry.ts')).toEqual([]);
+    expect(await probe('src-main/app/probe.ts', '../azure/azure-service.ts')).toEqual([]);
+    expect(await probe('src-main/cli/probe.ts', '../app/app-core.ts')).toEqual([]);
+  });
+
   it('lets the renderer import only the shared contract from src-main', async () => {
     expect(await restrictedImports('src-renderer/src/probe.ts', "import { channels } from '../../src-main/shared/contract.ts';\nexport const x = channels;\n")).toEqual([]);
-    expect(await restrictedImports('src-renderer/src/probe.ts', "import { AppCore } from '../../src-main/core/app-core.ts';\nexport const x = AppCore;\n")).toHaveLength(1);
+    expect(await restrictedImports('src-renderer/src/probe.ts', "import { AppCore } from '../../src-main/app/app-core.ts';\nexport const x = AppCore;\n")).toHaveLength(1);
     expect(await restrictedImports('src-renderer/src/probe.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toHaveLength(1);
   });
 });

@@ -3,15 +3,15 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { customCloud, type CloudProfile } from '../../azure/cloud-profiles.ts';
 import type { RestoreSelection } from '../../azure/pitr/validation.ts';
 import { customRoleDefinition } from '../../azure/role-definition.ts';
-import type { AppCore } from '../../core/app-core.ts';
+import type { AppCore } from '../../app/app-core.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Session } from '../../shared/session.ts';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
-import type { ActionWrapper } from '../main.ts';
-import { EXIT_FAILURE, EXIT_OK } from '../main.ts';
+import type { ActionWrapper } from '../exit-codes.ts';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
-import { runAndFollow } from './check.ts';
+import { runAndFollow } from '../follow-session.ts';
 
 interface AzureGlobals {
   cloudProfile?: string;

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import type { AppCore } from '../../core/app-core.ts';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
-import type { ActionWrapper } from '../main.ts';
-import { EXIT_FAILURE, EXIT_OK } from '../main.ts';
-import { formatLogLine, printJson, type CliIo } from '../output.ts';
-import type { Session } from '../../shared/session.ts';
+import type { ActionWrapper } from '../exit-codes.ts';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.ts';
+import { printJson } from '../output.ts';
+import { runAndFollow } from '../follow-session.ts';
 import { parsePositiveInt } from './arguments.ts';
 
 /** `check`: runs the environment check as a session and prints its log as it happens. */
@@ -30,20 +29,3 @@ export function registerCheck(program: Command, ctx: CommandContext, wrap: Actio
     );
 }
 
-/** Prints a session's log lines live (unless JSON output is wanted) and resolves with the final record. Ctrl+C cancels it. */
-export async function runAndFollow(core: AppCore, session: Session, io: CliIo, json: boolean): Promise<Session> {
-  const unsubscribe = core.sessions.subscribe((event) => {
-    if (!json && event.type === 'log' && event.sessionId === session.id) for (const line of event.lines) io.err(formatLogLine(line));
-  });
-  const cancel = () => core.sessions.cancel(session.id);
-  process.once('SIGINT', cancel);
-  try {
-    const final = await core.sessions.waitFor(session.id);
-    // Log lines reach listeners on the next tick: let the last ones through before unsubscribing.
-    await new Promise((resolve) => setImmediate(resolve));
-    return final;
-  } finally {
-    process.off('SIGINT', cancel);
-    unsubscribe();
-  }
-}

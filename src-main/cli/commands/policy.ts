@@ -4,8 +4,8 @@ import { AppError } from '../../shared/errors.ts';
 import type { Policy } from '../../shared/policy.ts';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
-import type { ActionWrapper } from '../main.ts';
-import { EXIT_FAILURE, EXIT_OK } from '../main.ts';
+import type { ActionWrapper } from '../exit-codes.ts';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 
 /** `policy validate|import|export|list|show|delete`, with policies as JSON files. */

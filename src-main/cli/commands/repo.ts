@@ -1,44 +1,23 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { AppCore } from '../../core/app-core.ts';
-import { storageCredentialsFromEnvironment, type RepositoryAccess } from '../../core/repositories/repository-access.ts';
-import {
-  repoChangePassword,
-  repoCheck,
-  repoCopy,
-  repoForget,
-  repoInfo,
-  repoInit,
-  repoListRestorePoints,
-  repoPrune,
-  repoRescan,
-  type OperationRun,
-} from '../../core/repositories/repository-operations.ts';
+import type { AppCore } from '../../app/app-core.ts';
+import type { RepositoryAccess } from '../../core/repositories/repository-access.ts';
+import { repoChangePassword, repoCheck, repoInfo, repoInit, repoListRestorePoints, repoRescan, type OperationRun } from '../../core/repositories/repository-operations.ts';
 import { AppError } from '../../shared/errors.ts';
-import { rememberedPasswordRef as REMEMBERED } from '../../core/repositories/repository-catalog.ts';
+import { formatBytes } from '../../shared/format-units.ts';
+import { repositoryInput, type RepoOptions } from '../repository-input.ts';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
-import type { ActionWrapper } from '../main.ts';
-import { EXIT_FAILURE, EXIT_OK } from '../main.ts';
+import type { ActionWrapper } from '../exit-codes.ts';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { readSecret } from '../secret-input.ts';
 import { parsePositiveInt } from './arguments.ts';
 
-interface RepoOptions {
-  repo: string;
-  passwordFile?: string;
-}
-
-
-/** Resolves `--repo` (a location, or the name of a catalogued repository) and its secrets. */
+/** Resolves `--repo` (a catalogued id or name, or a location) and its secrets into what opens it. */
 async function accessFor(core: AppCore, ctx: CommandContext, options: RepoOptions, needsPassword = true, confirm = false): Promise<RepositoryAccess> {
-  const record = core.repositories.list().find((r) => r.name === options.repo) ?? core.repositories.findByLocation(options.repo);
-  const location = record?.location ?? options.repo;
-  const remembered = record && !options.passwordFile && !process.env.COSMOS_BACKUP_REPO_PASSWORD ? await core.secrets.get(REMEMBERED(record.id)) : undefined;
-  const password = !needsPassword
-    ? undefined
-    : (remembered ?? (await readSecret({ file: options.passwordFile, envName: 'COSMOS_BACKUP_REPO_PASSWORD', env: process.env, prompt: 'Repository password', confirm, io: ctx.io })));
-  return { location, password, credentials: storageCredentialsFromEnvironment(location, process.env) };
+  const input = await repositoryInput(core, ctx.io, options, { needsPassword, confirm });
+  return (await core.repositoryCatalog.resolve(input.ref, input)).access;
 }
 
 /** Prints the result (or the failure) of a repository session and returns the exit code. */
@@ -78,8 +57,8 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
           const access = await accessFor(core, ctx, options, encryption !== 'none', true);
           const run = await repoInit(core, access, encryption);
           if (run.result && (options.name || options.rememberPassword)) {
-            const record = core.repositories.add({ name: options.name ?? run.result.repositoryId.slice(0, 12), location: access.location, kind: access.credentials ? 'azure-blob' : 'local', encrypted: encryption !== 'none' }, core.clock.now().toISOString());
-            if (options.rememberPassword && access.password) await core.secrets.set(REMEMBERED(record.id), access.password);
+            const record = core.repositoryCatalog.ensureCatalogued(access.location, encryption !== 'none', options.name);
+            if (options.rememberPassword && access.password) await core.repositoryCatalog.rememberPassword(record.id, access.password);
           }
           return finish(ctx, run, (info) => `Created ${info.encryption === 'none' ? 'an UNENCRYPTED' : 'an encrypted'} repository ${info.repositoryId} at ${access.location}.\n`);
         }),
@@ -131,16 +110,23 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
     .option('--keep-monthly <n>', 'keep one per month for n months', parsePositiveInt)
     .option('--keep-yearly <n>', 'keep one per year for n years', parsePositiveInt)
     .option('--resource <id>', 'only restore points of this resource')
-    .option('--dry-run', 'show what would be forgotten, change nothing')
+    .option('--allow-forget-all', 'allow rules that would forget every restore point of a resource (refused otherwise)')
+    .option('--dry-run', 'show what would be forgotten and why, change nothing')
     .action(
-      wrap(async (options: RepoOptions & { keepLast?: number; keepDaily?: number; keepWeekly?: number; keepMonthly?: number; keepYearly?: number; resource?: string; dryRun?: boolean }) => {
-        const policy = { keepLast: options.keepLast, daily: options.keepDaily, weekly: options.keepWeekly, monthly: options.keepMonthly, yearly: options.keepYearly, resourceId: options.resource };
+      wrap(async (options: RepoOptions & { keepLast?: number; keepDaily?: number; keepWeekly?: number; keepMonthly?: number; keepYearly?: number; resource?: string; allowForgetAll?: boolean; dryRun?: boolean }) => {
+        const policy = { keepLast: options.keepLast, daily: options.keepDaily, weekly: options.keepWeekly, monthly: options.keepMonthly, yearly: options.keepYearly, resourceId: options.resource, allowForgettingAll: Boolean(options.allowForgetAll) };
         if ([policy.keepLast, policy.daily, policy.weekly, policy.monthly, policy.yearly].every((v) => v === undefined)) {
           throw new AppError('validation_failed', 'Give at least one --keep-… rule; forgetting everything is not a retention policy.');
         }
         return withCore(ctx, async (core) => {
-          const run = await repoForget(core, await accessFor(core, ctx, options), policy, Boolean(options.dryRun));
-          return finish(ctx, run, (plan) => `${options.dryRun ? 'Would forget' : 'Forgot'} ${plan.forget.length} restore points, kept ${plan.keep.length}.\n${plan.forget.map((f) => `  ${f.id} ${f.time} ${f.resourceName}\n`).join('')}`);
+          const run = await core.repositoryJobs.forget({ repository: await repositoryInput(core, ctx.io, options), policy, dryRun: Boolean(options.dryRun) });
+          return finish(ctx, run, (plan) =>
+            [
+              `${options.dryRun ? 'Would forget' : 'Forgot'} ${plan.forget.length} restore points, kept ${plan.keep.length}.\n`,
+              ...plan.keep.map((k) => `  keep    ${k.id.slice(0, 16)} ${k.time} ${k.resourceName}: ${k.explanation.replace(/^kept: /, '')}\n`),
+              ...plan.forget.map((f) => `  ${options.dryRun ? 'forget' : 'forgot'}  ${f.id.slice(0, 16)} ${f.time} ${f.resourceName}: ${f.explanation.replace(/^forgotten: /, '')}\n`),
+            ].join(''),
+          );
         });
       }),
     );
@@ -150,8 +136,8 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
     .action(
       wrap((options: RepoOptions & { dryRun?: boolean }) =>
         withCore(ctx, async (core) => {
-          const run = await repoPrune(core, await accessFor(core, ctx, options), Boolean(options.dryRun));
-          return finish(ctx, run, (plan) => `${options.dryRun ? 'Plan' : 'Done'}: delete ${plan.packsToDelete.length + plan.unreferencedPacks.length} packs, repack ${plan.packsToRepack.length}; about ${plan.bytesFreed} bytes ${options.dryRun ? 'would be ' : ''}freed.\n`);
+          const run = await core.repositoryJobs.prune({ repository: await repositoryInput(core, ctx.io, options), dryRun: Boolean(options.dryRun) });
+          return finish(ctx, run, (plan) => `${options.dryRun ? 'Plan' : 'Done'}: delete ${plan.packsToDelete.length + plan.unreferencedPacks.length} packs, repack ${plan.packsToRepack.length}; about ${formatBytes(plan.bytesFreed)} ${options.dryRun ? 'would be ' : ''}freed.\n`);
         }),
       ),
     );
@@ -183,17 +169,32 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
 
   repoOption(repo.command('copy').description('copy a restore point to another repository (the archive path; self-contained copy)'))
     .argument('<restore-point-id>')
-    .requiredOption('--to <location>', 'target repository')
-    .option('--target-password-file <file>', 'target password file (else $COSMOS_BACKUP_TARGET_REPO_PASSWORD, else a prompt)')
-    .option('--archive', 'put the copied data in the Archive access tier (metadata stays online)')
+    .requiredOption('--to <repository>', 'target repository: a local folder, a blob container URL, or a catalogued name or id')
+    .option('--target-password-file <file>', 'target password file (else $COSMOS_BACKUP_TARGET_REPO_PASSWORD, else the remembered one, else a prompt)')
+    .option('--archive', 'put the copied data in the Archive access tier (metadata stays online; Azure Blob targets only)')
     .action(
       wrap((restorePointId: string, options: RepoOptions & { to: string; targetPasswordFile?: string; archive?: boolean }) =>
         withCore(ctx, async (core) => {
-          const source = await accessFor(core, ctx, options);
-          const targetPassword = await readSecret({ file: options.targetPasswordFile, envName: 'COSMOS_BACKUP_TARGET_REPO_PASSWORD', env: process.env, prompt: 'Target repository password', io: ctx.io });
-          const target = { location: options.to, password: targetPassword, credentials: storageCredentialsFromEnvironment(options.to, process.env) };
-          const run = await repoCopy(core, source, target, restorePointId, Boolean(options.archive));
+          const source = await repositoryInput(core, ctx.io, options);
+          const target = await repositoryInput(core, ctx.io, { repo: options.to, passwordFile: options.targetPasswordFile }, { envName: 'COSMOS_BACKUP_TARGET_REPO_PASSWORD', prompt: 'Target repository password' });
+          const run = await core.repositoryJobs.copy({ source, target, restorePointId, archive: Boolean(options.archive) });
           return finish(ctx, run, (copy) => (copy.copied ? `Copied as ${copy.targetRestorePointId}.\n` : `Already there as ${copy.targetRestorePointId}.\n`));
+        }),
+      ),
+    );
+
+  repoOption(repo.command('rehydrate').description('bring an archived restore point back online (Archive → Hot) so it can be restored'))
+    .argument('<restore-point-id>', 'the restore point, or a prefix of at least 8 characters')
+    .option('--priority <priority>', 'standard (up to 15 hours on Azure) or high (under an hour for small blobs, costs more)', (v: string) => {
+      if (v !== 'standard' && v !== 'high') throw new InvalidArgumentError('must be standard or high.');
+      return v;
+    })
+    .action(
+      wrap((restorePointId: string, options: RepoOptions & { priority?: 'standard' | 'high' }) =>
+        withCore(ctx, async (core) => {
+          const priority = options.priority === 'high' ? 'High' : 'Standard';
+          const run = await core.repositoryJobs.rehydrate({ repository: await repositoryInput(core, ctx.io, options), restorePointId, priority });
+          return finish(ctx, run, (r) => (r.rehydratedPacks ? `Rehydrated ${r.rehydratedPacks} of ${r.packCount} packs: restore point ${r.restorePointId.slice(0, 16)} can be restored now.\n` : `Nothing to rehydrate: all ${r.packCount} packs are online.\n`));
         }),
       ),
     );
@@ -206,8 +207,8 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
           const access = await accessFor(core, ctx, options);
           const newPassword = await readSecret({ file: options.newPasswordFile, envName: 'COSMOS_BACKUP_NEW_REPO_PASSWORD', env: process.env, prompt: 'New repository password', confirm: true, io: ctx.io });
           const run = await repoChangePassword(core, access, newPassword);
-          const record = core.repositories.findByLocation(access.location);
-          if (run.result && record && (await core.secrets.get(REMEMBERED(record.id)))) await core.secrets.set(REMEMBERED(record.id), newPassword);
+          const record = core.repositoryCatalog.find(access.location);
+          if (run.result && record && (await core.repositoryCatalog.hasRememberedPassword(record.id))) await core.repositoryCatalog.rememberPassword(record.id, newPassword);
           return finish(ctx, run, () => 'Password changed.\n');
         }),
       ),

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
-import type { ActionWrapper } from '../main.ts';
+import type { ActionWrapper } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { parsePositiveInt } from './arguments.ts';
 
@@ -17,15 +17,22 @@ export function registerRestorePoints(program: Command, ctx: CommandContext, wra
     .command('restore-points')
     .description('list restore points of a resource (--resource) or a repository (--repo) from the catalog')
     .option('--resource <id>', 'Azure resource id (account or cluster)')
-    .option('--repo <id>', 'repository id')
+    .option('--repo <repository>', 'a catalogued repository: its name, id or location')
     .option('--limit <n>', 'at most this many (default 100)', parsePositiveInt)
     .action(
       wrap((options: { resource?: string; repo?: string; limit?: number }) =>
         withCore(ctx, (core) => {
           if (!options.resource && !options.repo) throw new AppError('validation_failed', 'Name a resource (--resource <id>) or a repository (--repo <id>).');
-          const points = core.restorePoints.list({ resourceId: options.resource, repositoryId: options.repo, limit: options.limit ?? 100 });
-          if (ctx.globals().json) return printJson(ctx.io, points);
-          if (!points.length) return ctx.io.out('No restore points.\n');
+          const repositoryId = options.repo ? core.repositoryCatalog.require(options.repo).id : undefined;
+          const points = core.restorePoints.list({ resourceId: options.resource, repositoryId, limit: options.limit ?? 100 });
+          if (ctx.globals().json) {
+            printJson(ctx.io, points);
+            return;
+          }
+          if (!points.length) {
+            ctx.io.out('No restore points.\n');
+            return;
+          }
           printTable(
             ctx.io,
             ['ID', 'KIND', 'TIME', 'RESTORABLE WINDOW', 'DETAILS'],

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startConsoleServer } from '../../core/transport/console-server.ts';
 import type { CommandContext } from '../context.ts';
-import type { ActionWrapper } from '../main.ts';
-import { EXIT_OK } from '../main.ts';
+import type { ActionWrapper } from '../exit-codes.ts';
+import { EXIT_OK } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
 import { parsePort } from './arguments.ts';
 

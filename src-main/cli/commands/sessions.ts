@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, isFinalStatus, type LogLevel, type SessionKind, type SessionStatus } from '../../shared/session.ts';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
-import type { ActionWrapper } from '../main.ts';
-import { EXIT_OK } from '../main.ts';
+import type { ActionWrapper } from '../exit-codes.ts';
+import { EXIT_OK } from '../exit-codes.ts';
 import { formatLogLine, formatSessionRow, printJson, printTable } from '../output.ts';
 import { oneOf, parsePositiveInt } from './arguments.ts';
 

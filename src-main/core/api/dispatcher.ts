@@ -1,7 +1,10 @@
-import { channels, isChannelName, type InvokeResult } from '../../shared/contract.ts';
+import { channels, isChannelName, type ChannelInput, type ChannelName, type ChannelOutput, type InvokeResult } from '../../shared/contract.ts';
 import { AppError, describeZodIssues, toErrorPayload } from '../../shared/errors.ts';
 import type { ConnectedClient } from './client.ts';
-import type { Handlers } from './handlers.ts';
+
+type Handler<C extends ChannelName> = (input: ChannelInput<C> & object, client: ConnectedClient) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
+/** One answer per contract channel; inputs arrive already validated. The composition root builds them. */
+export type Handlers = { [C in ChannelName]: Handler<C> };
 
 /**
  * The single entry point both transports call. It checks the channel and validates the payload

@@ -77,6 +77,20 @@ export class RestorePointsStore {
     return this.db.prepare(sql).all(...params, filter.limit ?? 1000).map(toRecord);
   }
 
+  /** Adds a repository restore point, or replaces the record with its id (ids are content hashes). */
+  put(record: RestorePointRecord & { repositoryId: string }): RestorePointRecord {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM restore_points WHERE id = ?').run(record.id);
+      return this.add(record);
+    })();
+  }
+
+  /** Removes restore points of one repository from the catalog (after forget). Returns how many went. */
+  removeFromRepository(repositoryId: string, ids: readonly string[]): number {
+    const remove = this.db.prepare('DELETE FROM restore_points WHERE id = ? AND repository_id = ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + remove.run(id, repositoryId).changes, 0))();
+  }
+
   /** Replaces the repository's catalog entries with `records` in one transaction (rescan). */
   replaceForRepository(repositoryId: string, records: Omit<RestorePointRecord, 'repositoryId'>[]): void {
     this.db.transaction(() => {

@@ -4,21 +4,30 @@ import {
   openRepository,
   RepositoryError,
   type CheckReport,
-  type ForgetPlan,
   type InitOptions,
-  type PrunePlan,
   type Repository,
   type RepositoryInfo,
   type RepositoryLogger,
-  type RetentionPolicy,
   type RestorePoint,
+  type Manifest,
 } from '../../repository/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Session, SessionKind } from '../../shared/session.ts';
-import type { AppCore } from '../app-core.ts';
+import type { Clock } from '../clock.ts';
+import type { RepositoriesStore } from '../config-db/repositories-store.ts';
+import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
 import type { SessionContext } from '../sessions/session-context.ts';
 import { locationKind, type RepositoryAccess } from './repository-access.ts';
 import type { RestorePointRecord } from '../config-db/restore-points-store.ts';
+
+/** What repository operations need: sessions to run in, and the catalog they keep true. */
+export interface RepositoryOperationDeps {
+  readonly sessions: SessionManager;
+  readonly repositories: RepositoriesStore;
+  readonly restorePoints: RestorePointsStore;
+  readonly clock: Clock;
+}
 
 /** A session that produced a value (when it succeeded). */
 export interface OperationRun<T> {
@@ -26,7 +35,8 @@ export interface OperationRun<T> {
   result: T | undefined;
 }
 
-function loggerFor(ctx: SessionContext): RepositoryLogger {
+/** The repository engine's log, into a session. */
+export function repositoryLogger(ctx: SessionContext): RepositoryLogger {
   return { info: (m) => ctx.info(m), warn: (m) => ctx.warn(m), error: (m) => ctx.error(m) };
 }
 
@@ -50,16 +60,16 @@ export interface StartedOperation<T> {
  * session's signal, bridges the engine's log and progress into the session, and always releases it.
  */
 export function startRepositoryOperation<T>(
-  core: AppCore,
+  deps: RepositoryOperationDeps,
   title: string,
   access: RepositoryAccess,
   operation: (repository: Repository, ctx: SessionContext) => Promise<T>,
   options: { create?: Omit<InitOptions, 'password' | 'signal' | 'logger'>; kind?: SessionKind } = {},
 ): StartedOperation<T> {
   let result: T | undefined;
-  const session = core.sessions.start({ kind: options.kind ?? 'repository', title }, async (ctx) => {
+  const session = deps.sessions.start({ kind: options.kind ?? 'repository', title }, async (ctx) => {
     ctx.info(`Repository: ${access.location}`);
-    const common = { password: access.password, credentials: access.credentials, signal: ctx.signal, logger: loggerFor(ctx) };
+    const common = { password: access.password, credentials: access.credentials, signal: ctx.signal, logger: repositoryLogger(ctx) };
     try {
       const repository = options.create ? await initRepository(access.location, { ...options.create, ...common }) : await openRepository(access.location, common);
       result = await operation(repository, ctx);
@@ -67,25 +77,25 @@ export function startRepositoryOperation<T>(
       throw translate(error);
     }
   });
-  return { session, finished: core.sessions.waitFor(session.id).then((final) => ({ session: final, result })) };
+  return { session, finished: deps.sessions.waitFor(session.id).then((final) => ({ session: final, result })) };
 }
 
 /** Runs a repository operation as a session and waits for its outcome. */
 export function runRepositoryOperation<T>(
-  core: AppCore,
+  deps: RepositoryOperationDeps,
   title: string,
   access: RepositoryAccess,
   operation: (repository: Repository, ctx: SessionContext) => Promise<T>,
   options: { create?: Omit<InitOptions, 'password' | 'signal' | 'logger'>; kind?: SessionKind } = {},
 ): Promise<OperationRun<T>> {
-  return startRepositoryOperation(core, title, access, operation, options).finished;
+  return startRepositoryOperation(deps, title, access, operation, options).finished;
 }
 
 const progressOf = (ctx: SessionContext) => (p: { done: number; total?: number; unit: string }) => ctx.progress(p.done, p.total ?? null, p.unit);
 
-export function repoInit(core: AppCore, access: RepositoryAccess, encryption: 'aes-256-gcm' | 'none'): Promise<OperationRun<RepositoryInfo>> {
+export function repoInit(deps: RepositoryOperationDeps, access: RepositoryAccess, encryption: 'aes-256-gcm' | 'none'): Promise<OperationRun<RepositoryInfo>> {
   return runRepositoryOperation(
-    core,
+    deps,
     `Initialize repository ${access.location}`,
     access,
     async (repository, ctx) => {
@@ -97,75 +107,56 @@ export function repoInit(core: AppCore, access: RepositoryAccess, encryption: 'a
   );
 }
 
-export function repoInfo(core: AppCore, access: RepositoryAccess): Promise<OperationRun<RepositoryInfo>> {
-  return runRepositoryOperation(core, `Repository info ${access.location}`, access, (repository, ctx) => repository.info({ signal: ctx.signal }));
+export function repoInfo(deps: RepositoryOperationDeps, access: RepositoryAccess): Promise<OperationRun<RepositoryInfo>> {
+  return runRepositoryOperation(deps, `Repository info ${access.location}`, access, (repository, ctx) => repository.info({ signal: ctx.signal }));
 }
 
-export function repoCheck(core: AppCore, access: RepositoryAccess, readData: boolean): StartedOperation<CheckReport> {
-  return startRepositoryOperation(core, `Check repository${readData ? ' (read all data)' : ''} ${access.location}`, access, async (repository, ctx) => {
+export function repoCheck(deps: RepositoryOperationDeps, access: RepositoryAccess, readData: boolean): StartedOperation<CheckReport> {
+  return startRepositoryOperation(deps, `Check repository${readData ? ' (read all data)' : ''} ${access.location}`, access, async (repository, ctx) => {
     const report = await repository.check({ readData, signal: ctx.signal, onProgress: progressOf(ctx) });
     for (const problem of report.problems) ctx.error(`${problem.kind}: ${problem.message}`);
     for (const affected of report.affectedRestorePoints) ctx.error(`Restore point ${affected.restorePointId} is damaged.`);
     if (report.ok) ctx.info(`Repository is healthy: ${report.restorePointCount} restore points, ${report.packCount} packs${readData ? `, ${report.bytesRead} bytes verified` : ''}.`);
-    const record = core.repositories.findByLocation(access.location);
-    if (record) core.repositories.recordCheck(record.id, report.ok ? 'ok' : `${report.problems.length} problems`, core.clock.now().toISOString());
+    const record = deps.repositories.findByLocation(access.location);
+    if (record) deps.repositories.recordCheck(record.id, report.ok ? 'ok' : `${report.problems.length} problems`, deps.clock.now().toISOString());
     return report;
   });
 }
 
-export function repoForget(core: AppCore, access: RepositoryAccess, policy: RetentionPolicy, dryRun: boolean): Promise<OperationRun<ForgetPlan>> {
-  return runRepositoryOperation(core, `${dryRun ? 'Plan' : 'Apply'} retention on ${access.location}`, access, async (repository, ctx) => {
-    const plan = await repository.forget(policy, { dryRun, signal: ctx.signal });
-    for (const item of plan.forget) ctx.info(`${dryRun ? 'Would forget' : 'Forgot'} restore point ${item.id} (${item.resourceName}, ${item.time}).`);
-    ctx.info(`${plan.keep.length} kept, ${plan.forget.length} ${dryRun ? 'to forget' : 'forgotten'}.`);
-    return plan;
-  });
-}
 
-export function repoPrune(core: AppCore, access: RepositoryAccess, dryRun: boolean): Promise<OperationRun<PrunePlan>> {
-  return runRepositoryOperation(core, `${dryRun ? 'Plan prune of' : 'Prune'} ${access.location}`, access, async (repository, ctx) => {
-    const plan = await repository.prune({ dryRun, signal: ctx.signal, onProgress: progressOf(ctx) });
-    ctx.info(
-      `${dryRun ? 'Would delete' : 'Deleted'} ${plan.packsToDelete.length + plan.unreferencedPacks.length} packs, ${dryRun ? 'would repack' : 'repacked'} ${plan.packsToRepack.length}; about ${plan.bytesFreed} bytes ${dryRun ? 'to free' : 'freed'}.`,
-    );
-    return plan;
-  });
-}
 
-export function repoChangePassword(core: AppCore, access: RepositoryAccess, newPassword: string): Promise<OperationRun<true>> {
-  return runRepositoryOperation(core, `Change password of ${access.location}`, access, async (repository, ctx) => {
+export function repoChangePassword(deps: RepositoryOperationDeps, access: RepositoryAccess, newPassword: string): Promise<OperationRun<true>> {
+  return runRepositoryOperation(deps, `Change password of ${access.location}`, access, async (repository, ctx) => {
     await repository.changePassword(newPassword, { signal: ctx.signal });
     ctx.info('Password changed: a new key file was written and the old one removed.');
     return true as const;
   });
 }
 
-export function repoListRestorePoints(core: AppCore, access: RepositoryAccess): Promise<OperationRun<RestorePoint[]>> {
-  return runRepositoryOperation(core, `List restore points of ${access.location}`, access, async (repository, ctx) => {
+export function repoListRestorePoints(deps: RepositoryOperationDeps, access: RepositoryAccess): Promise<OperationRun<RestorePoint[]>> {
+  return runRepositoryOperation(deps, `List restore points of ${access.location}`, access, async (repository, ctx) => {
     const listing = await repository.listRestorePoints({ signal: ctx.signal });
     for (const damaged of listing.damaged) ctx.warn(`Restore point ${damaged.restorePointId} is damaged: ${damaged.message}`);
     return listing.restorePoints;
   });
 }
 
-export function repoCopy(core: AppCore, source: RepositoryAccess, target: RepositoryAccess, restorePointId: string, archive: boolean) {
-  return runRepositoryOperation(core, `Copy restore point ${restorePointId} to ${target.location}`, source, async (repository, ctx) => {
-    const targetRepository = await openRepository(target.location, { password: target.password, credentials: target.credentials, signal: ctx.signal, logger: loggerFor(ctx) });
-    const copy = await repository.copyRestorePoint(restorePointId, targetRepository, { archive, signal: ctx.signal, onProgress: progressOf(ctx) });
-    ctx.info(copy.copied ? `Copied as ${copy.targetRestorePointId} (${copy.uploadedBytes} bytes uploaded${archive ? ', data in the Archive tier' : ''}).` : `Already copied as ${copy.targetRestorePointId}.`);
-    return copy;
-  }, { kind: 'archive' });
-}
+
+/** The parts of a manifest the catalog records (a worker reports them without the chunk lists). */
+export type CatalogManifest = Pick<Manifest, 'time' | 'resource' | 'policy' | 'gfs' | 'engine' | 'durationMs' | 'copiedFrom'> & {
+  entries: readonly { name: string; size: number; counts?: { rows?: number; documents?: number } }[];
+  totals: { size: number; entryCount: number };
+};
 
 /** Maps a manifest to its catalog record. */
-export function catalogRecordOf(point: RestorePoint, repositoryId: string, archive: boolean): Omit<RestorePointRecord, 'repositoryId'> {
+export function catalogRecordOf(point: { id: string; manifest: CatalogManifest }, repositoryId: string, archive: boolean, sessionId: string | null = null): Omit<RestorePointRecord, 'repositoryId'> {
   const m = point.manifest;
   return {
     id: point.id,
     kind: archive ? 'archive' : 'repository',
     resourceId: m.resource.id,
     policyId: m.policy?.id ?? null,
-    sessionId: null,
+    sessionId,
     pointTime: m.time,
     windowStart: null,
     windowEnd: null,
@@ -189,20 +180,20 @@ export function catalogRecordOf(point: RestorePoint, repositoryId: string, archi
  * Rebuilds the config DB's catalog of a repository from the repository alone: registers it when
  * the catalog does not know it, then replaces its restore-point records in one transaction.
  */
-export function repoRescan(core: AppCore, access: RepositoryAccess, name?: string): StartedOperation<{ repositoryId: string; restorePoints: number }> {
+export function repoRescan(deps: RepositoryOperationDeps, access: RepositoryAccess, name?: string): StartedOperation<{ repositoryId: string; restorePoints: number }> {
   return startRepositoryOperation(
-    core,
+    deps,
     `Rescan ${access.location}`,
     access,
     async (repository, ctx) => {
       const [info, listing] = [await repository.info({ signal: ctx.signal }), await repository.listRestorePoints({ signal: ctx.signal })];
-      const now = core.clock.now().toISOString();
+      const now = deps.clock.now().toISOString();
       const record =
-        core.repositories.findByLocation(access.location) ??
-        core.repositories.add({ name: name ?? uniqueName(core, access.location), location: access.location, kind: locationKind(access.location), encrypted: info.encryption !== 'none' }, now);
+        deps.repositories.findByLocation(access.location) ??
+        deps.repositories.add({ name: name ?? uniqueName(deps, access.location), location: access.location, kind: locationKind(access.location), encrypted: info.encryption !== 'none' }, now);
       const archive = record.isArchive;
-      core.restorePoints.replaceForRepository(record.id, listing.restorePoints.map((p) => catalogRecordOf(p, record.id, archive)));
-      core.repositories.recordStats(record.id, info.storedBytes, listing.restorePoints.length);
+      deps.restorePoints.replaceForRepository(record.id, listing.restorePoints.map((p) => catalogRecordOf(p, record.id, archive)));
+      deps.repositories.recordStats(record.id, info.storedBytes, listing.restorePoints.length);
       for (const damaged of listing.damaged) ctx.warn(`Restore point ${damaged.restorePointId} is damaged and was left out: ${damaged.message}`);
       ctx.info(`Catalog rebuilt: ${listing.restorePoints.length} restore points in "${record.name}".`);
       return { repositoryId: record.id, restorePoints: listing.restorePoints.length };
@@ -211,9 +202,9 @@ export function repoRescan(core: AppCore, access: RepositoryAccess, name?: strin
   );
 }
 
-function uniqueName(core: AppCore, location: string): string {
+function uniqueName(deps: RepositoryOperationDeps, location: string): string {
   const base = basename(location.replace(/\/+$/, '')) || 'repository';
-  const taken = new Set(core.repositories.list().map((r) => r.name));
+  const taken = new Set(deps.repositories.list().map((r) => r.name));
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
   return name;

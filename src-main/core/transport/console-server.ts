@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { wsClientMessageSchema, type EventName, type WsServerMessage } from '../../shared/contract.ts';
-import type { AppCore } from '../app-core.ts';
-import { dispatch } from '../api/dispatcher.ts';
+import { dispatch, type Handlers } from '../api/dispatcher.ts';
+import type { LogWatchHub } from '../api/log-watch-hub.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
 import type { ConnectedClient } from '../api/client.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -20,8 +21,15 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
+/** What the transport serves: the contract's handlers, session updates and log streaming. */
+export interface ConsoleBackend {
+  readonly handlers: Handlers;
+  readonly sessions: SessionManager;
+  readonly logWatch: LogWatchHub;
+}
+
 export interface ConsoleServerOptions {
-  core: AppCore;
+  core: ConsoleBackend;
   /** Folder of the built console, or null to serve only the WebSocket. */
   staticDir: string | null;
   port?: number;

@@ -1,3 +1,4 @@
+import type { PostgresRestoreOptions } from './postgres-options.ts';
 import type { DatabaseEngine, DatabaseInfo, EngineBackupRequest, EngineBackupSummary, EngineContext, EngineFolderRestoreRequest, EngineRestoreRequest, EngineRestoreSummary, EngineSecrets, EntrySink, EntrySource } from '../engine.ts';
 import { createRedactor } from '../redact.ts';
 import { listServerDatabases, withDriver } from './catalog.ts';
@@ -13,7 +14,7 @@ import { runTool } from './pg-tools.ts';
  * `pg_dump -Fc -Z0` per database streamed into the repository (table data split into one entry per
  * table), restored with pg_restore for the schema and parallel COPY streams for the data.
  */
-export class PostgresEngine implements DatabaseEngine<PostgresConnection> {
+export class PostgresEngine implements DatabaseEngine<PostgresConnection, PostgresRestoreOptions> {
   readonly name = 'postgres';
 
   async versions(connection: PostgresConnection, secrets: EngineSecrets, context: EngineContext): Promise<Record<string, string>> {
@@ -35,7 +36,7 @@ export class PostgresEngine implements DatabaseEngine<PostgresConnection> {
     return backupPostgres(request, sink, context, createRedactor([request.secrets.password]));
   }
 
-  restore(request: EngineRestoreRequest<PostgresConnection>, source: EntrySource, context: EngineContext): Promise<EngineRestoreSummary> {
+  restore(request: EngineRestoreRequest<PostgresConnection, PostgresRestoreOptions>, source: EntrySource, context: EngineContext): Promise<EngineRestoreSummary> {
     return restorePostgres(request, source, context, createRedactor([request.secrets.password]));
   }
 

@@ -9,7 +9,7 @@ import { mapLimit } from '../stream-utils.ts';
 import { writeDirectoryArchive } from './archive/directory-archive-writer.ts';
 import { citusDistributionSql } from './citus.ts';
 import { GLOBALS_ENTRY, databaseSegment } from './layout.ts';
-import { dumpEntries, readDatabaseInfo, tableDataEntries } from './postgres-restore.ts';
+import { dumpEntries, readDatabaseInfo, tableDataEntries } from './restore-passes.ts';
 
 /**
  * Writes a restore point out for stock tools: `<folder>/<database>/` is a pg_dump directory-format

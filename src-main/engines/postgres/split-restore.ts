@@ -1,3 +1,4 @@
+import type { PostgresRestoreOptions } from './postgres-options.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,8 @@ import { SECTION } from './archive/archive-format.ts';
 import { writeTocOnlyDirectory } from './archive/directory-archive-writer.ts';
 import type { PostgresConnection } from './connection.ts';
 import { loadTableData } from './copy-loader.ts';
-import type { RestorePlanItem } from './postgres-restore.ts';
-import { pgRestorePass, readStoredPrologue } from './postgres-restore.ts';
+import type { RestorePlanItem } from './restore-passes.ts';
+import { pgRestorePass, readStoredPrologue } from './restore-passes.ts';
 
 /** Tables loaded at once and pg_restore jobs for post-data, unless the request says otherwise. */
 export const DEFAULT_RESTORE_PARALLELISM = 2;
@@ -42,7 +43,7 @@ export function copyStatement(entry: TocEntry): string {
 
 /** Loads one table: its stored COPY text streamed over a driver connection (`COPY … FROM stdin`). */
 async function copyTable(
-  request: EngineRestoreRequest<PostgresConnection>,
+  request: EngineRestoreRequest<PostgresConnection, PostgresRestoreOptions>,
   item: RestorePlanItem,
   entry: TocEntry,
   stored: StoredEntry,
@@ -81,7 +82,7 @@ async function copyTable(
  * scheduled by `runRestoreSchedule`. No data is ever written to disk.
  */
 export async function restoreSplitDatabase(
-  request: EngineRestoreRequest<PostgresConnection>,
+  request: EngineRestoreRequest<PostgresConnection, PostgresRestoreOptions>,
   item: RestorePlanItem,
   source: EntrySource,
   context: EngineContext,

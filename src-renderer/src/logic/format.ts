@@ -1,4 +1,5 @@
 import type { Progress } from '../../../src-main/shared/session.ts';
+import { formatBytes } from '../../../src-main/shared/format-units.ts';
 
 /**
  * Formatting of durations, quantities, rates, ETAs and timestamps for the console. Pure functions:
@@ -31,22 +32,11 @@ export function elapsedMs(startedAt: string | null, endedAt: string | null, nowM
   return Math.max(0, end - start);
 }
 
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
 function isByteUnit(unit: string): boolean {
   return unit === 'bytes' || unit === 'B';
 }
 
-/** 1536 bytes → "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let index = 0;
-  while (value >= 1024 && index < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    index++;
-  }
-  return index === 0 ? `${numberFormat.format(value)} B` : `${oneDecimal.format(value)} ${BYTE_UNITS[index]}`;
-}
+export { formatBytes };
 
 /** A count in its unit: "12,345 items", or bytes in binary units. */
 export function formatQuantity(value: number, unit: string): string {

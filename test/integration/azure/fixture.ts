@@ -3,7 +3,7 @@ import { actionFor } from '../../../src-main/azure/role-definition.ts';
 import { customCloud, type CloudProfile } from '../../../src-main/azure/cloud-profiles.ts';
 import { createServicePrincipalCredential } from '../../../src-main/azure/service-principal-credential.ts';
 import type { ArmConnector, AzureConnection } from '../../../src-main/azure/sign-in/azure-connector.ts';
-import { AppCore } from '../../../src-main/core/app-core.ts';
+import { AppCore } from '../../../src-main/app/app-core.ts';
 import { MemorySecretStore } from '../../../src-main/core/secrets/secret-store.ts';
 import type { PolicyInput } from '../../../src-main/shared/policy.ts';
 import type { LogLine, Session } from '../../../src-main/shared/session.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudProfile } from '../../../src-main/azure/cloud-profiles.ts';
-import { AppCore } from '../../../src-main/core/app-core.ts';
+import { AppCore } from '../../../src-main/app/app-core.ts';
 import { startAzureEmulator, type AzureEmulator } from '../../azure-emulator/index.ts';
 import { browse } from '../../azure-emulator/test-browser.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';

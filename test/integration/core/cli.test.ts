@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppCore } from '../../../src-main/core/app-core.ts';
+import { AppCore } from '../../../src-main/app/app-core.ts';
 import type { Session } from '../../../src-main/shared/session.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { startService } from '../../helpers/service.ts';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initRepository } from '../../../src-main/repository/index.ts';
-import { AppCore } from '../../../src-main/core/app-core.ts';
+import { AppCore } from '../../../src-main/app/app-core.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -111,12 +111,19 @@ describe('cosmos-backup repo', () => {
     expect((await cli(['repo', 'check', '--repo', repoPath, '--read-data'])).code).toBe(0);
   });
 
-  it('copies a restore point to a self-contained second repository', async () => {
+  it('copies a restore point (named by a prefix) to a self-contained second repository, and refuses --archive to a folder', async () => {
     const target = join(dir.path, 'archive');
     expect((await cli(['repo', 'init', '--repo', target], { COSMOS_BACKUP_REPO_PASSWORD: 'archive-pass' })).code).toBe(0);
-    const copy = await cli(['--json', 'repo', 'copy', ids[2]!, '--repo', repoPath, '--to', target, '--archive'], { COSMOS_BACKUP_TARGET_REPO_PASSWORD: 'archive-pass' });
+    // A local folder has no Archive tier: refused before anything is copied.
+    const archived = await cli(['repo', 'copy', ids[2]!, '--repo', repoPath, '--to', target, '--archive'], { COSMOS_BACKUP_TARGET_REPO_PASSWORD: 'archive-pass' });
+    expect(archived.code).toBe(1);
+    expect(archived.stderr).toMatch(/no Archive access tier/);
+    const copy = await cli(['--json', 'repo', 'copy', ids[2]!.slice(0, 12), '--repo', repoPath, '--to', target], { COSMOS_BACKUP_TARGET_REPO_PASSWORD: 'archive-pass' });
     expect(copy.code, copy.stderr).toBe(0);
     expect(JSON.parse(copy.stdout).result.copied).toBe(true);
+    // The copy is in the catalog at once, under the target repository.
+    const catalogued = JSON.parse((await cli(['--json', 'restore-points', '--repo', target])).stdout) as { id: string }[];
+    expect(catalogued.map((p) => p.id)).toEqual([JSON.parse(copy.stdout).result.targetRestorePointId]);
     const info = await cli(['--json', 'repo', 'info', '--repo', target], { COSMOS_BACKUP_REPO_PASSWORD: 'archive-pass' });
     expect(JSON.parse(info.stdout).result.restorePointCount).toBe(1);
   });

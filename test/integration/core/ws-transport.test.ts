@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppCore } from '../../../src-main/core/app-core.ts';
+import { AppCore } from '../../../src-main/app/app-core.ts';
 import { startConsoleServer, type ConsoleServer } from '../../../src-main/core/transport/console-server.ts';
 import type { LogLine, Session } from '../../../src-main/shared/session.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppCore } from '../../../src-main/core/app-core.ts';
+import { AppCore } from '../../../src-main/app/app-core.ts';
 import { dispatch } from '../../../src-main/core/api/dispatcher.ts';
 import type { ConnectedClient } from '../../../src-main/core/api/client.ts';
 import type { Session } from '../../../src-main/shared/session.ts';

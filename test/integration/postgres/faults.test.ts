@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionContext } from '../../../src-main/core/sessions/session-context.ts';
 import { LocalWorkerLauncher } from '../../../src-main/worker/local-launcher.ts';
 import type { BackupOutcome, JobSecrets } from '../../../src-main/worker/protocol.ts';
-import { runJobInSession } from '../../../src-main/worker/run-in-session.ts';
+import { runJobInSession } from '../../../src-main/core/jobs/run-job-in-session.ts';
 import { WorkerJobError } from '../../../src-main/worker/worker-launcher.ts';
 import { startPostgres } from '../../helpers/postgres.ts';
 import type { TestPostgres } from '../../helpers/postgres.ts';
@@ -126,7 +126,7 @@ describe('PostgreSQL backup and restore faults (real worker agent)', () => {
             yield event;
           }
         }
-        return { events: spy(), result: handle.result };
+        return { events: spy(), result: handle.result, released: handle.released };
       },
     };
     const job = restoreJob(server, repoPath, latest!.id, { kind: 'database', connection: connectionOf(server), databaseMap: { big: 'big_half' } }, { options: { maxBytesPerSecond: 2_000_000 } });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppCore } from '../../../src-main/core/app-core.ts';
+import { AppCore } from '../../../src-main/app/app-core.ts';
 import { dispatch } from '../../../src-main/core/api/dispatcher.ts';
 import type { ConnectedClient } from '../../../src-main/core/api/client.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';

@@ -1,29 +1,34 @@
 import { join } from 'node:path';
 import type { AppInfo } from '../shared/contract.ts';
 import type { Session } from '../shared/session.ts';
-import { systemClock, type Clock } from './clock.ts';
-import { openConfigDatabase, type ConfigDb } from './config-db/open-database.ts';
-import { PoliciesStore } from './config-db/policies-store.ts';
-import { RepositoriesStore } from './config-db/repositories-store.ts';
-import { RestorePointsStore } from './config-db/restore-points-store.ts';
-import { InventoryStore } from './config-db/inventory-store.ts';
-import { SessionsStore } from './config-db/sessions-store.ts';
-import { SettingsStore } from './config-db/settings-store.ts';
-import { prepareDataDir } from './data-dir.ts';
-import { PolicyService } from './policies/policy-service.ts';
-import { runEnvironmentCheck } from './sessions/environment-check.ts';
-import { SessionManager } from './sessions/session-manager.ts';
-import { LogWatchHub } from './api/log-watch-hub.ts';
-import { createHandlers, type Handlers } from './api/handlers.ts';
-import { APP_VERSION } from './version.ts';
-import { RepositoryCatalog } from './repositories/repository-catalog.ts';
-import type { SecretStore } from './secrets/secret-store.ts';
-import { EncryptedFileSecretStore } from './secrets/encrypted-file-secret-store.ts';
-import { KeyFileProvider } from './secrets/key-file-provider.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { openConfigDatabase, type ConfigDb } from '../core/config-db/open-database.ts';
+import { PoliciesStore } from '../core/config-db/policies-store.ts';
+import { RepositoriesStore } from '../core/config-db/repositories-store.ts';
+import { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
+import { InventoryStore } from '../core/config-db/inventory-store.ts';
+import { SessionsStore } from '../core/config-db/sessions-store.ts';
+import { SettingsStore } from '../core/config-db/settings-store.ts';
+import { prepareDataDir } from '../core/data-dir.ts';
+import { PolicyService } from '../core/policies/policy-service.ts';
+import { runEnvironmentCheck } from '../core/sessions/environment-check.ts';
+import { SessionManager } from '../core/sessions/session-manager.ts';
+import { LogWatchHub } from '../core/api/log-watch-hub.ts';
+import { createHandlers } from './handlers.ts';
+import type { Handlers } from '../core/api/dispatcher.ts';
+import { APP_VERSION } from '../core/version.ts';
+import { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
+import type { SecretStore } from '../core/secrets/secret-store.ts';
+import { EncryptedFileSecretStore } from '../core/secrets/encrypted-file-secret-store.ts';
+import { KeyFileProvider } from '../core/secrets/key-file-provider.ts';
 import { AzureService, type AzureServiceTuning } from '../azure/azure-service.ts';
 import { AzureConnector, type ArmConnector } from '../azure/sign-in/azure-connector.ts';
 import { ConfigurationScheduler } from '../azure/configuration-scheduler.ts';
 import { isFinalStatus } from '../shared/session.ts';
+import { WorkerJobs } from '../core/jobs/worker-jobs.ts';
+import { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
+import { LocalWorkerLauncher } from '../worker/local-launcher.ts';
+import type { WorkerLauncherFactory } from '../worker/worker-launcher.ts';
 
 export interface AppCoreOptions {
   dataDir: string;
@@ -36,10 +41,12 @@ export interface AppCoreOptions {
   /** Where Azure sessions get their ARM clients (default: sign-ins and AZURE_* variables). */
   azureConnector?: ArmConnector;
   azureTuning?: AzureServiceTuning;
+  /** Chooses a worker launcher per job (default: the agent as a child process of this computer). */
+  launcherFor?: WorkerLauncherFactory;
 }
 
 /**
- * The composition root of the core: opens the data folder and config DB, wires every service with
+ * The composition root (the only module that knows every part): opens the data folder and config DB, wires every service with
  * its dependencies, closes sessions a crashed process left behind, and exposes the handlers both
  * transports serve. Plain Node: the Electron shell, the CLI and the headless service all build on it.
  */
@@ -59,6 +66,10 @@ export class AppCore {
   readonly repositoryCatalog: RepositoryCatalog;
   readonly azureSignIns: AzureConnector;
   readonly azure: AzureService;
+  /** Backups and restores on workers: the one home of those use cases. */
+  readonly workerJobs: WorkerJobs;
+  /** Copy, archive, rehydrate, retention and prune: the one home of those use cases. */
+  readonly repositoryJobs: RepositoryJobs;
   private readonly probeTimeoutMs: number | undefined;
 
   private constructor(options: AppCoreOptions, db: ConfigDb) {
@@ -76,7 +87,18 @@ export class AppCore {
     this.logWatch = new LogWatchHub(this.sessions);
     this.azureSignIns = new AzureConnector({ db, secrets: this.secrets, clock: this.clock });
     this.azure = new AzureService({ db, sessions: this.sessions, policies: this.policies, clock: this.clock, inventory: this.inventory, restorePoints: this.restorePoints, connector: options.azureConnector ?? this.azureSignIns, tuning: options.azureTuning });
-    this.repositoryCatalog = new RepositoryCatalog(this);
+    this.repositoryCatalog = new RepositoryCatalog({ sessions: this.sessions, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock, secrets: this.secrets });
+    const localLauncher = new LocalWorkerLauncher();
+    this.workerJobs = new WorkerJobs({
+      sessions: this.sessions,
+      catalog: this.repositoryCatalog,
+      repositories: this.repositories,
+      restorePoints: this.restorePoints,
+      secrets: this.secrets,
+      clock: this.clock,
+      launcherFor: options.launcherFor ?? (() => localLauncher),
+    });
+    this.repositoryJobs = new RepositoryJobs({ sessions: this.sessions, catalog: this.repositoryCatalog, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock });
     this.handlers = createHandlers(this);
     this.configurationScheduler = new ConfigurationScheduler({
       clock: this.clock,

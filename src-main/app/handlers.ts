@@ -1,13 +1,34 @@
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/contract.ts';
-import type { ConnectedClient } from './client.ts';
-import type { AppCore } from '../app-core.ts';
-import { startRepositoryRestore } from '../restores/repository-restore.ts';
+import type { Handlers } from '../core/api/dispatcher.ts';
+import type { AppInfo } from '../shared/contract.ts';
+import type { Session } from '../shared/session.ts';
+import type { AzureService } from '../azure/azure-service.ts';
+import type { Clock } from '../core/clock.ts';
+import type { LogWatchHub } from '../core/api/log-watch-hub.ts';
+import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
+import type { SettingsStore } from '../core/config-db/settings-store.ts';
+import type { WorkerJobs } from '../core/jobs/worker-jobs.ts';
+import type { PolicyService } from '../core/policies/policy-service.ts';
+import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
+import type { SessionManager } from '../core/sessions/session-manager.ts';
 
-type Handler<C extends ChannelName> = (input: ChannelInput<C> & object, client: ConnectedClient) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
-export type Handlers = { [C in ChannelName]: Handler<C> };
+/** The services the handlers answer from (the composition root provides them). */
+export interface HandlerServices {
+  readonly clock: Clock;
+  readonly sessions: SessionManager;
+  readonly logWatch: LogWatchHub;
+  readonly policies: PolicyService;
+  readonly repositoryCatalog: RepositoryCatalog;
+  readonly restorePoints: RestorePointsStore;
+  readonly settings: SettingsStore;
+  readonly azure: AzureService;
+  readonly workerJobs: WorkerJobs;
+  appInfo(transport: AppInfo['transport']): AppInfo;
+  startEnvironmentCheck(): Session;
+}
+
 
 /** Maps every contract channel to the core service that answers it. Inputs arrive already validated. */
-export function createHandlers(core: AppCore): Handlers {
+export function createHandlers(core: HandlerServices): Handlers {
   return {
     'app.info': (_input, client) => core.appInfo(client.transport),
     'sessions.list': (input) => core.sessions.list({ status: input.status, kind: input.kind, limit: input.limit ?? 200, before: input.before }),
@@ -43,16 +64,32 @@ export function createHandlers(core: AppCore): Handlers {
     'azure.sync': (input) => core.azure.startSync({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, subscriptionIds: input.subscriptionIds }),
     'azure.configure': (input) => core.azure.startConfiguration({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, policy: input.policy }),
     'azure.restorePitr': (input) => core.azure.startRestore(input),
-    'restores.start': (input) =>
-      startRepositoryRestore(core, {
+    'restores.start': async (input) => {
+      const repository = core.repositoryCatalog.require(input.repositoryId);
+      const target = input.target;
+      const started = await core.workerJobs.startRestore({
+        repository: { ref: repository.id },
         restorePointId: input.restorePointId,
-        repositoryId: input.repositoryId,
+        requireCatalogued: true,
         databases: input.databases ?? [],
         target:
-          input.target.kind === 'folder'
-            ? input.target
-            : { ...input.target, databaseMap: input.target.databaseMap ?? {}, clean: input.target.clean ?? false, noOwner: input.target.noOwner ?? false },
-      }),
+          target.kind === 'folder'
+            ? target
+            : { kind: 'database', uri: target.uri, password: target.password, databaseMap: target.databaseMap ?? {}, clean: target.clean ?? false, options: { noOwner: target.noOwner ?? false } },
+      });
+      return started.session;
+    },
+    'backups.start': async (input) => {
+      const repository = core.repositoryCatalog.require(input.repositoryId);
+      const started = await core.workerJobs.startBackup({
+        repository: { ref: repository.id },
+        source: { uri: input.source.uri, password: input.source.password },
+        name: input.name,
+        databases: input.databases ?? [],
+        rememberDatabasePassword: input.rememberPassword ?? false,
+      });
+      return started.session;
+    },
     'scheduling.setPaused': (input, client) => {
       core.settings.set('schedulingPaused', input.paused, core.clock.now().toISOString());
       return core.appInfo(client.transport);

@@ -1,0 +1,255 @@
+import { isAbsolute } from 'node:path';
+import type { EngineName, EngineRestoreOptions } from '../../engines/engine-schemas.ts';
+import type { GfsFlags } from '../../repository/index.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Session } from '../../shared/session.ts';
+import type { BackupOutcome, JobOutcome, JobSecrets, JobSpec, RestoreOutcome } from '../../worker/protocol.ts';
+import type { WorkerLauncherFactory, WorkerPlacement } from '../../worker/worker-launcher.ts';
+import type { Clock } from '../clock.ts';
+import type { RestorePointRecord, RestorePointsStore } from '../config-db/restore-points-store.ts';
+import type { RepositoriesStore } from '../config-db/repositories-store.ts';
+import type { RepositoryCatalog, SuppliedRepositorySecrets } from '../repositories/repository-catalog.ts';
+import { catalogRecordOf } from '../repositories/repository-operations.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+import { runJobInSession } from './run-job-in-session.ts';
+import { engineOfUri, parseServerSource, type ServerSource } from './server-source.ts';
+import { summarizeOutcome } from './outcome-summary.ts';
+
+/** A repository as a caller names it (catalogued id or name, or a location), with any secrets it brings. */
+export interface RepositoryInput extends SuppliedRepositorySecrets {
+  ref: string;
+}
+
+/**
+ * Where a server password may come from besides the request and the app's secret store. The CLI
+ * offers its environment (`PGPASSWORD`, `~/.pgpass`) and a prompt; the console offers neither.
+ */
+export interface DatabasePasswordSources {
+  /** Tried after a password in the request or URI, before the remembered one. */
+  fromEnvironment?(server: ServerSource): string | undefined;
+  /** Tried last, when nothing else gave a password. */
+  prompt?(server: ServerSource): Promise<string | undefined>;
+}
+
+/** An Azure resource a backup is of: its restore points are grouped by this ARM id. */
+export interface BackupResource {
+  id: string;
+  name: string;
+  kind: string;
+  region?: string;
+}
+
+export interface BackupRequest {
+  repository: RepositoryInput;
+  /** The server to back up, by URI (a password in it is used for this job only). */
+  source: { uri: string; password?: string };
+  /** The Azure resource the server is (default: the server itself, keyed by engine, host and port). */
+  resource?: BackupResource;
+  /** The resource name recorded with the restore point (default: the resource's, else the host). */
+  name?: string;
+  /** Databases to back up; empty: every user database. */
+  databases?: string[];
+  parallelism?: number;
+  /** The policy and schedules a scheduled backup runs for (recorded in the manifest). */
+  policy?: { id: string; name: string };
+  gfs?: Partial<GfsFlags>;
+  /** After a successful backup, keep the server password in the secret store (encrypted). */
+  rememberDatabasePassword?: boolean;
+  passwordSources?: DatabasePasswordSources;
+}
+
+export type RestoreTargetInput =
+  | {
+      kind: 'database';
+      uri: string;
+      /** Used for this restore only; never stored. */
+      password?: string;
+      databaseMap?: Record<string, string>;
+      clean?: boolean;
+      /** The engine's own options without `engine` (PostgreSQL: schemas, tables, globals, noOwner). */
+      options?: Omit<EngineRestoreOptions, 'engine'>;
+    }
+  | { kind: 'folder'; path: string };
+
+export interface RestoreRequest {
+  repository: RepositoryInput;
+  /** The restore point's id, or a unique prefix of it (at least 8 characters). */
+  restorePointId: string;
+  /** Databases of the restore point to restore; empty: all. */
+  databases?: string[];
+  target: RestoreTargetInput;
+  parallelism?: number;
+  passwordSources?: DatabasePasswordSources;
+  /** Refuse a restore point the catalog does not list (the console restores what it shows). */
+  requireCatalogued?: boolean;
+}
+
+/** A started job: its session now, and its outcome once the session ended. */
+export interface StartedJob<T extends JobOutcome> {
+  session: Session;
+  finished: Promise<{ session: Session; outcome: T | undefined }>;
+}
+
+export interface WorkerJobsDeps {
+  readonly sessions: SessionManager;
+  readonly catalog: RepositoryCatalog;
+  readonly repositories: RepositoriesStore;
+  readonly restorePoints: RestorePointsStore;
+  readonly secrets: SecretStore;
+  readonly clock: Clock;
+  /** Chooses the launcher for each job's placement (composition root: from settings). */
+  readonly launcherFor: WorkerLauncherFactory;
+}
+
+const RESTORE_POINT_ID = /^[0-9a-f]{8,64}$/;
+
+/**
+ * The use cases that run on a worker: back up a server into a repository, and restore a restore
+ * point into a server or a folder. This is the only place that builds worker job specs and gathers
+ * their secrets; the CLI, the console and the scheduler all start jobs here, and every backup is
+ * catalogued in the session that made it.
+ */
+export class WorkerJobs {
+  private readonly deps: WorkerJobsDeps;
+  private jobCounter = 0;
+
+  constructor(deps: WorkerJobsDeps) {
+    this.deps = deps;
+  }
+
+  /** Starts a backup session. Bad input fails here, before any session exists. */
+  async startBackup(request: BackupRequest): Promise<StartedJob<BackupOutcome>> {
+    const server = parseServerSource(request.source.uri);
+    const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
+    const databasePassword = await this.databasePassword(server, request.source.password, request.passwordSources);
+    const resource = request.resource
+      ? { id: request.resource.id, name: request.name ?? request.resource.name, kind: request.resource.kind }
+      : { id: server.resourceId, name: request.name ?? server.defaultName, kind: server.engine };
+    const job: JobSpec = {
+      kind: 'backup',
+      jobId: this.jobId('backup'),
+      engine: server.engine,
+      repository: { location: access.location },
+      source: server.connection,
+      databases: request.databases ?? [],
+      resource,
+      ...(request.policy ? { policy: request.policy } : {}),
+      gfs: { daily: false, weekly: false, monthly: false, yearly: false, ...request.gfs },
+      options: request.parallelism ? { parallelism: request.parallelism } : {},
+    };
+    const secrets = this.jobSecrets(access, databasePassword);
+    const selection = request.databases?.length ? ` (${request.databases.join(', ')})` : '';
+    const title = `Backup of ${resource.name}${selection} to ${record?.name ?? access.location}`;
+    const placement: WorkerPlacement = { region: request.resource?.region };
+    let outcome: BackupOutcome | undefined;
+    const session = this.deps.sessions.start({ kind: 'backup', title, resourceId: resource.id }, async (ctx) => {
+      ctx.info(`Source: ${server.description}; repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
+      const result = await runJobInSession(this.deps.launcherFor(placement), job, secrets, ctx, placement);
+      if (result.kind !== 'backup') throw new AppError('internal', 'The worker answered a backup with a restore outcome.');
+      outcome = result;
+      const catalogued = this.catalogBackup(access.location, access.password !== undefined, result, ctx.sessionId);
+      ctx.info(`Restore point ${result.restorePointId.slice(0, 12)} is in the catalog of repository "${catalogued.repositoryName}".`);
+      if (request.rememberDatabasePassword && databasePassword !== undefined) {
+        await this.deps.secrets.set(server.passwordRef, databasePassword);
+        ctx.info(`The password of ${server.description} is remembered (encrypted) for later backups.`);
+      }
+      return { summary: summarizeOutcome(result) };
+    });
+    return { session, finished: this.deps.sessions.waitFor(session.id).then((final) => ({ session: final, outcome })) };
+  }
+
+  /** Starts a restore session. Bad input fails here, before any session exists. */
+  async startRestore(request: RestoreRequest): Promise<StartedJob<RestoreOutcome>> {
+    if (!RESTORE_POINT_ID.test(request.restorePointId)) {
+      throw new AppError('validation_failed', 'A restore point is named by its id or a prefix of at least 8 hex characters.', { field: 'restorePointId' });
+    }
+    const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
+    const point = record ? this.findCatalogued(record.id, request.restorePointId) : undefined;
+    if (!point && request.requireCatalogued) {
+      throw new AppError('not_found', `Restore point ${request.restorePointId.slice(0, 12)} is not in the catalog of ${record ? `repository "${record.name}"` : access.location}; rescan the repository first.`, { field: 'restorePointId' });
+    }
+    const pointName = point ? `${String(point.metadata.resourceName ?? point.resourceId)} at ${point.pointTime}` : request.restorePointId.slice(0, 12);
+    const target = request.target;
+    const base = {
+      kind: 'restore' as const,
+      jobId: this.jobId('restore'),
+      repository: { location: access.location },
+      restorePointId: point?.id ?? request.restorePointId,
+      databases: request.databases ?? [],
+      options: request.parallelism ? { parallelism: request.parallelism } : {},
+    };
+    let job: JobSpec;
+    let title: string;
+    let databasePassword: string | undefined;
+    let resourceId: string;
+    if (target.kind === 'database') {
+      const server = parseServerSource(target.uri, engineOfUri(target.uri));
+      const pointEngine = point?.metadata.engine as { name?: string } | undefined;
+      if (pointEngine?.name && pointEngine.name !== server.engine) {
+        throw new AppError('validation_failed', `Restore point ${pointName} was made by the ${pointEngine.name} engine; it cannot be restored into a ${server.engine} server.`, { field: 'target.uri' });
+      }
+      databasePassword = await this.databasePassword(server, target.password, request.passwordSources);
+      const engine: EngineName = server.engine;
+      job = {
+        ...base,
+        engine,
+        target: { kind: 'database', connection: server.connection, databaseMap: target.databaseMap ?? {}, clean: target.clean ?? false, options: { engine, ...target.options } },
+      };
+      title = `Restore of ${pointName} to ${server.description}`;
+      resourceId = point?.resourceId ?? server.resourceId;
+    } else {
+      if (!isAbsolute(target.path)) throw new AppError('validation_failed', 'The folder must be an absolute path.', { field: 'target.path' });
+      job = { ...base, target: { kind: 'folder', path: target.path } };
+      title = `Restore of ${pointName} to folder ${target.path}`;
+      resourceId = point?.resourceId ?? `folder:${target.path}`;
+    }
+    const secrets = this.jobSecrets(access, databasePassword);
+    let outcome: RestoreOutcome | undefined;
+    const session = this.deps.sessions.start({ kind: 'restore', title, resourceId }, async (ctx) => {
+      ctx.info(`Repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
+      const result = await runJobInSession(this.deps.launcherFor({}), job, secrets, ctx, {});
+      if (result.kind !== 'restore') throw new AppError('internal', 'The worker answered a restore with a backup outcome.');
+      outcome = result;
+      return { summary: summarizeOutcome(result) };
+    });
+    return { session, finished: this.deps.sessions.waitFor(session.id).then((final) => ({ session: final, outcome })) };
+  }
+
+  /** A password in this order: the request, the URI, the caller's environment, the secret store, a prompt. */
+  private async databasePassword(server: ServerSource, given: string | undefined, sources: DatabasePasswordSources = {}): Promise<string | undefined> {
+    return given ?? server.uriPassword ?? sources.fromEnvironment?.(server) ?? (await this.deps.secrets.get(server.passwordRef)) ?? (await sources.prompt?.(server));
+  }
+
+  private jobSecrets(access: { password?: string; credentials?: SuppliedRepositorySecrets['credentials'] }, databasePassword: string | undefined): JobSecrets {
+    const credentials = access.credentials;
+    if (credentials && credentials.kind !== 'sharedKey' && credentials.kind !== 'sas') {
+      throw new AppError('validation_failed', 'Workers reach blob repositories with an account key or a SAS token only.');
+    }
+    return {
+      ...(databasePassword !== undefined ? { databasePassword } : {}),
+      ...(access.password !== undefined ? { repositoryPassword: access.password } : {}),
+      ...(credentials ? { storage: credentials } : {}),
+    };
+  }
+
+  /** Records a new restore point in the catalog (the repository is catalogued first when it was not). */
+  private catalogBackup(location: string, encrypted: boolean, outcome: BackupOutcome, sessionId: string): { repositoryName: string } {
+    const repository = this.deps.catalog.ensureCatalogued(location, encrypted);
+    const record = catalogRecordOf({ id: outcome.restorePointId, manifest: outcome.restorePoint }, repository.id, repository.isArchive, sessionId);
+    this.deps.restorePoints.put({ ...record, repositoryId: repository.id });
+    const count = this.deps.restorePoints.list({ repositoryId: repository.id, limit: 1_000_000 }).length;
+    this.deps.repositories.recordStats(repository.id, (repository.sizeBytes ?? 0) + outcome.uploadedBytes, count);
+    return { repositoryName: repository.name };
+  }
+
+  private findCatalogued(repositoryId: string, idOrPrefix: string): RestorePointRecord | undefined {
+    const matches = this.deps.restorePoints.list({ repositoryId, limit: 1_000_000 }).filter((p) => p.id.startsWith(idOrPrefix));
+    if (matches.length > 1) throw new AppError('validation_failed', `Restore point prefix ${idOrPrefix} is ambiguous; give more characters.`, { field: 'restorePointId' });
+    return matches[0];
+  }
+
+  private jobId(kind: string): string {
+    return `${kind}-${this.deps.clock.now().getTime()}-${++this.jobCounter}`;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Units shared by the console and the CLI, so both say a size the same way. Pure; numbers use a
+ * fixed `en-US` grouping so output reads the same on every machine.
+ */
+
+const wholeNumber = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** 1536 bytes → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let index = 0;
+  while (value >= 1024 && index < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    index++;
+  }
+  return index === 0 ? `${wholeNumber.format(value)} B` : `${oneDecimal.format(value)} ${BYTE_UNITS[index]}`;
+}
