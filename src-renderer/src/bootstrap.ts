@@ -9,6 +9,10 @@ import { useRepositoriesStore } from './stores/repositories.ts';
 import { useRestorePointsStore } from './stores/restore-points.ts';
 import { useSessionLogStore } from './stores/session-log.ts';
 import { useSessionsStore } from './stores/sessions.ts';
+import { isFinalStatus, type SessionKind } from '../../src-main/shared/session.ts';
+
+/** Session kinds whose end changes the restore-point catalog. */
+const CATALOG_CHANGING_KINDS = new Set<SessionKind>(['backup', 'archive', 'repository', 'rescan']);
 
 /**
  * Wires the contract client to the stores: events update them, and every time the connection
@@ -29,10 +33,12 @@ export function connectStores(pinia: Pinia, client: ContractClient): () => void 
       sessions.upsert(session);
       repositories.sessionUpdated(session);
       azureResources.sessionUpdated(session);
-    }),
-    // A rescan rebuilds a repository's restore points in the catalog.
-    repositories.onOperationFinished((operation) => {
-      if (operation.action !== 'check' && operation.action !== 'check-data' && restorePoints.loaded) void restorePoints.load();
+      // Backups, copies, retention and rescans change the catalog, whoever started them (this
+      // console, another one, the CLI or the scheduler): show what they wrote.
+      if (isFinalStatus(session.status) && CATALOG_CHANGING_KINDS.has(session.kind)) {
+        if (restorePoints.loaded) void restorePoints.load();
+        if (repositories.loaded) void repositories.load();
+      }
     }),
     // Syncs and configuration sessions write continuous restore-point records.
     azureResources.onFinished(() => {

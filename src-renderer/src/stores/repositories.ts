@@ -13,7 +13,7 @@ export interface RepositoryOperation {
   sessionId: string;
   /** The repository it works on; null for a connection test (the repository is not catalogued yet). */
   repositoryId: string | null;
-  action: 'add' | 'check' | 'check-data' | 'rescan';
+  action: 'add' | 'check' | 'check-data' | 'rescan' | 'backup';
 }
 
 /**
@@ -102,5 +102,15 @@ export const useRepositoriesStore = defineStore('repositories', () => {
     return session;
   }
 
-  return { byId, loading, loaded, error, operations, actionErrors, sorted, latestOperation, load, sessionUpdated, onOperationFinished, start, add };
+  /**
+   * Starts a backup of a server into a catalogued repository; resolves with its session. Throws a
+   * ClientError when the core refuses the request outright (its `details.field` names the field).
+   */
+  async function startBackup(input: ChannelInput<'backups.start'>): Promise<Session> {
+    const session = await getClient().invoke('backups.start', input);
+    follow(session, { sessionId: session.id, repositoryId: input.repositoryId, action: 'backup' });
+    return session;
+  }
+
+  return { byId, loading, loaded, error, operations, actionErrors, sorted, latestOperation, load, sessionUpdated, onOperationFinished, start, add, startBackup };
 });

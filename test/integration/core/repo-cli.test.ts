@@ -111,6 +111,32 @@ describe('cosmos-backup repo', () => {
     expect((await cli(['repo', 'check', '--repo', repoPath, '--read-data'])).code).toBe(0);
   });
 
+  it('takes --repo as a folder, a catalogued name or a catalogued id in every command, with the remembered password', async () => {
+    const listed = JSON.parse((await cli(['--json', 'repo', 'list'])).stdout) as { id: string; name: string }[];
+    const primary = listed.find((r) => r.name === 'primary')!;
+    for (const form of [repoPath, 'primary', primary.id]) {
+      const info = await cli(['--json', 'repo', 'info', '--repo', form]);
+      expect(info.code, `${form}: ${info.stderr}`).toBe(0);
+      expect(JSON.parse(info.stdout).result.location).toBe(`local folder ${repoPath}`);
+      const points = await cli(['--json', 'restore-points', '--repo', form]);
+      expect(points.code, `${form}: ${points.stderr}`).toBe(0);
+      expect((JSON.parse(points.stdout) as unknown[]).length).toBeGreaterThan(0);
+    }
+    // A repository the catalog does not know is an error that says so (with and without --json).
+    const unknown = await cli(['restore-points', '--repo', 'no-such-repository']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No catalogued repository is called or located at "no-such-repository"/);
+    const unknownJson = await cli(['--json', 'restore-points', '--repo', join(dir.path, 'elsewhere')]);
+    expect(unknownJson.code).toBe(1);
+    expect(JSON.parse(unknownJson.stdout || unknownJson.stderr).error.code).toBe('not_found');
+    // A repository created with --remember-password opens by name with no password given.
+    const second = join(dir.path, 'second');
+    expect((await cli(['repo', 'init', '--repo', second, '--name', 'second', '--remember-password'], { COSMOS_BACKUP_REPO_PASSWORD: 'second-pass' })).code).toBe(0);
+    const remembered = await cli(['--json', 'repo', 'info', '--repo', 'second'], { COSMOS_BACKUP_REPO_PASSWORD: '' });
+    expect(remembered.code, remembered.stderr).toBe(0);
+    expect(JSON.parse(remembered.stdout).result.restorePointCount).toBe(0);
+  });
+
   it('copies a restore point (named by a prefix) to a self-contained second repository, and refuses --archive to a folder', async () => {
     const target = join(dir.path, 'archive');
     expect((await cli(['repo', 'init', '--repo', target], { COSMOS_BACKUP_REPO_PASSWORD: 'archive-pass' })).code).toBe(0);

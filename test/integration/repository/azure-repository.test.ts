@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRepository, openRepository } from '../../../src-main/repository/index.ts';
 import type { AzureCredentialsInput } from '../../../src-main/repository/index.ts';
 import { startAzurite } from '../../helpers/azurite.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
 import type { AzuriteInstance } from '../../helpers/azurite.ts';
 
 const PASSWORD = 'azure test password';
@@ -38,6 +40,29 @@ describe('repository on Azure Blob storage (Azurite)', () => {
   });
 
   const location = (container: string) => `${azurite.blobEndpoint}/${container}/cosmos/pg1`;
+
+  it('takes a blob container URL as --repo in the CLI, then the catalogued name', async () => {
+    const dataDir = makeTempDir();
+    try {
+      const url = location('cli');
+      const env = { COSMOS_BACKUP_REPO_PASSWORD: PASSWORD, AZURE_STORAGE_KEY: azurite.accountKey };
+      const cli = (args: string[], extra: Record<string, string> = {}) => runCli(['--data-dir', dataDir.path, '--json', ...args], { env: { ...env, ...extra } });
+      const init = await cli(['repo', 'init', '--repo', url, '--name', 'blob-repo', '--remember-password']);
+      expect(init.code, init.stderr).toBe(0);
+      const byUrl = await cli(['repo', 'info', '--repo', url]);
+      expect(byUrl.code, byUrl.stderr).toBe(0);
+      expect(JSON.parse(byUrl.stdout).result).toMatchObject({ encryption: 'aes-256-gcm', restorePointCount: 0 });
+      // By name, with the remembered password and the key from the environment.
+      const byName = await cli(['repo', 'info', '--repo', 'blob-repo'], { COSMOS_BACKUP_REPO_PASSWORD: '' });
+      expect(byName.code, byName.stderr).toBe(0);
+      // Without any storage credential the CLI says what to set.
+      const noKey = await cli(['repo', 'info', '--repo', url], { AZURE_STORAGE_KEY: '' });
+      expect(noKey.code).toBe(1);
+      expect(noKey.stdout + noKey.stderr).toMatch(/AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN/);
+    } finally {
+      dataDir.remove();
+    }
+  });
 
   it('backs up, restores, checks, and archives a copy that restores after rehydration', async () => {
     const repository = await initRepository(location('primary'), { password: PASSWORD, credentials, ...FORMAT });

@@ -41,6 +41,50 @@ describe('retention (GFS)', () => {
   });
 });
 
+function at(id: string, iso: string, gfs: Partial<Manifest['gfs']> = {}, resource = 'r1'): RestorePoint {
+  const base = point(id, 1, gfs, resource);
+  return { ...base, manifest: { ...base.manifest, time: new Date(iso).toISOString() } };
+}
+
+describe('retention by calendar buckets', () => {
+  it('keeps fresh unflagged backups instead of forgetting them all (keep-daily 7, keep-weekly 4)', () => {
+    // Two ad-hoc backups of one day: the old rules, counting GFS flags only, forgot both.
+    const points = [at('1', '2026-12-04T09:00:00Z'), at('2', '2026-12-04T15:00:00Z')];
+    const plan = planForget(points, { daily: 7, weekly: 4 });
+    expect(plan.keep.map((k) => [k.id.replace(/^0+/, ''), k.reasons])).toEqual([['2', ['daily', 'weekly']]]);
+    expect(plan.keep[0]!.explanation).toBe('kept: newest of day 2026-12-04, newest of week 2026-W49');
+    expect(plan.forget.map((f) => f.id.replace(/^0+/, ''))).toEqual(['1']);
+    expect(plan.forget[0]!.explanation).toMatch(/^forgotten: not among 7 days, 4 weeks kept/);
+  });
+
+  it('keeps the newest point of each of the last N days, weeks, months and years', () => {
+    // One backup a day at 02:00 for all of 2025 and the first days of 2026.
+    const points: RestorePoint[] = [];
+    for (let day = 0; day < 370; day++) points.push(at(String(day + 1), new Date(Date.UTC(2025, 0, 1 + day, 2)).toISOString()));
+    const plan = planForget(points, { daily: 7, weekly: 4, monthly: 6, yearly: 2 });
+    const reasons = (rule: string) => plan.keep.filter((k) => k.reasons.includes(rule)).map((k) => k.time.slice(0, 10));
+    expect(reasons('daily')).toEqual(['2026-01-05', '2026-01-04', '2026-01-03', '2026-01-02', '2026-01-01', '2025-12-31', '2025-12-30']);
+    // ISO weeks: the newest point of week 2026-W02 (Mon 5 Jan), 2026-W01 (Sun 4 Jan), 2025-W52, 2025-W51.
+    expect(reasons('weekly')).toEqual(['2026-01-05', '2026-01-04', '2025-12-28', '2025-12-21']);
+    expect(reasons('monthly')).toEqual(['2026-01-05', '2025-12-31', '2025-11-30', '2025-10-31', '2025-09-30', '2025-08-31']);
+    expect(reasons('yearly')).toEqual(['2026-01-05', '2025-12-31']);
+    expect(plan.keep.length + plan.forget.length).toBe(370);
+    expect(plan.keep).toHaveLength(new Set([...reasons('daily'), ...reasons('weekly'), ...reasons('monthly'), ...reasons('yearly')]).size);
+  });
+
+  it('honours the GFS flags a policy set, and refuses to forget every point of a resource unless allowed', () => {
+    const points = [at('1', '2026-11-01T02:00:00Z', { monthly: true }), at('2', '2026-11-29T02:00:00Z', { weekly: true }), at('3', '2026-12-03T02:00:00Z', { daily: true })];
+    // Only the daily-flagged point counts for the daily rule, even though the others are newer days than nothing.
+    const plan = planForget(points, { daily: 3, monthly: 1 });
+    expect(Object.fromEntries(plan.keep.map((k) => [k.id.replace(/^0+/, ''), k.reasons]))).toEqual({ '3': ['daily'], '1': ['monthly'] });
+    expect(plan.forget[0]!.explanation).toMatch(/flagged weekly only, and no weekly rule was given/);
+    // Weekly-only rules against points flagged daily or monthly only would forget everything of r1.
+    const dailyOnly = [at('4', '2026-12-01T02:00:00Z', { daily: true }), at('5', '2026-12-02T02:00:00Z', { monthly: true })];
+    expect(() => planForget(dailyOnly, { weekly: 4 })).toThrow(/would forget every restore point of r1/);
+    expect(planForget(dailyOnly, { weekly: 4, allowForgettingAll: true }).forget).toHaveLength(2);
+  });
+});
+
 describe('forget and prune', () => {
   it('dry runs change nothing; prune frees the bytes of forgotten restore points and keeps the rest restorable', async () => {
     const { repository, storage } = await memoryRepository();

@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { AppCore } from '../../../src-main/app/app-core.ts';
+import type { BackupOutcome, ParsedJobSpec, RestoreOutcome } from '../../../src-main/worker/protocol.ts';
+import { WorkerJobError } from '../../../src-main/worker/worker-launcher.ts';
+import { FakeWorkerLauncher, type FakeJobRunner } from '../../helpers/fake-worker-launcher.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+const RP = 'ab'.repeat(32);
+
+/** A backup outcome as the agent reports it, for the job it was given. */
+function backupOutcome(job: ParsedJobSpec): BackupOutcome {
+  if (job.kind !== 'backup') throw new Error('not a backup');
+  return {
+    kind: 'backup',
+    restorePointId: RP,
+    databases: [{ name: 'crm', bytes: 1000, tables: 2, rows: 30 }],
+    size: 1000,
+    uploadedBytes: 700,
+    newChunks: 3,
+    chunks: 3,
+    notes: [],
+    restorePoint: {
+      time: '2026-12-01T02:00:00.000Z',
+      resource: job.resource,
+      ...(job.policy ? { policy: job.policy } : {}),
+      gfs: job.gfs,
+      engine: { name: 'postgres', versions: { server: '15' } },
+      entries: [{ name: 'crm/data/1', size: 1000, counts: { rows: 30 } }],
+      totals: { size: 1000, entryCount: 1 },
+      durationMs: 1200,
+    },
+  };
+}
+
+const restoreOutcome: RestoreOutcome = { kind: 'restore', databases: [{ name: 'crm', bytes: 1000, tables: 2, rows: 30 }], outputs: ['crm'], notes: [] };
+
+let dir: ReturnType<typeof makeTempDir>;
+let core: AppCore;
+let launcher: FakeWorkerLauncher;
+let runner: FakeJobRunner;
+
+beforeEach(() => {
+  dir = makeTempDir();
+  runner = async (job) => (job.kind === 'backup' ? backupOutcome(job) : restoreOutcome);
+  launcher = new FakeWorkerLauncher((...args) => runner(...args));
+  core = AppCore.open({ dataDir: dir.path, launcherFor: () => launcher });
+});
+afterEach(async () => {
+  await core.close();
+  dir.remove();
+});
+
+/** A catalogued, encrypted repository whose password the app remembers. */
+async function cataloguedRepository(name = 'main') {
+  const record = core.repositories.add({ name, location: join(dir.path, name), kind: 'local', encrypted: true }, '2026-12-01T00:00:00.000Z');
+  await core.repositoryCatalog.rememberPassword(record.id, 'remembered-repo-pass');
+  return record;
+}
+
+describe('WorkerJobs.startBackup', () => {
+  it('builds the job, gathers the secrets, and catalogues the restore point in the same session', async () => {
+    const repository = await cataloguedRepository();
+    const started = await core.workerJobs.startBackup({
+      repository: { ref: 'main' },
+      source: { uri: 'postgres://admin:uri-pass@DB.Example.com:6432/postgres' },
+      databases: ['crm'],
+      policy: { id: 'p1', name: 'Nightly' },
+      gfs: { daily: true, weekly: true },
+    });
+    const { session, outcome } = await started.finished;
+    expect(session.status).toBe('succeeded');
+    expect(outcome?.restorePointId).toBe(RP);
+
+    const [launch] = launcher.launches;
+    expect(launch!.job).toMatchObject({
+      kind: 'backup',
+      engine: 'postgres',
+      repository: { location: repository.location },
+      source: { engine: 'postgres', host: 'DB.Example.com', port: 6432, user: 'admin' },
+      databases: ['crm'],
+      resource: { id: 'postgres://db.example.com:6432', name: 'DB.Example.com', kind: 'postgres' },
+      policy: { id: 'p1', name: 'Nightly' },
+      gfs: { daily: true, weekly: true, monthly: false, yearly: false },
+    });
+    // The job spec holds no secret; the secrets travel apart.
+    expect(JSON.stringify(launch!.job)).not.toMatch(/uri-pass|remembered-repo-pass/);
+    expect(launch!.secrets).toEqual({ databasePassword: 'uri-pass', repositoryPassword: 'remembered-repo-pass' });
+    expect(launch!.released).toBe(true);
+
+    // In the catalog at once, keyed by the normalized server identity, with its flags and session.
+    const [record] = core.restorePoints.list({ repositoryId: repository.id });
+    expect(record).toMatchObject({ id: RP, kind: 'repository', resourceId: 'postgres://db.example.com:6432', policyId: 'p1', sessionId: session.id, sizeBytes: 1000 });
+    expect(record!.gfs.sort()).toEqual(['daily', 'weekly']);
+    expect(core.repositories.get(repository.id)).toMatchObject({ restorePointCount: 1, sizeBytes: 700 });
+    // The URI's password was used, never stored.
+    expect(await core.secrets.get('postgres-password:admin@DB.Example.com:6432')).toBeUndefined();
+  });
+
+  it('groups a server by one identity however the host is spelled, and an Azure resource by its ARM id', async () => {
+    await cataloguedRepository();
+    await (await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://u:p@Host.Example.com/postgres' } })).finished;
+    await (await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://u:p@host.example.com:5432/other' } })).finished;
+    expect(launcher.launches.map((l) => (l.job.kind === 'backup' ? l.job.resource.id : ''))).toEqual(['postgres://host.example.com:5432', 'postgres://host.example.com:5432']);
+    const arm = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/billing';
+    await (await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://u:p@c-billing.postgres.cosmos.azure.com/citus' }, resource: { id: arm, name: 'billing', kind: 'cosmosdb-postgres', region: 'westeurope' } })).finished;
+    const last = launcher.launches.at(-1)!;
+    expect(last.job.kind === 'backup' && last.job.resource).toEqual({ id: arm, name: 'billing', kind: 'cosmosdb-postgres' });
+    expect(last.placement).toEqual({ region: 'westeurope' });
+  });
+
+  it('catalogues a repository it writes to for the first time, and remembers the server password only when asked', async () => {
+    const location = join(dir.path, 'fresh');
+    const started = await core.workerJobs.startBackup({
+      repository: { ref: location, password: 'given-pass' },
+      source: { uri: 'postgres://admin@db:5432/postgres', password: 'db-pass' },
+      rememberDatabasePassword: true,
+    });
+    expect((await started.finished).session.status).toBe('succeeded');
+    const repository = core.repositories.findByLocation(location);
+    expect(repository).toMatchObject({ name: 'fresh', encrypted: true });
+    expect(core.restorePoints.list({ repositoryId: repository!.id }).map((p) => p.id)).toEqual([RP]);
+    expect(await core.secrets.get('postgres-password:admin@db:5432')).toBe('db-pass');
+    // The repository password given for one job is not remembered.
+    expect(await core.repositoryCatalog.hasRememberedPassword(repository!.id)).toBe(false);
+  });
+
+  it('fails the session, catalogues nothing and still releases the worker when the job fails', async () => {
+    const repository = await cataloguedRepository();
+    runner = async () => {
+      throw new WorkerJobError('auth_failed', 'password authentication failed for user "admin"');
+    };
+    const { session, outcome } = await (await core.workerJobs.startBackup({ repository: { ref: repository.id }, source: { uri: 'postgres://admin:x@db/postgres' } })).finished;
+    expect(session.status).toBe('failed');
+    expect(session.summary).toMatch(/password authentication failed/);
+    expect(outcome).toBeUndefined();
+    expect(core.restorePoints.list({ repositoryId: repository.id })).toEqual([]);
+    expect(launcher.launches[0]!.released).toBe(true);
+    const lines = core.sessions.logs(session.id, 0, 100, 'debug').lines.map((l) => l.message);
+    expect(lines).toContain('No restore point was written for this backup.');
+  });
+
+  it('refuses bad input before any session exists', async () => {
+    await cataloguedRepository();
+    const before = core.sessions.list({ limit: 100 }).length;
+    await expect(core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'mysql://db/x' } })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://' } })).rejects.toMatchObject({ code: 'validation_failed' });
+    const locked = core.repositories.add({ name: 'locked', location: join(dir.path, 'locked'), kind: 'local', encrypted: true }, '2026-12-01T00:00:00.000Z');
+    await expect(core.workerJobs.startBackup({ repository: { ref: locked.id }, source: { uri: 'postgres://db/x' } })).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(core.sessions.list({ limit: 100 })).toHaveLength(before);
+    expect(launcher.launches).toEqual([]);
+  });
+});
+
+describe('WorkerJobs.startRestore', () => {
+  it('finds a catalogued restore point by prefix and passes the engine options through', async () => {
+    const repository = await cataloguedRepository();
+    await (await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://u:p@db/postgres' } })).finished;
+    const started = await core.workerJobs.startRestore({
+      repository: { ref: repository.name },
+      restorePointId: RP.slice(0, 10),
+      target: { kind: 'database', uri: 'postgres://u@target:5433/postgres', password: 'target-pass', databaseMap: { crm: 'crm_copy' }, clean: true, options: { schemas: ['sales'], noOwner: true } },
+    });
+    expect((await started.finished).session.status).toBe('succeeded');
+    const job = launcher.launches.at(-1)!.job;
+    expect(job).toMatchObject({
+      kind: 'restore',
+      engine: 'postgres',
+      restorePointId: RP,
+      target: { kind: 'database', databaseMap: { crm: 'crm_copy' }, clean: true, options: { engine: 'postgres', schemas: ['sales'], tables: [], globals: false, noOwner: true } },
+    });
+    expect(launcher.launches.at(-1)!.secrets).toEqual({ databasePassword: 'target-pass', repositoryPassword: 'remembered-repo-pass' });
+    // The restore session belongs to the resource the restore point is of.
+    expect(started.session.resourceId).toBe('postgres://db:5432');
+  });
+
+  it('refuses what it can tell is wrong before a session starts', async () => {
+    const repository = await cataloguedRepository();
+    await expect(core.workerJobs.startRestore({ repository: { ref: repository.id }, restorePointId: 'xyz', target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(core.workerJobs.startRestore({ repository: { ref: repository.id }, restorePointId: RP, target: { kind: 'folder', path: 'relative' } })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(core.workerJobs.startRestore({ repository: { ref: repository.id }, restorePointId: RP, requireCatalogued: true, target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'not_found' });
+    expect(launcher.launches).toEqual([]);
+  });
+});
