@@ -131,9 +131,13 @@ export class AppCore {
     return Boolean(process.env.AZURE_CLIENT_ID) || (this.db.prepare('SELECT COUNT(*) FROM sign_ins').pluck().get() as number) > 0;
   }
 
-  /** Starts the schedules of a long-running process (the desktop app, the headless service). */
+  /**
+   * Starts the background work of a long-running process (the desktop app, the headless service):
+   * the schedules, and following the sessions other processes run, so consoles see them live.
+   */
   startScheduling(): void {
     this.configurationScheduler.run();
+    this.sessions.watchOtherProcesses();
   }
 
   appInfo(transport: AppInfo['transport']): AppInfo {

@@ -13,3 +13,6 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 const { runCli } = await import('./main.ts');
 process.exitCode = await runCli(process.argv.slice(2));
+// The command is done: a handle something left open (a socket a peer holds, a stuck timer) must not
+// keep the process alive. Unref'd, this timer never delays a clean exit.
+setTimeout(() => process.exit(), 3000).unref();

@@ -8,6 +8,7 @@ import { LogBuffer } from './log-buffer.ts';
 import { ProgressTracker } from './progress-tracker.ts';
 import type { SessionContext, SessionWork } from './session-context.ts';
 import { isOwnerGone } from './owner-liveness.ts';
+import { ForeignSessionWatcher } from './foreign-sessions.ts';
 
 /** What to start: the kind and a title people recognize in the list. */
 export interface SessionSpec {
@@ -60,6 +61,8 @@ export class SessionManager {
   private readonly listeners = new Set<SessionListener>();
   private readonly logBuffer: LogBuffer;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private foreign: ForeignSessionWatcher | null = null;
+  private foreignTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(options: SessionManagerOptions) {
@@ -212,6 +215,27 @@ export class SessionManager {
     this.heartbeatTimer.unref();
   }
 
+  /**
+   * Reports sessions run by other processes on the same config DB (the CLI, the service) as events
+   * of this manager, polling every `intervalMs`, so consoles follow them live. For long-running
+   * processes that serve a console; returns the watcher so tests can poll it directly.
+   */
+  watchOtherProcesses(intervalMs = 1000): ForeignSessionWatcher {
+    if (!this.foreign) {
+      this.foreign = new ForeignSessionWatcher({ store: this.store, isLocal: (id) => this.live.has(id), emit: (event) => this.emit(event) });
+      this.foreign.poll();
+      this.foreignTimer = setInterval(() => {
+        try {
+          this.foreign?.poll();
+        } catch (error) {
+          this.reportStoreError(error);
+        }
+      }, intervalMs);
+      this.foreignTimer.unref();
+    }
+    return this.foreign;
+  }
+
   /** One heartbeat round (exposed so tests can drive it). */
   beat(): void {
     this.store.heartbeat(this.owner.instance, this.nowIso());
@@ -226,6 +250,7 @@ export class SessionManager {
   async close(timeoutMs = 10_000): Promise<void> {
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.foreignTimer) clearInterval(this.foreignTimer);
     const pending = [...this.live.values()];
     for (const live of pending) this.cancel(live.session.id);
     await Promise.race([Promise.all(pending.map((l) => l.done)), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
@@ -356,6 +381,7 @@ export class SessionManager {
   }
 
   private emit(event: SessionEvent): void {
+    if (event.type === 'updated') this.foreign?.remember(event.session);
     for (const listener of this.listeners) listener(event);
   }
 

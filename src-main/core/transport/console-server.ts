@@ -75,6 +75,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       isBacklogged: () => ws.bufferedAmount > BACKLOG_BYTES,
     };
     clients.add(client);
+    // An oversized or malformed frame makes ws close this connection (1009/1002) and report an
+    // error here; without a listener that error would end the whole service.
+    ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
       let parsed: unknown;
       try {
@@ -110,7 +113,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       unsubscribe();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A browser keeps idle HTTP connections open; they must not hold the service up.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
