@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countReport } from './report-counts.mjs';
 
 const only = process.argv.slice(2);
 const reportDir = mkdtempSync(join(tmpdir(), 'cosmos-backup-test-'));
@@ -43,17 +44,13 @@ function vitestProject(project, extraBefore) {
     'vitest', 'run', '--config', 'test/vitest.config.ts', '--project', project,
     '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, '--passWithNoTests',
   ]);
-  let p;
-  let f;
+  let report;
   try {
-    const report = JSON.parse(readFileSync(out, 'utf8'));
-    p = report.numPassedTests;
-    f = report.numFailedTests;
-    // A file that fails to load has no tests but must still count as a failure.
-    f += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+    report = JSON.parse(readFileSync(out, 'utf8'));
   } catch {
-    f = 1;
+    report = undefined;
   }
+  const { passed: p, failed: f } = countReport(report);
   passed += p;
   failed += f;
   summary.push(`${project}: ${p} passed, ${f} failed (${seconds}s)`);

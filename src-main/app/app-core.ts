@@ -104,7 +104,7 @@ export class AppCore {
       clock: this.clock,
       intervalHours: () => this.settings.get('configurationIntervalHours'),
       paused: () => this.settings.get('schedulingPaused'),
-      start: () => this.azure.startConfiguration(),
+      start: () => this.azure.startScheduledConfiguration(),
       isRunning: (id) => !isFinalStatus(this.sessions.get(id).status),
       ready: () => this.hasAzureSignIn() && this.policies.list().some((p) => p.enabled && p.continuousBackup?.enabled),
     });

@@ -12,6 +12,7 @@ import { runClusterRestore, type ClusterRestoreRequest } from './pitr/cluster-re
 import { runCosmosAccountRestore, type CosmosAccountRestoreRequest, type RestoreDeps } from './pitr/cosmos-account-restore.ts';
 import { runInAccountRestore, type InAccountRestoreRequest } from './pitr/in-account-restore.ts';
 import { AzureRestoresStore } from './pitr/restores-store.ts';
+import { AppError } from '../shared/errors.ts';
 import type { ArmConnector, ConnectOptions } from './sign-in/azure-connector.ts';
 
 /** Tuning (tests shorten the waits; the defaults suit Azure). */
@@ -58,6 +59,35 @@ export class AzureService {
       const { arm } = await this.connector.connect(options);
       const r = await runInventorySync(this.syncDeps(arm), ctx, options);
       return { summary: syncSummary(r) };
+    });
+  }
+
+  /**
+   * The scheduled configuration session: one session that enforces the policies in every signed-in
+   * cloud and tenant in turn. A tenant that fails is logged with what to do, and the others still run.
+   */
+  startScheduledConfiguration(): Session {
+    const targets = this.connector.targets?.() ?? [{}];
+    return this.sessions.start({ kind: 'configuration', title: targets.length > 1 ? `Azure configuration (${targets.length} signed-in tenants)` : 'Azure configuration' }, async (ctx) => {
+      const summaries: string[] = [];
+      const failures: string[] = [];
+      for (const target of targets) {
+        ctx.throwIfCanceled();
+        const label = target.tenantId ? `tenant ${target.tenantId} (cloud profile ${target.cloudProfile})` : 'the AZURE_* service principal';
+        try {
+          const { arm, tenantId } = await this.connector.connect(target);
+          if (targets.length > 1) ctx.info(`Configuring ${target.tenantId ? label : `tenant ${tenantId} (AZURE_* service principal)`}.`);
+          const r = await runConfigurationSession({ arm, policies: () => this.policies.list(), concurrency: this.tuning.configurationConcurrency, migrationPollMs: this.tuning.migrationPollMs, migrationTimeoutMs: this.tuning.migrationTimeoutMs }, ctx, {});
+          if (r.subscriptionIds.length) await runInventorySync(this.syncDeps(arm), ctx, { subscriptionIds: r.subscriptionIds });
+          summaries.push(configurationSummary(r));
+        } catch (error) {
+          if (ctx.signal.aborted) throw error;
+          failures.push(label);
+          ctx.error(`Configuration of ${label} failed: ${(error as Error).message} Sign in to it again (cosmos-backup azure login), or sign it out (azure logout) if it is no longer used.`);
+        }
+      }
+      if (failures.length === targets.length) throw new AppError('unavailable', `Configuration failed for every signed-in tenant (${failures.join(', ')}).`);
+      return { summary: `${summaries.join('; ')}${failures.length ? `; failed: ${failures.join(', ')}` : ''}` };
     });
   }
 

@@ -1,8 +1,10 @@
 /**
  * Standalone emulator: `npm run emulator [-- --scenario file.json]`. Prints one JSON line with
- * the endpoints and credentials, then serves until SIGINT/SIGTERM.
+ * every setting a client needs (endpoints, token audience, CA file, credentials), then the same as
+ * environment variables for `cosmos-backup`, and serves until SIGINT/SIGTERM.
  */
 import { startAzureEmulator } from './emulator.ts';
+import { emulatorClientSettings } from './client-settings.ts';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -11,8 +13,9 @@ function argValue(name: string): string | undefined {
 
 const scenario = argValue('--scenario') ?? new URL('./scenarios/default.json', import.meta.url).pathname;
 const emulator = await startAzureEmulator({ scenario, throttling: !process.argv.includes('--no-throttling') });
-const { armEndpoint, authorityHost, caCertFile, tenantId, clientId, clientSecret } = emulator;
-process.stdout.write(`${JSON.stringify({ armEndpoint, authorityHost, caCertFile, tenantId, clientId, clientSecret })}\n`);
+const settings = emulatorClientSettings(emulator);
+process.stdout.write(`${JSON.stringify(settings.json)}\n`);
+process.stdout.write(`# For cosmos-backup (a shell that sources these lines signs in as the emulator's service principal):\n${settings.shellLines.join('\n')}\n`);
 
 let stopping = false;
 const stop = (): void => {

@@ -32,6 +32,8 @@ export interface ConnectOptions {
 /** Where sessions get their ARM clients from (the tests give an emulator's). */
 export interface ArmConnector {
   connect(options?: ConnectOptions): Promise<AzureConnection>;
+  /** Every signed-in cloud and tenant, as options for `connect` (default: just the default connection). */
+  targets?(): ConnectOptions[];
 }
 
 /** What `azure login` stores for a service principal. The secret never reaches the DB. */
@@ -77,6 +79,17 @@ export class AzureConnector implements ArmConnector {
       throw new AppError('not_found', `No cloud profile named "${name}". Sign in with "cosmos-backup azure login --cloud-profile ${name} --arm-endpoint … --authority-host …", or use AzureCloud, AzureUSGovernment or AzureChinaCloud.`);
     }
     return cloudProfileFromEnvironment(this.env);
+  }
+
+  /** Every signed-in (cloud profile, tenant): the AZURE_* principal, then each stored sign-in. Scheduled work covers them all. */
+  targets(): ConnectOptions[] {
+    const found = new Map<string, ConnectOptions>();
+    if (this.environmentPrincipal()) found.set('environment', {});
+    for (const signIn of this.signIns.list()) {
+      const profile = this.profiles.getById(signIn.cloudProfileId);
+      if (profile) found.set(`${profile.name}|${signIn.tenantId.toLowerCase()}`, { cloudProfile: profile.name, tenantId: signIn.tenantId });
+    }
+    return [...found.values()];
   }
 
   async connect(options: ConnectOptions = {}): Promise<AzureConnection> {

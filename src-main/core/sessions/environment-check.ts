@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
-import { access, constants, statfs } from 'node:fs/promises';
+import { access, constants, readFile, statfs } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
 import type { ConfigDb } from '../config-db/open-database.ts';
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
@@ -23,7 +26,7 @@ export interface EnvironmentCheckDeps {
  */
 export async function runEnvironmentCheck(deps: EnvironmentCheckDeps, ctx: SessionContext): Promise<SessionOutcome> {
   const repositories = deps.repositories.list();
-  const profiles = deps.db.prepare('SELECT name, arm_endpoint FROM cloud_profiles ORDER BY name').all() as { name: string; arm_endpoint: string }[];
+  const profiles = deps.db.prepare('SELECT name, arm_endpoint, ca_cert_path FROM cloud_profiles ORDER BY name').all() as { name: string; arm_endpoint: string; ca_cert_path: string | null }[];
   const total = 3 + repositories.length + profiles.length;
   let done = 0;
   const step = () => ctx.progress(++done, total, 'checks');
@@ -73,7 +76,7 @@ export async function runEnvironmentCheck(deps: EnvironmentCheckDeps, ctx: Sessi
   for (const profile of profiles) {
     ctx.throwIfCanceled();
     ctx.info(`Checking Azure endpoint of cloud profile "${profile.name}" (${profile.arm_endpoint})…`);
-    const result = await probeEndpoint(profile.arm_endpoint, ctx.signal, deps.probeTimeoutMs ?? 15_000);
+    const result = await probeEndpoint(profile.arm_endpoint, ctx.signal, deps.probeTimeoutMs ?? 15_000, profile.ca_cert_path);
     if (!result.ok) problems++;
     (result.ok ? ctx.info : ctx.warn)(`Azure (${profile.name}): ${result.message}`);
     step();
@@ -110,16 +113,37 @@ async function probeFolder(path: string): Promise<ProbeResult> {
   }
 }
 
-/** Any HTTP answer proves the endpoint is reachable; silence until the timeout does not. */
-async function probeEndpoint(url: string, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
+/**
+ * Any HTTP answer proves the endpoint is reachable; silence until the timeout does not. A cloud
+ * profile's own CA certificate is trusted next to the system's roots, as the Azure clients do.
+ */
+async function probeEndpoint(url: string, signal: AbortSignal, timeoutMs: number, caCertFile: string | null = null): Promise<ProbeResult> {
   const started = performance.now();
+  let ca: string[] | undefined;
+  if (caCertFile) {
+    try {
+      ca = [...rootCertificates, await readFile(caCertFile, 'utf8')];
+    } catch (error) {
+      return { ok: false, message: `its CA certificate file ${caCertFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).` };
+    }
+  }
+  const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   try {
-    const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
-    return { ok: true, message: `reachable (HTTP ${response.status} in ${Math.round(performance.now() - started)} ms).` };
+    const status = await new Promise<number>((resolve, reject) => {
+      const target = new URL(url);
+      const send = target.protocol === 'http:' ? httpRequest : httpsRequest;
+      const req = send(target, { method: 'HEAD', signal: deadline, ...(ca ? { ca } : {}) }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    return { ok: true, message: `reachable (HTTP ${status} in ${Math.round(performance.now() - started)} ms).` };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    const err = error as Error & { cause?: { code?: string; message?: string } };
-    if (err.name === 'TimeoutError') return { ok: false, message: `no answer within ${timeoutMs / 1000} s.` };
-    return { ok: false, message: `unreachable (${err.cause?.code ?? err.cause?.message ?? err.message}).` };
+    const err = error as NodeJS.ErrnoException;
+    if (deadline.aborted) return { ok: false, message: `no answer within ${timeoutMs / 1000} s.` };
+    return { ok: false, message: `unreachable (${err.code ?? err.message}).` };
   }
 }

@@ -29,6 +29,11 @@ describe('cosmos-backup azure … against the emulator (child process, real msal
     expect(readFileSync(join(dir.path, 'config.db')).includes(Buffer.from(emulator.clientSecret))).toBe(false);
     expect(login.stdout + login.stderr).not.toContain(emulator.clientSecret);
 
+    // The environment check trusts the profile's own CA, as the sign-in does.
+    const check = await runCli([...base(), 'check']);
+    expect(check.stderr).toMatch(/Azure \(emulator\): reachable \(HTTP \d+/);
+    expect(check.stderr).not.toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED/);
+
     const policyFile = join(dir.path, 'policy.json');
     writeFileSync(policyFile, JSON.stringify(continuousPolicy('prod', 'Continuous30Days', { scope: { include: { subscriptions: [SUB] } } })));
     expect((await runCli([...base(), 'policy', 'import', policyFile])).code).toBe(0);
