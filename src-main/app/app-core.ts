@@ -138,6 +138,9 @@ export class AppCore {
   startScheduling(): void {
     this.configurationScheduler.run();
     this.sessions.watchOtherProcesses();
+    this.pruneSessionHistory();
+    this.historyTimer ??= setInterval(() => this.pruneSessionHistory(), 6 * 3600_000);
+    this.historyTimer.unref();
   }
 
   appInfo(transport: AppInfo['transport']): AppInfo {
@@ -156,6 +159,18 @@ export class AppCore {
     );
   }
 
+  private historyTimer: NodeJS.Timeout | undefined;
+
+  /** Applies the session-history setting: ended sessions older than `sessionLogRetentionDays` go, with their logs. */
+  pruneSessionHistory(): number {
+    try {
+      return this.sessions.forgetEndedBefore(this.settings.get('sessionLogRetentionDays'));
+    } catch {
+      // A busy or read-only DB: the next round tries again.
+      return 0;
+    }
+  }
+
   /** Runs `fn` in one config DB transaction (all or nothing). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -164,6 +179,7 @@ export class AppCore {
   /** Cancels running sessions, waits for them briefly, and closes the DB. */
   async close(): Promise<void> {
     this.configurationScheduler.stop();
+    if (this.historyTimer) clearInterval(this.historyTimer);
     await this.sessions.close();
     this.db.close();
   }

@@ -90,6 +90,8 @@ export function createHandlers(core: HandlerServices): Handlers {
       });
       return started.session;
     },
+    'settings.get': () => core.settings.all(),
+    'settings.update': (input) => core.settings.update(input.values, core.clock.now().toISOString()),
     'scheduling.setPaused': (input, client) => {
       core.settings.set('schedulingPaused', input.paused, core.clock.now().toISOString());
       return core.appInfo(client.transport);

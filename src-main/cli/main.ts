@@ -12,6 +12,7 @@ import { registerRestore } from './commands/restore.ts';
 import { registerRepo } from './commands/repo.ts';
 import { registerAzure } from './commands/azure.ts';
 import { registerRestorePoints } from './commands/restore-points.ts';
+import { registerSettings } from './commands/settings.ts';
 
 
 /** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerRepo(program, ctx, wrap);
   registerAzure(program, ctx, wrap);
   registerRestorePoints(program, ctx, wrap);
+  registerSettings(program, ctx, wrap);
   // Every subcommand shares the error behaviour of the root.
   const configure = (command: Command) => {
     command.showHelpAfterError().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSchema } from './session.ts';
 import { policySchema } from './policy.ts';
+import { settingsSchema, settingsUpdateSchema } from './settings.ts';
 import { errorPayloadSchema } from './errors.ts';
 import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSyncInputSchema } from './azure-contract.ts';
 import { addRepositoryInputSchema, backupStartInputSchema, repositoryRestoreInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
@@ -91,6 +92,10 @@ export const channels = {
   'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
   /** Starts a backup of a server into a catalogued repository on a worker; follow the returned session. */
   'backups.start': { input: backupStartInputSchema, output: sessionSchema },
+  /** Every setting's current value. */
+  'settings.get': { input: empty, output: settingsSchema },
+  /** Changes some settings at once (all or nothing); they apply without a restart. */
+  'settings.update': { input: z.strictObject({ values: settingsUpdateSchema }), output: settingsSchema },
   'scheduling.setPaused': { input: z.strictObject({ paused: z.boolean() }), output: appInfoSchema },
 } as const;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/app/app-core.ts';
+import { runCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 
@@ -80,6 +81,23 @@ describe('console: policies and settings', () => {
     await page.getByTestId('scheduling-state').filter({ hasText: 'Scheduling is paused.' }).waitFor();
     await page.getByRole('switch', { name: 'Pause scheduling' }).uncheck();
     await page.getByTestId('scheduling-state').filter({ hasText: 'Scheduling is active.' }).waitFor();
+    expect(problems.list).toEqual([]);
+  });
+
+  it('edits a setting with field validation, and the CLI sees it at once', async () => {
+    await page.goto(`${service.url}#/settings`);
+    const form = page.getByTestId('general-settings');
+    const interval = form.getByLabel('Configuration interval (hours)');
+    await expect.poll(() => interval.inputValue()).toBe('8');
+    await interval.fill('200');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByText('Configuration interval must be at most 168 hours (a week).').waitFor();
+    await interval.fill('12');
+    await form.getByLabel('Session history (days)').fill('90');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByTestId('settings-saved').waitFor();
+    const shown = await runCli(['--data-dir', service.dataDir, '--json', 'settings', 'get']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ configurationIntervalHours: 12, sessionLogRetentionDays: 90 });
     expect(problems.list).toEqual([]);
   });
 

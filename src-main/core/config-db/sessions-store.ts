@@ -144,6 +144,11 @@ export class SessionsStore {
     if (lines.length) this.appendBatch(lines);
   }
 
+  /** Deletes sessions that ended before `iso`, with their logs; returns how many went. */
+  deleteEndedBefore(iso: string): number {
+    return this.db.prepare('DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?').run(iso).changes;
+  }
+
   get(id: string): Session | undefined {
     const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id);
     return row ? toSession(sessionRowSchema.parse(row)) : undefined;

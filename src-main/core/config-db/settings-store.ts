@@ -1,14 +1,5 @@
-import { z } from 'zod';
+import { settingsSchema, SETTING_KEYS, type SettingKey, type Settings, type SettingsUpdate } from '../../shared/settings.ts';
 import type { ConfigDb } from './open-database.ts';
-
-/** Every setting with its type and default. Unknown keys in the DB are ignored; bad values fall back to the default. */
-export const settingsSchema = z.object({
-  configurationIntervalHours: z.number().min(1).max(168).default(8),
-  schedulingPaused: z.boolean().default(false),
-  sessionLogRetentionDays: z.number().int().min(1).max(3650).default(180),
-});
-export type Settings = z.infer<typeof settingsSchema>;
-export type SettingKey = keyof Settings;
 
 /** Key/value settings stored as JSON. */
 export class SettingsStore {
@@ -23,6 +14,19 @@ export class SettingsStore {
     const field = settingsSchema.shape[key];
     const parsed = field.safeParse(raw === undefined ? undefined : JSON.parse(raw));
     return (parsed.success ? parsed.data : field.parse(undefined)) as Settings[K];
+  }
+
+  /** Every setting's current value. */
+  all(): Settings {
+    return Object.fromEntries(SETTING_KEYS.map((key) => [key, this.get(key)])) as Settings;
+  }
+
+  /** Applies a validated change in one transaction. */
+  update(values: SettingsUpdate, now: string): Settings {
+    this.db.transaction(() => {
+      for (const key of SETTING_KEYS) if (values[key] !== undefined) this.set(key, values[key], now);
+    })();
+    return this.all();
   }
 
   set<K extends SettingKey>(key: K, value: Settings[K], now: string): void {

@@ -236,6 +236,11 @@ export class SessionManager {
     return this.foreign;
   }
 
+  /** Deletes the records and logs of sessions that ended more than `days` days ago; returns how many went. */
+  forgetEndedBefore(days: number): number {
+    return this.store.deleteEndedBefore(new Date(this.clock.now().getTime() - days * 86_400_000).toISOString());
+  }
+
   /** One heartbeat round (exposed so tests can drive it). */
   beat(): void {
     this.store.heartbeat(this.owner.instance, this.nowIso());

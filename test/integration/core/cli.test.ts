@@ -93,6 +93,22 @@ describe('cosmos-backup CLI', () => {
     expect(broken.stderr).toMatch(/is not valid JSON/);
   });
 
+  it('shows and changes settings, refusing values out of range or not written in decimal digits', async () => {
+    const listed = await cli('settings', 'get');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/configurationIntervalHours\s+8 hours\s+8 hours/);
+    expect((await cli('settings', 'set', 'configurationIntervalHours', '12')).stdout).toBe('Configuration interval: 12 hours.\n');
+    expect(JSON.parse((await cli('--json', 'settings', 'get', 'configurationIntervalHours')).stdout)).toEqual({ configurationIntervalHours: 12 });
+    const tooBig = await cli('settings', 'set', 'configurationIntervalHours', '200');
+    expect(tooBig.code).toBe(1);
+    expect(tooBig.stderr).toMatch(/configurationIntervalHours must be at most 168 hours/);
+    for (const bad of ['0x10', '1e9', ' 5']) expect((await cli('settings', 'set', 'sessionLogRetentionDays', bad)).code, bad).toBe(1);
+    expect((await cli('settings', 'set', 'schedulingPaused', 'yes')).stderr).toMatch(/must be true or false/);
+    expect((await cli('settings', 'set', 'noSuchSetting', '1')).code).toBe(2);
+    // Nothing bad was stored.
+    expect(JSON.parse((await cli('--json', 'settings', 'get')).stdout)).toEqual({ configurationIntervalHours: 12, schedulingPaused: false, sessionLogRetentionDays: 180 });
+  });
+
   it('reports a corrupt config DB without touching it', async () => {
     const corruptDir = join(dir.path, 'corrupt');
     const seed = await runCli(['--data-dir', corruptDir, 'sessions', 'list']);
