@@ -7,6 +7,7 @@ import type { LogWatchHub } from '../core/api/log-watch-hub.ts';
 import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
 import type { SettingsStore } from '../core/config-db/settings-store.ts';
 import type { WorkerJobs } from '../core/jobs/worker-jobs.ts';
+import type { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
 import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
@@ -22,6 +23,7 @@ export interface HandlerServices {
   readonly settings: SettingsStore;
   readonly azure: AzureService;
   readonly workerJobs: WorkerJobs;
+  readonly repositoryJobs: RepositoryJobs;
   appInfo(transport: AppInfo['transport']): AppInfo;
   startEnvironmentCheck(): Session;
 }
@@ -77,6 +79,11 @@ export function createHandlers(core: HandlerServices): Handlers {
             ? target
             : { kind: 'database', uri: target.uri, password: target.password, databaseMap: target.databaseMap ?? {}, clean: target.clean ?? false, options: { noOwner: target.noOwner ?? false } },
       });
+      return started.session;
+    },
+    'restorePoints.rehydrate': async (input) => {
+      const repository = core.repositoryCatalog.require(input.repositoryId);
+      const started = await core.repositoryJobs.rehydrate({ repository: { ref: repository.id }, restorePointId: input.restorePointId, priority: input.priority ?? 'Standard' });
       return started.session;
     },
     'backups.start': async (input) => {

@@ -90,6 +90,11 @@ export const channels = {
   'azure.restorePitr': { input: azureRestoreInputSchema, output: sessionSchema },
   /** Starts a restore of a repository restore point on a worker; follow the returned session. */
   'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
+  /** Starts bringing an archived restore point back online (Archive → Hot); follow the returned session. */
+  'restorePoints.rehydrate': {
+    input: z.strictObject({ repositoryId: id, restorePointId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a restore point id'), priority: z.enum(['Standard', 'High']).default('Standard') }),
+    output: sessionSchema,
+  },
   /** Starts a backup of a server into a catalogued repository on a worker; follow the returned session. */
   'backups.start': { input: backupStartInputSchema, output: sessionSchema },
   /** Every setting's current value. */

@@ -119,7 +119,7 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
           throw new AppError('validation_failed', 'Give at least one --keep-… rule; forgetting everything is not a retention policy.');
         }
         return withCore(ctx, async (core) => {
-          const run = await core.repositoryJobs.forget({ repository: await repositoryInput(core, ctx.io, options), policy, dryRun: Boolean(options.dryRun) });
+          const run = await (await core.repositoryJobs.forget({ repository: await repositoryInput(core, ctx.io, options), policy, dryRun: Boolean(options.dryRun) })).finished;
           return finish(ctx, run, (plan) =>
             [
               `${options.dryRun ? 'Would forget' : 'Forgot'} ${plan.forget.length} restore points, kept ${plan.keep.length}.\n`,
@@ -136,7 +136,7 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
     .action(
       wrap((options: RepoOptions & { dryRun?: boolean }) =>
         withCore(ctx, async (core) => {
-          const run = await core.repositoryJobs.prune({ repository: await repositoryInput(core, ctx.io, options), dryRun: Boolean(options.dryRun) });
+          const run = await (await core.repositoryJobs.prune({ repository: await repositoryInput(core, ctx.io, options), dryRun: Boolean(options.dryRun) })).finished;
           return finish(ctx, run, (plan) => `${options.dryRun ? 'Plan' : 'Done'}: delete ${plan.packsToDelete.length + plan.unreferencedPacks.length} packs, repack ${plan.packsToRepack.length}; about ${formatBytes(plan.bytesFreed)} ${options.dryRun ? 'would be ' : ''}freed.\n`);
         }),
       ),
@@ -177,7 +177,7 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
         withCore(ctx, async (core) => {
           const source = await repositoryInput(core, ctx.io, options);
           const target = await repositoryInput(core, ctx.io, { repo: options.to, passwordFile: options.targetPasswordFile }, { envName: 'COSMOS_BACKUP_TARGET_REPO_PASSWORD', prompt: 'Target repository password' });
-          const run = await core.repositoryJobs.copy({ source, target, restorePointId, archive: Boolean(options.archive) });
+          const run = await (await core.repositoryJobs.copy({ source, target, restorePointId, archive: Boolean(options.archive) })).finished;
           return finish(ctx, run, (copy) => (copy.copied ? `Copied as ${copy.targetRestorePointId}.\n` : `Already there as ${copy.targetRestorePointId}.\n`));
         }),
       ),
@@ -193,7 +193,7 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
       wrap((restorePointId: string, options: RepoOptions & { priority?: 'standard' | 'high' }) =>
         withCore(ctx, async (core) => {
           const priority = options.priority === 'high' ? 'High' : 'Standard';
-          const run = await core.repositoryJobs.rehydrate({ repository: await repositoryInput(core, ctx.io, options), restorePointId, priority });
+          const run = await (await core.repositoryJobs.rehydrate({ repository: await repositoryInput(core, ctx.io, options), restorePointId, priority })).finished;
           return finish(ctx, run, (r) => (r.rehydratedPacks ? `Rehydrated ${r.rehydratedPacks} of ${r.packCount} packs: restore point ${r.restorePointId.slice(0, 16)} can be restored now.\n` : `Nothing to rehydrate: all ${r.packCount} packs are online.\n`));
         }),
       ),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
@@ -23,6 +24,7 @@ interface RestoreOptions {
   owner?: boolean;
   passwordFile?: string;
   parallel?: number;
+  rehydrate?: true | 'standard' | 'high';
 }
 
 /** `restore <restore-point-id>`: to a PostgreSQL server, or to a folder as stock pg_dump directory dumps. */
@@ -41,6 +43,10 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
     .option('--clean', 'replace a non-empty target: the database is dropped and re-created (with --schema/--table only those objects are replaced); default: refuse it')
     .option('--globals', 'also restore roles (without passwords) and other server-wide objects')
     .option('--no-owner', 'do not restore object ownership (target lacks the source roles)')
+    .option('--rehydrate [priority]', 'bring archived data online first, in the same session: standard (default; up to 15 hours on Azure) or high', (v: string) => {
+      if (v !== 'standard' && v !== 'high') throw new InvalidArgumentError('must be standard or high.');
+      return v;
+    })
     .option('--parallel <n>', 'tables loaded and indexes built at once per database (default 2)', parsePositiveInt)
     .option('--password-file <file>', 'file whose first line is the repository password (else $COSMOS_BACKUP_REPO_PASSWORD, else the remembered one)')
     .action(
@@ -70,6 +76,7 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
             target,
             parallelism: options.parallel,
             passwordSources: cliPasswordSources,
+            ...(options.rehydrate ? { rehydrate: options.rehydrate === 'high' ? ('High' as const) : ('Standard' as const) } : {}),
           });
           return followJob(core, ctx.io, Boolean(ctx.globals().json), 'Restore', started);
         });

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
 import type { RepositoryCatalog } from '../repositories/repository-catalog.ts';
-import { catalogRecordOf, repositoryLogger, runRepositoryOperation, type OperationRun, type RepositoryOperationDeps } from '../repositories/repository-operations.ts';
+import { catalogRecordOf, repositoryLogger, startRepositoryOperation, type RepositoryOperationDeps, type StartedOperation } from '../repositories/repository-operations.ts';
 import type { SessionContext } from '../sessions/session-context.ts';
 import type { RepositoryInput } from './worker-jobs.ts';
 
@@ -27,7 +27,8 @@ export async function resolveRestorePointId(repository: Repository, idOrPrefix: 
 }
 
 /**
- * The use cases that work on repositories in this process: copy (and archive) a restore point,
+ * The use cases that work on repositories in this process (each returns its session at once and
+ * the outcome when it ends): copy (and archive) a restore point,
  * rehydrate an archived one, apply retention, prune. Each runs as a session and keeps the config
  * DB's catalog true in the same session (a forgotten point leaves it, a copy joins it).
  */
@@ -39,14 +40,14 @@ export class RepositoryJobs {
   }
 
   /** Copies a restore point into another repository, self-contained; `archive` puts its data in the Archive tier. */
-  async copy(request: { source: RepositoryInput; target: RepositoryInput; restorePointId: string; archive: boolean }): Promise<OperationRun<CopyResult>> {
+  async copy(request: { source: RepositoryInput; target: RepositoryInput; restorePointId: string; archive: boolean }): Promise<StartedOperation<CopyResult>> {
     const source = await this.deps.catalog.resolve(request.source.ref, request.source);
     const target = await this.deps.catalog.resolve(request.target.ref, request.target);
     if (request.archive && parseRepositoryLocation(target.access.location).kind === 'local') {
       throw new AppError('validation_failed', `A local folder has no Archive access tier: archive copies go to an Azure Blob repository. Copy without archive to keep the data online in ${target.access.location}.`, { field: 'archive' });
     }
     const title = `${request.archive ? 'Archive' : 'Copy'} restore point ${request.restorePointId.slice(0, 12)} to ${target.record?.name ?? target.access.location}`;
-    return runRepositoryOperation(
+    return startRepositoryOperation(
       this.deps,
       title,
       source.access,
@@ -65,9 +66,9 @@ export class RepositoryJobs {
   }
 
   /** Makes an archived restore point readable again (Archive → Hot), with progress in packs. */
-  async rehydrate(request: { repository: RepositoryInput; restorePointId: string; priority: 'Standard' | 'High' }): Promise<OperationRun<RehydrateResult & { restorePointId: string }>> {
+  async rehydrate(request: { repository: RepositoryInput; restorePointId: string; priority: 'Standard' | 'High' }): Promise<StartedOperation<RehydrateResult & { restorePointId: string }>> {
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
-    return runRepositoryOperation(this.deps, `Rehydrate restore point ${request.restorePointId.slice(0, 12)} of ${record?.name ?? access.location} (${request.priority} priority)`, access, async (repository, ctx) => {
+    return startRepositoryOperation(this.deps, `Rehydrate restore point ${request.restorePointId.slice(0, 12)} of ${record?.name ?? access.location} (${request.priority} priority)`, access, async (repository, ctx) => {
       const restorePointId = await resolveRestorePointId(repository, request.restorePointId, ctx.signal);
       const result = await repository.rehydrate(restorePointId, { priority: request.priority, signal: ctx.signal, onProgress: progressOf(ctx) });
       ctx.info(result.rehydratedPacks ? `${result.rehydratedPacks} of ${result.packCount} packs were archived and are online now: the restore point can be restored.` : `All ${result.packCount} packs were already online: nothing to rehydrate.`);
@@ -76,10 +77,10 @@ export class RepositoryJobs {
   }
 
   /** Applies retention (plan with `dryRun`); forgotten restore points leave the catalog in the same session. */
-  async forget(request: { repository: RepositoryInput; policy: RetentionPolicy; dryRun: boolean }): Promise<OperationRun<ForgetPlan>> {
+  async forget(request: { repository: RepositoryInput; policy: RetentionPolicy; dryRun: boolean }): Promise<StartedOperation<ForgetPlan>> {
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
     const { dryRun } = request;
-    return runRepositoryOperation(this.deps, `${dryRun ? 'Plan' : 'Apply'} retention on ${record?.name ?? access.location}`, access, async (repository, ctx) => {
+    return startRepositoryOperation(this.deps, `${dryRun ? 'Plan' : 'Apply'} retention on ${record?.name ?? access.location}`, access, async (repository, ctx) => {
       const plan = await repository.forget(request.policy, { dryRun, signal: ctx.signal });
       for (const item of plan.keep) ctx.info(`Keep ${item.id.slice(0, 12)} (${item.resourceName}, ${item.time}): ${item.explanation.replace(/^kept: /, '')}.`);
       for (const item of plan.forget) ctx.info(`${dryRun ? 'Would forget' : 'Forgot'} ${item.id.slice(0, 12)} (${item.resourceName}, ${item.time}): ${item.explanation.replace(/^forgotten: /, '')}.`);
@@ -91,10 +92,10 @@ export class RepositoryJobs {
   }
 
   /** Deletes data no restore point uses (plan with `dryRun`); the catalog's size follows. */
-  async prune(request: { repository: RepositoryInput; dryRun: boolean }): Promise<OperationRun<PrunePlan>> {
+  async prune(request: { repository: RepositoryInput; dryRun: boolean }): Promise<StartedOperation<PrunePlan>> {
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
     const { dryRun } = request;
-    return runRepositoryOperation(this.deps, `${dryRun ? 'Plan prune of' : 'Prune'} ${record?.name ?? access.location}`, access, async (repository, ctx) => {
+    return startRepositoryOperation(this.deps, `${dryRun ? 'Plan prune of' : 'Prune'} ${record?.name ?? access.location}`, access, async (repository, ctx) => {
       const plan = await repository.prune({ dryRun, signal: ctx.signal, onProgress: progressOf(ctx) });
       ctx.info(
         `${dryRun ? 'Would delete' : 'Deleted'} ${plan.packsToDelete.length + plan.unreferencedPacks.length} packs, ${dryRun ? 'would repack' : 'repacked'} ${plan.packsToRepack.length}; about ${plan.bytesFreed} bytes ${dryRun ? 'to free' : 'freed'}.`,

@@ -4,7 +4,7 @@ import type { GfsFlags } from '../../repository/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Session } from '../../shared/session.ts';
 import type { BackupOutcome, JobOutcome, JobSecrets, JobSpec, RestoreOutcome } from '../../worker/protocol.ts';
-import type { WorkerLauncherFactory, WorkerPlacement } from '../../worker/worker-launcher.ts';
+import { WorkerJobError, type WorkerLauncherFactory, type WorkerPlacement } from '../../worker/worker-launcher.ts';
 import type { Clock } from '../clock.ts';
 import type { RestorePointRecord, RestorePointsStore } from '../config-db/restore-points-store.ts';
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
@@ -15,6 +15,7 @@ import type { SessionManager } from '../sessions/session-manager.ts';
 import { runJobInSession } from './run-job-in-session.ts';
 import { engineOfUri, parseServerSource, type ServerSource } from './server-source.ts';
 import { summarizeOutcome } from './outcome-summary.ts';
+import { rehydrateForRestore } from './rehydrate-step.ts';
 
 /** A repository as a caller names it (catalogued id or name, or a location), with any secrets it brings. */
 export interface RepositoryInput extends SuppliedRepositorySecrets {
@@ -83,6 +84,8 @@ export interface RestoreRequest {
   passwordSources?: DatabasePasswordSources;
   /** Refuse a restore point the catalog does not list (the console restores what it shows). */
   requireCatalogued?: boolean;
+  /** Bring archived data back online first (in this session), at this priority; default: fail and say how. */
+  rehydrate?: 'Standard' | 'High';
 }
 
 /** A started job: its session now, and its outcome once the session ended. */
@@ -208,7 +211,19 @@ export class WorkerJobs {
     let outcome: RestoreOutcome | undefined;
     const session = this.deps.sessions.start({ kind: 'restore', title, resourceId }, async (ctx) => {
       ctx.info(`Repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
-      const result = await runJobInSession(this.deps.launcherFor({}), job, secrets, ctx, {});
+      if (request.rehydrate) await rehydrateForRestore(access, job.restorePointId, request.rehydrate, ctx);
+      let result: JobOutcome;
+      try {
+        result = await runJobInSession(this.deps.launcherFor({}), job, secrets, ctx, {});
+      } catch (error) {
+        if (error instanceof WorkerJobError && error.code === 'repository_archived') {
+          const repo = record ? record.name : access.location;
+          ctx.error(
+            `Restore point ${job.restorePointId.slice(0, 12)} has data in the Archive tier, which cannot be read until it is rehydrated. Rehydrate it (console: Rehydrate on the restore point; CLI: cosmos-backup repo rehydrate ${job.restorePointId.slice(0, 12)} --repo "${repo}"; Standard priority takes up to 15 hours on Azure, High under an hour for small blobs), or restore with --rehydrate to do both in one session.`,
+          );
+        }
+        throw error;
+      }
       if (result.kind !== 'restore') throw new AppError('internal', 'The worker answered a restore with a backup outcome.');
       outcome = result;
       return { summary: summarizeOutcome(result) };

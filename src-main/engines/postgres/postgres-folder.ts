@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { EngineError } from '../engine-error.ts';
 import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
 import { mapLimit } from '../stream-utils.ts';
+import { formatBytes } from '../../shared/format-units.ts';
 import { writeDirectoryArchive } from './archive/directory-archive-writer.ts';
 import { citusDistributionSql } from './citus.ts';
 import { GLOBALS_ENTRY, databaseSegment } from './layout.ts';
@@ -47,20 +48,24 @@ export async function restorePostgresToFolder(request: EngineFolderRestoreReques
     // Table data stored per table is already a directory-format `<dumpId>.dat`: copied as is.
     await mkdir(folder, { recursive: true });
     const dataFiles = new Set<string>();
+    let copiedDataBytes = 0;
     for (const [dumpId, dataEntry] of tableDataEntries(source, name)) {
       const file = `${dumpId}.dat`;
       await pipeline(count(await source.open(dataEntry.name, signal)), createWriteStream(join(folder, file), { flags: 'wx' }), { signal });
       dataFiles.add(file);
+      copiedDataBytes += dataEntry.size;
     }
     const result = await writeDirectoryArchive(count(await source.open(entry.name, signal)), folder, signal, { dataFiles });
     result.files += dataFiles.size;
+    // Table data stored per table was copied above, not converted: it counts as data all the same.
+    result.dataBytes += copiedDataBytes;
     outputs.push(folder);
     const info = await readDatabaseInfo(source, name, signal);
     if (info?.citus?.tables.length) {
       await writeFile(join(root, `citus-${databaseSegment(name)}.sql`), citusDistributionSql(info.citus).join('\n') + '\n', { flag: 'wx' });
       notes.push(`run citus-${databaseSegment(name)}.sql after the pre-data section of ${name}`);
     }
-    context.log('info', `Wrote database ${name} as a directory-format dump to ${folder} (${result.files} files, ${result.dataBytes} data bytes).`);
+    context.log('info', `Wrote database ${name} as a directory-format dump to ${folder} (${result.files} files, ${formatBytes(result.dataBytes)} of table data).`);
     const tables = info?.tables ?? [];
     return { name, bytes: sizeOf(name), tables: tables.length, rows: tables.reduce((sum, table) => sum + table.rows, 0) };
   });

@@ -92,8 +92,12 @@ describe('cosmos-backup backup/restore postgres (CLI, worker agent, real Postgre
 
   it('restores to a folder that stock pg_restore reads without this tool', async () => {
     const folder = `${temp.path}/export`;
-    const run = await cli(['restore', restorePointId, '--repo', repo, '--to-folder', folder]);
+    const run = await cli(['restore', restorePointId.slice(0, 12), '--repo', repo, '--to-folder', folder]);
     expect(run.code, run.stderr).toBe(0);
+    // The log counts the table data it wrote (it said "0 data bytes" when every table was stored on its own).
+    const written = /Wrote database shop as a directory-format dump to .* \(\d+ files, ([0-9.]+) (B|KiB|MiB) of table data\)/.exec(run.stderr);
+    expect(written, run.stderr).not.toBeNull();
+    expect(Number(written![1])).toBeGreaterThan(0);
     await server.query('CREATE DATABASE shop_from_folder');
     await new Promise<void>((resolve, reject) => {
       const child = spawn(`${PG_BIN}/pg_restore`, ['--exit-on-error', '-j', '2', '-d', 'shop_from_folder', `${folder}/shop`], { env: server.env(), stdio: ['ignore', 'ignore', 'pipe'] });
