@@ -94,6 +94,7 @@ export class AppCore {
       catalog: this.repositoryCatalog,
       repositories: this.repositories,
       restorePoints: this.restorePoints,
+      inventory: this.inventory,
       secrets: this.secrets,
       clock: this.clock,
       launcherFor: options.launcherFor ?? (() => localLauncher),

@@ -90,7 +90,7 @@ export function createHandlers(core: HandlerServices): Handlers {
       const repository = core.repositoryCatalog.require(input.repositoryId);
       const started = await core.workerJobs.startBackup({
         repository: { ref: repository.id },
-        source: { uri: input.source.uri, password: input.source.password },
+        source: input.source.kind === 'server' ? { uri: input.source.uri, password: input.source.password } : { resourceId: input.source.resourceId, user: input.source.user, database: input.source.database, password: input.source.password },
         name: input.name,
         databases: input.databases ?? [],
         rememberDatabasePassword: input.rememberPassword ?? false,

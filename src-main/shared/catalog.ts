@@ -74,15 +74,26 @@ export const repositoryRestoreInputSchema = z.strictObject({
   ]),
 });
 
-/** Starting a backup of a server from the console ("Back up now"). */
+/** Starting a backup of a server or an inventory resource from the console ("Back up now"). */
 export const backupStartInputSchema = z.strictObject({
   repositoryId: z.string().min(1).max(200),
-  source: z.strictObject({
-    /** postgres://user@host:port/database?sslmode=… */
-    uri: z.string().trim().min(1, 'must not be empty').max(2000),
-    /** Used for this backup; stored (encrypted) only when `rememberPassword` is set. */
-    password: z.string().max(1024).optional(),
-  }),
+  source: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('server'),
+      /** postgres://user@host:port/database?sslmode=… */
+      uri: z.string().trim().min(1, 'must not be empty').max(2000),
+      /** Used for this backup; stored (encrypted) only when `rememberPassword` is set. */
+      password: z.string().max(1024).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('resource'),
+      /** An Azure resource of the inventory (a Cosmos DB for PostgreSQL cluster): its server comes from ARM. */
+      resourceId: z.string().min(1).max(1000),
+      user: z.string().trim().min(1).max(63).optional(),
+      database: z.string().trim().min(1).max(63).optional(),
+      password: z.string().max(1024).optional(),
+    }),
+  ]),
   /** Resource name recorded with the restore point (default: the host). */
   name: z.string().trim().min(1).max(200).optional(),
   databases: z.array(z.string().min(1).max(200)).max(500).default([]),

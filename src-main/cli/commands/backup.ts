@@ -3,12 +3,15 @@ import type { CommandContext } from '../context.ts';
 import { withCore } from '../context.ts';
 import { cliPasswordSources } from '../database-password.ts';
 import type { ActionWrapper } from '../exit-codes.ts';
+import { EXIT_USAGE } from '../exit-codes.ts';
 import { followJob } from '../follow-session.ts';
 import { repositoryInput } from '../repository-input.ts';
 import { collect, parsePositiveInt } from './arguments.ts';
 
 interface BackupOptions {
-  source: string;
+  source?: string;
+  resource?: string;
+  user?: string;
   repo: string;
   database?: string[];
   passwordFile?: string;
@@ -23,7 +26,9 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
   backup
     .command('postgres')
     .description('back up a PostgreSQL server (Cosmos DB for PostgreSQL) through a worker')
-    .requiredOption('--source <postgres-uri>', 'postgres://user@host:port/database?sslmode=… (password from PGPASSWORD, ~/.pgpass, the remembered one, or a prompt)')
+    .option('--source <postgres-uri>', 'postgres://user@host:port/database?sslmode=… (password from PGPASSWORD, ~/.pgpass, the remembered one, or a prompt)')
+    .option('--resource <arm-id>', 'a Cosmos DB for PostgreSQL cluster of the inventory instead: its coordinator comes from ARM (see `azure accounts`)')
+    .option('--user <name>', 'with --resource: the login (default citus)')
     .requiredOption('--repo <repository>', 'repository: a local folder, an Azure Blob container URL, or a catalogued name or id')
     .option('--database <name>', 'a database to back up (repeatable; default: every user database)', collect)
     .option('--password-file <file>', 'file whose first line is the repository password (else $COSMOS_BACKUP_REPO_PASSWORD, else the remembered one)')
@@ -31,11 +36,19 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
     .option('--name <name>', 'resource name recorded with the restore point (default: the host)')
     .option('--remember-password', "after a successful backup, keep the server's password in the app's encrypted secret store for later backups")
     .action(
-      wrap((options: BackupOptions) =>
-        withCore(ctx, async (core) => {
+      wrap((options: BackupOptions) => {
+        if (Boolean(options.source) === Boolean(options.resource)) {
+          ctx.io.err('error: give exactly one of --source <postgres-uri> or --resource <arm-id>\n');
+          return EXIT_USAGE;
+        }
+        if (options.user && !options.resource) {
+          ctx.io.err('error: --user goes with --resource (a --source URI names its user)\n');
+          return EXIT_USAGE;
+        }
+        return withCore(ctx, async (core) => {
           const started = await core.workerJobs.startBackup({
             repository: await repositoryInput(core, ctx.io, options),
-            source: { uri: options.source },
+            source: options.resource ? { resourceId: options.resource, user: options.user } : { uri: options.source! },
             name: options.name,
             databases: options.database ?? [],
             parallelism: options.parallel,
@@ -43,7 +56,7 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
             passwordSources: cliPasswordSources,
           });
           return followJob(core, ctx.io, Boolean(ctx.globals().json), 'Backup', started);
-        }),
-      ),
+        });
+      }),
     );
 }

@@ -8,6 +8,8 @@ import { WorkerJobError, type WorkerLauncherFactory, type WorkerPlacement } from
 import type { Clock } from '../clock.ts';
 import type { RestorePointRecord, RestorePointsStore } from '../config-db/restore-points-store.ts';
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
+import type { InventoryStore } from '../config-db/inventory-store.ts';
+import { serverOfResource, type BackupResource, type ResourceSourceInput } from './resource-source.ts';
 import type { RepositoryCatalog, SuppliedRepositorySecrets } from '../repositories/repository-catalog.ts';
 import { catalogRecordOf } from '../repositories/repository-operations.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -33,19 +35,14 @@ export interface DatabasePasswordSources {
   prompt?(server: ServerSource): Promise<string | undefined>;
 }
 
-/** An Azure resource a backup is of: its restore points are grouped by this ARM id. */
-export interface BackupResource {
-  id: string;
-  name: string;
-  kind: string;
-  region?: string;
-}
-
 export interface BackupRequest {
   repository: RepositoryInput;
-  /** The server to back up, by URI (a password in it is used for this job only). */
-  source: { uri: string; password?: string };
-  /** The Azure resource the server is (default: the server itself, keyed by engine, host and port). */
+  /**
+   * The server to back up: by URI (a password in it is used for this job only), or an Azure
+   * resource of the inventory whose server ARM reported (the login is given or remembered).
+   */
+  source: { uri: string; password?: string } | ResourceSourceInput;
+  /** The Azure resource a server named by URI is (default: the server itself, keyed by engine, host and port). */
   resource?: BackupResource;
   /** The resource name recorded with the restore point (default: the resource's, else the host). */
   name?: string;
@@ -99,6 +96,7 @@ export interface WorkerJobsDeps {
   readonly catalog: RepositoryCatalog;
   readonly repositories: RepositoriesStore;
   readonly restorePoints: RestorePointsStore;
+  readonly inventory: Pick<InventoryStore, 'getResource'>;
   readonly secrets: SecretStore;
   readonly clock: Clock;
   /** Chooses the launcher for each job's placement (composition root: from settings). */
@@ -123,6 +121,10 @@ export class WorkerJobs {
 
   /** Starts a backup session. Bad input fails here, before any session exists. */
   async startBackup(request: BackupRequest): Promise<StartedJob<BackupOutcome>> {
+    if ('resourceId' in request.source) {
+      const { uri, resource } = serverOfResource(this.deps.inventory, request.source);
+      return this.startBackup({ ...request, source: { uri, password: request.source.password }, resource });
+    }
     const server = parseServerSource(request.source.uri);
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
     const databasePassword = await this.databasePassword(server, request.source.password, request.passwordSources);

@@ -51,7 +51,7 @@ export function buildBackupInput(repositoryId: string, values: BackupFormValues)
   const name = values.name.trim();
   return {
     repositoryId,
-    source: { uri: values.uri.trim(), ...(values.password ? { password: values.password } : {}) },
+    source: { kind: 'server', uri: values.uri.trim(), ...(values.password ? { password: values.password } : {}) },
     ...(name ? { name } : {}),
     databases: databaseList(values.databases),
     rememberPassword: values.rememberPassword,

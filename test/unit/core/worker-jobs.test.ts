@@ -152,6 +152,54 @@ describe('WorkerJobs.startBackup', () => {
   });
 });
 
+describe('WorkerJobs.startBackup of an inventory resource', () => {
+  const SUBSCRIPTION = '00000000-1111-4222-8333-444444444444';
+  const clusterId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/billing-pg`;
+  const record = (over: Record<string, unknown> = {}) => ({
+    id: clusterId,
+    subscriptionId: SUBSCRIPTION,
+    resourceGroup: 'rg',
+    name: 'billing-pg',
+    kind: 'postgres-cluster' as const,
+    api: null,
+    location: 'westeurope',
+    tags: {},
+    properties: { coordinator: 'c-billing-pg.abc123.postgres.cosmos.azure.com' },
+    deleted: false,
+    syncedAt: '2026-12-01T00:00:00.000Z',
+    ...over,
+  });
+
+  it('backs up the coordinator ARM reported, keyed by the ARM id, in the cluster region, with the remembered login', async () => {
+    await cataloguedRepository();
+    core.inventory.upsertSubscription({ id: SUBSCRIPTION, tenantId: 't', displayName: 'Production', state: 'Enabled', syncedAt: '2026-12-01T00:00:00.000Z' });
+    core.inventory.replaceResources(SUBSCRIPTION, [record()], '2026-12-01T00:00:00.000Z');
+    await core.secrets.set('postgres-password:citus@c-billing-pg.abc123.postgres.cosmos.azure.com:5432', 'remembered-citus');
+    const { session } = await (await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { resourceId: clusterId } })).finished;
+    expect(session.status).toBe('succeeded');
+    const launch = launcher.launches[0]!;
+    expect(launch.job).toMatchObject({
+      source: { engine: 'postgres', host: 'c-billing-pg.abc123.postgres.cosmos.azure.com', port: 5432, user: 'citus', database: 'citus', sslMode: 'require' },
+      // The inventory keys ARM ids in lower case (ARM ids are case-insensitive): one key per resource.
+      resource: { id: clusterId.toLowerCase(), name: 'billing-pg', kind: 'postgres-cluster' },
+    });
+    expect(launch.placement).toEqual({ region: 'westeurope' });
+    expect(launch.secrets.databasePassword).toBe('remembered-citus');
+    expect(core.restorePoints.list({ resourceId: clusterId }).map((p) => p.id)).toEqual([RP]);
+  });
+
+  it('refuses resources it cannot back up into a repository, with the reason', async () => {
+    await cataloguedRepository();
+    core.inventory.upsertSubscription({ id: SUBSCRIPTION, tenantId: 't', displayName: 'Production', state: 'Enabled', syncedAt: '2026-12-01T00:00:00.000Z' });
+    const sqlId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/orders`;
+    core.inventory.replaceResources(SUBSCRIPTION, [record({ properties: {} }), record({ id: sqlId, name: 'orders', kind: 'cosmosdb-account', api: 'Sql' })], '2026-12-01T00:00:00.000Z');
+    await expect(core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { resourceId: sqlId } })).rejects.toThrow(/protected by continuous backup/);
+    await expect(core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { resourceId: clusterId } })).rejects.toThrow(/no coordinator/);
+    await expect(core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { resourceId: '/subscriptions/x/nope' } })).rejects.toMatchObject({ code: 'not_found' });
+    expect(launcher.launches).toEqual([]);
+  });
+});
+
 describe('WorkerJobs.startRestore', () => {
   it('finds a catalogued restore point by prefix and passes the engine options through', async () => {
     const repository = await cataloguedRepository();
