@@ -77,7 +77,9 @@ const weeklySchedule = z.strictObject({
 const monthlySchedule = z.strictObject({
   enabled: z.boolean(),
   time: timeOfDay,
-  dayOfMonth: z.union([z.number().int().min(1).max(28), z.literal('last')], { message: 'must be a day from 1 to 28, or "last"' }),
+  /** A day from 1 to 28, or "last"; with `weekday`, "first" or "last" (the first Monday, the last Friday…). */
+  dayOfMonth: z.union([z.number().int().min(1).max(28), z.literal('last'), z.literal('first')], { message: 'must be a day from 1 to 28, "first" or "last"' }),
+  weekday: weekday.optional(),
   keepMonths: z.number().int().min(1, 'must keep at least 1 month').max(1200),
   mode: z.enum(GFS_MODES).default('flag-daily'),
 });
@@ -113,6 +115,18 @@ export const archiveSchema = z.strictObject({
   }),
 });
 
+/** True when the runtime knows `zone` as an IANA time zone. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const MISSED_RUN_MODES = ['runOnce', 'skip'] as const;
+
 const policyFields = z.strictObject({
     /** Absent on a new policy: the store assigns one. */
     id: z.string().min(1).max(100).optional(),
@@ -131,6 +145,10 @@ const policyFields = z.strictObject({
         intervalMinutes: z.number().int().min(1, 'must be at least 1 minute').max(1440, 'must be at most 1440 minutes'),
       })
       .default({ count: 3, intervalMinutes: 10 }),
+    /** IANA time zone the schedules are written in (default: the machine's). */
+    timeZone: z.string().min(1).max(100).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
+    /** Runs missed while the app was closed or asleep: one catch-up run (default), or none. */
+    missedRuns: z.enum(MISSED_RUN_MODES, { message: 'must be runOnce or skip' }).default('runOnce'),
     healthCheck: z
       .strictObject({ enabled: z.boolean(), day: weekday, time: timeOfDay })
       .default({ enabled: false, day: 'sun', time: '03:00' }),
@@ -156,6 +174,9 @@ export const policyInputSchema = policyFields.superRefine((policy, ctx) => {
         issue(['repositoryBackup', 'schedules', name, 'mode'], '"flag-daily" needs the daily schedule enabled; use "separate" instead');
       }
     }
+    const monthly = schedules?.monthly;
+    if (monthly && monthly.dayOfMonth === 'first' && !monthly.weekday) issue(['repositoryBackup', 'schedules', 'monthly', 'dayOfMonth'], '"first" needs a weekday (the first Monday…); use 1 for the first day');
+    if (monthly?.weekday && typeof monthly.dayOfMonth === 'number') issue(['repositoryBackup', 'schedules', 'monthly', 'weekday'], 'goes with dayOfMonth "first" or "last" (the first or last such weekday of the month)');
     if (policy.archive) {
       if (!policy.repositoryBackup) issue(['archive'], 'an archive copies repository backups: enable repositoryBackup first');
       else if (policy.archive.repositoryId === policy.repositoryBackup.repositoryId) {

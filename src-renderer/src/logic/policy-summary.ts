@@ -43,7 +43,8 @@ export function continuousSummary(policy: Policy): string {
 
 const DAY_LABELS = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' } as const;
 
-function dayOfMonth(day: number | 'last'): string {
+function dayOfMonth(day: number | 'last' | 'first', weekday?: keyof typeof DAY_LABELS): string {
+  if (weekday) return `${day} ${DAY_LABELS[weekday]}`;
   return day === 'last' ? 'last day' : `day ${day}`;
 }
 
@@ -58,7 +59,7 @@ export function scheduleSummaries(policy: Policy): string[] {
     out.push(`Daily ${daily.time} (${days}), keep ${plural(daily.keepDays, 'day', 'days')}`);
   }
   if (weekly?.enabled) out.push(`Weekly ${DAY_LABELS[weekly.day]} ${weekly.time}, keep ${plural(weekly.keepWeeks, 'week', 'weeks')}`);
-  if (monthly?.enabled) out.push(`Monthly ${dayOfMonth(monthly.dayOfMonth)} ${monthly.time}, keep ${plural(monthly.keepMonths, 'month', 'months')}`);
+  if (monthly?.enabled) out.push(`Monthly ${dayOfMonth(monthly.dayOfMonth, monthly.weekday)} ${monthly.time}, keep ${plural(monthly.keepMonths, 'month', 'months')}`);
   if (yearly?.enabled) {
     out.push(`Yearly month ${yearly.month} ${dayOfMonth(yearly.dayOfMonth)} ${yearly.time}, keep ${plural(yearly.keepYears, 'year', 'years')}`);
   }
