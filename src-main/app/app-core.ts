@@ -27,6 +27,10 @@ import { ConfigurationScheduler } from '../azure/configuration-scheduler.ts';
 import { isFinalStatus } from '../shared/session.ts';
 import { WorkerJobs } from '../core/jobs/worker-jobs.ts';
 import { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
+import { ResourceLogins } from '../core/jobs/resource-logins.ts';
+import { PolicyRuns, type PolicyRunsDeps } from '../core/jobs/policy-runs.ts';
+import { PolicyScheduler } from '../core/scheduling/policy-scheduler.ts';
+import { PolicyScheduleStore } from '../core/config-db/policy-schedule-store.ts';
 import { LocalWorkerLauncher } from '../worker/local-launcher.ts';
 import type { WorkerLauncherFactory } from '../worker/worker-launcher.ts';
 
@@ -43,6 +47,8 @@ export interface AppCoreOptions {
   azureTuning?: AzureServiceTuning;
   /** Chooses a worker launcher per job (default: the agent as a child process of this computer). */
   launcherFor?: WorkerLauncherFactory;
+  /** Policy runs' parallelism and retry waits (tests shorten the waits). */
+  policyRunTuning?: Pick<PolicyRunsDeps, 'parallelism' | 'retryDelayMs'>;
 }
 
 /**
@@ -70,6 +76,12 @@ export class AppCore {
   readonly workerJobs: WorkerJobs;
   /** Copy, archive, rehydrate, retention and prune: the one home of those use cases. */
   readonly repositoryJobs: RepositoryJobs;
+  /** Database logins per Azure resource (sealed in the secret store), for scheduled backups. */
+  readonly resourceLogins: ResourceLogins;
+  /** Policy runs: one parent session per run, a backup task per resource, retries, retention. */
+  readonly policyRuns: PolicyRuns;
+  /** Starts policy runs when their schedules are due (missed runs become one catch-up run). */
+  readonly policyScheduler: PolicyScheduler;
   private readonly probeTimeoutMs: number | undefined;
 
   private constructor(options: AppCoreOptions, db: ConfigDb) {
@@ -100,6 +112,26 @@ export class AppCore {
       launcherFor: options.launcherFor ?? (() => localLauncher),
     });
     this.repositoryJobs = new RepositoryJobs({ sessions: this.sessions, catalog: this.repositoryCatalog, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock });
+    this.resourceLogins = new ResourceLogins(this.secrets);
+    this.policyRuns = new PolicyRuns({
+      sessions: this.sessions,
+      policies: this.policies,
+      inventory: this.inventory,
+      catalog: this.repositoryCatalog,
+      workerJobs: this.workerJobs,
+      repositoryJobs: this.repositoryJobs,
+      logins: this.resourceLogins,
+      clock: this.clock,
+      ...options.policyRunTuning,
+    });
+    this.policyScheduler = new PolicyScheduler({
+      clock: this.clock,
+      policies: () => this.policies.list(),
+      state: new PolicyScheduleStore(db),
+      start: (request) => this.policyRuns.start(request),
+      runningSession: (policyId) => this.policyRuns.runningSession(policyId),
+      paused: () => this.settings.get('schedulingPaused'),
+    });
     this.handlers = createHandlers(this);
     this.configurationScheduler = new ConfigurationScheduler({
       clock: this.clock,
@@ -138,6 +170,7 @@ export class AppCore {
    */
   startScheduling(): void {
     this.configurationScheduler.run();
+    this.policyScheduler.run();
     this.sessions.watchOtherProcesses();
     this.pruneSessionHistory();
     this.historyTimer ??= setInterval(() => this.pruneSessionHistory(), 6 * 3600_000);
@@ -180,6 +213,7 @@ export class AppCore {
   /** Cancels running sessions, waits for them briefly, and closes the DB. */
   async close(): Promise<void> {
     this.configurationScheduler.stop();
+    this.policyScheduler.stop();
     if (this.historyTimer) clearInterval(this.historyTimer);
     await this.sessions.close();
     this.db.close();

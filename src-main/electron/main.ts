@@ -1,7 +1,7 @@
 // Electron main process entry: the desktop shell around the core. Everything it does beyond
 // windows, tray and IPC is the core's job.
 import type { BrowserWindow } from 'electron';
-import { app, dialog, ipcMain, safeStorage, session } from 'electron';
+import { app, dialog, ipcMain, powerMonitor, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppCore } from '../app/app-core.ts';
@@ -48,6 +48,8 @@ export async function startDesktopApp(): Promise<void> {
   }
 
   core.startScheduling();
+  // Runs missed while the machine slept become one catch-up run per policy, now rather than at the next tick.
+  powerMonitor.on('resume', () => core.policyScheduler.wake());
   let quitting = false;
   let window: BrowserWindow | null = null;
   const openConsole = () => {

@@ -12,6 +12,7 @@ export const SESSION_KINDS = [
   'health-check',
   'rescan',
   'repository',
+  'policy',
 ] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
 
@@ -51,6 +52,8 @@ export const sessionSchema = z.object({
   summary: z.string().nullable(),
   resourceId: z.string().nullable(),
   policyId: z.string().nullable(),
+  /** The session this one is a task of (a policy run's per-resource backups), or null. */
+  parentId: z.string().nullable(),
   warningCount: z.number().int().nonnegative(),
   errorCount: z.number().int().nonnegative(),
   /** Sequence number of the last log line written (0 when none). */

@@ -26,6 +26,7 @@ const sessionRowSchema = z.object({
   summary: z.string().nullable(),
   resource_id: z.string().nullable(),
   policy_id: z.string().nullable(),
+  parent_id: z.string().nullable(),
   warning_count: z.number(),
   error_count: z.number(),
   last_seq: z.number(),
@@ -73,6 +74,7 @@ function toSession(row: SessionRow): Session {
     summary: row.summary,
     resourceId: row.resource_id,
     policyId: row.policy_id,
+    parentId: row.parent_id,
     warningCount: row.warning_count,
     errorCount: row.error_count,
     lastSeq: row.last_seq,
@@ -93,6 +95,8 @@ export interface SessionListFilter {
   kind?: SessionKind[];
   limit: number;
   before?: string;
+  /** Only the tasks of this session (a policy run's per-resource sessions). */
+  parentId?: string;
 }
 
 /** Persistence of sessions and their log lines. Log lines are written in batches inside one transaction. */
@@ -125,9 +129,9 @@ export class SessionsStore {
   insert(session: Session, owner: SessionOwner): void {
     this.db
       .prepare(
-        `INSERT INTO sessions (id, kind, title, status, created_at, started_at, ended_at, progress, summary, resource_id, policy_id,
+        `INSERT INTO sessions (id, kind, title, status, created_at, started_at, ended_at, progress, summary, resource_id, policy_id, parent_id,
            owner_instance, owner_pid, owner_host, heartbeat_at)
-         VALUES (@id, @kind, @title, @status, @createdAt, @startedAt, @endedAt, NULL, NULL, @resourceId, @policyId,
+         VALUES (@id, @kind, @title, @status, @createdAt, @startedAt, @endedAt, NULL, NULL, @resourceId, @policyId, @parentId,
            @instance, @pid, @host, @createdAt)`,
       )
       .run({ ...session, ...owner });
@@ -169,6 +173,10 @@ export class SessionsStore {
     if (filter.kind?.length) {
       where.push(`kind IN (${filter.kind.map(() => '?').join(',')})`);
       params.push(...filter.kind);
+    }
+    if (filter.parentId) {
+      where.push('parent_id = ?');
+      params.push(filter.parentId);
     }
     if (filter.before) {
       where.push('created_at < ?');

@@ -77,10 +77,11 @@ export class RepositoryJobs {
   }
 
   /** Applies retention (plan with `dryRun`); forgotten restore points leave the catalog in the same session. */
-  async forget(request: { repository: RepositoryInput; policy: RetentionPolicy; dryRun: boolean }): Promise<StartedOperation<ForgetPlan>> {
+  async forget(request: { repository: RepositoryInput; policy: RetentionPolicy; dryRun: boolean; parentSessionId?: string; resourceName?: string }): Promise<StartedOperation<ForgetPlan>> {
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
     const { dryRun } = request;
-    return startRepositoryOperation(this.deps, `${dryRun ? 'Plan' : 'Apply'} retention on ${record?.name ?? access.location}`, access, async (repository, ctx) => {
+    const of = request.resourceName ? ` of ${request.resourceName}` : '';
+    return startRepositoryOperation(this.deps, `${dryRun ? 'Plan' : 'Apply'} retention${of} on ${record?.name ?? access.location}`, access, async (repository, ctx) => {
       const plan = await repository.forget(request.policy, { dryRun, signal: ctx.signal });
       for (const item of plan.keep) ctx.info(`Keep ${item.id.slice(0, 12)} (${item.resourceName}, ${item.time}): ${item.explanation.replace(/^kept: /, '')}.`);
       for (const item of plan.forget) ctx.info(`${dryRun ? 'Would forget' : 'Forgot'} ${item.id.slice(0, 12)} (${item.resourceName}, ${item.time}): ${item.explanation.replace(/^forgotten: /, '')}.`);
@@ -88,7 +89,7 @@ export class RepositoryJobs {
       const catalogued = this.deps.repositories.findByLocation(access.location);
       if (!dryRun && catalogued) this.deps.restorePoints.removeFromRepository(catalogued.id, plan.forget.map((item) => item.id));
       return plan;
-    });
+    }, request.parentSessionId ? { kind: 'retention', parentId: request.parentSessionId } : {});
   }
 
   /** Deletes data no restore point uses (plan with `dryRun`); the catalog's size follows. */

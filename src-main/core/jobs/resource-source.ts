@@ -37,10 +37,12 @@ export function serverOfResource(inventory: Pick<InventoryStore, 'getResource'>,
   }
   const host = record.properties.coordinator;
   if (typeof host !== 'string' || !host) throw new AppError('unavailable', `ARM reported no coordinator for ${record.name} at the last sync; sync again once the cluster is provisioned.`, { field: 'resourceId' });
+  // ARM reports a bare host name; a host:port (an emulated cluster in the tests) keeps its port.
+  const [hostName, port] = /^[^:]+:\d+$/.test(host) ? host.split(':') : [host, '5432'];
   const user = encodeURIComponent(input.user ?? 'citus');
   const database = encodeURIComponent(input.database ?? 'citus');
   return {
-    uri: `postgres://${user}@${host}:5432/${database}?sslmode=require`,
+    uri: `postgres://${user}@${hostName}:${port}/${database}?sslmode=require`,
     resource: { id: record.id, name: record.name, kind: record.kind, region: record.location },
   };
 }

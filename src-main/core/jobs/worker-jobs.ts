@@ -55,6 +55,8 @@ export interface BackupRequest {
   /** After a successful backup, keep the server password in the secret store (encrypted). */
   rememberDatabasePassword?: boolean;
   passwordSources?: DatabasePasswordSources;
+  /** The policy run this backup is a task of. */
+  parentSessionId?: string;
 }
 
 export type RestoreTargetInput =
@@ -148,7 +150,7 @@ export class WorkerJobs {
     const title = `Backup of ${resource.name}${selection} to ${record?.name ?? access.location}`;
     const placement: WorkerPlacement = { region: request.resource?.region };
     let outcome: BackupOutcome | undefined;
-    const session = this.deps.sessions.start({ kind: 'backup', title, resourceId: resource.id }, async (ctx) => {
+    const session = this.deps.sessions.start({ kind: 'backup', title, resourceId: resource.id, policyId: request.policy?.id ?? null, parentId: request.parentSessionId ?? null }, async (ctx) => {
       ctx.info(`Source: ${server.description}; repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
       const result = await runJobInSession(this.deps.launcherFor(placement), job, secrets, ctx, placement);
       if (result.kind !== 'backup') throw new AppError('internal', 'The worker answered a backup with a restore outcome.');

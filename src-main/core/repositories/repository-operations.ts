@@ -64,10 +64,10 @@ export function startRepositoryOperation<T>(
   title: string,
   access: RepositoryAccess,
   operation: (repository: Repository, ctx: SessionContext) => Promise<T>,
-  options: { create?: Omit<InitOptions, 'password' | 'signal' | 'logger'>; kind?: SessionKind } = {},
+  options: { create?: Omit<InitOptions, 'password' | 'signal' | 'logger'>; kind?: SessionKind; parentId?: string; policyId?: string } = {},
 ): StartedOperation<T> {
   let result: T | undefined;
-  const session = deps.sessions.start({ kind: options.kind ?? 'repository', title }, async (ctx) => {
+  const session = deps.sessions.start({ kind: options.kind ?? 'repository', title, parentId: options.parentId ?? null, policyId: options.policyId ?? null }, async (ctx) => {
     ctx.info(`Repository: ${access.location}`);
     const common = { password: access.password, credentials: access.credentials, signal: ctx.signal, logger: repositoryLogger(ctx) };
     try {

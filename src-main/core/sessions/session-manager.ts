@@ -16,6 +16,8 @@ export interface SessionSpec {
   title: string;
   resourceId?: string | null;
   policyId?: string | null;
+  /** The session this one is a task of. */
+  parentId?: string | null;
 }
 
 export type SessionEvent = { type: 'updated'; session: Session } | { type: 'log'; sessionId: string; lines: LogLine[] };
@@ -101,6 +103,7 @@ export class SessionManager {
       progress: null,
       summary: null,
       resourceId: spec.resourceId ?? null,
+      parentId: spec.parentId ?? null,
       policyId: spec.policyId ?? null,
       warningCount: 0,
       errorCount: 0,

@@ -57,6 +57,7 @@ export const KIND_LABELS: Record<SessionKind, string> = {
   'health-check': 'Health check',
   rescan: 'Repository rescan',
   repository: 'Repository',
+  policy: 'Policy run',
 };
 
 export const STATUS_OPTIONS = SESSION_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }));

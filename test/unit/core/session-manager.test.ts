@@ -99,7 +99,7 @@ describe('SessionManager', () => {
   it('closes sessions whose owning process died as failed, "interrupted by shutdown"', async () => {
     const store = new SessionsStore(db);
     const now = new Date().toISOString();
-    const base = { kind: 'backup' as const, title: 'orphan', status: 'running' as const, createdAt: now, startedAt: now, endedAt: null, progress: null, summary: null, resourceId: null, policyId: null, warningCount: 0, errorCount: 0, lastSeq: 0 };
+    const base = { kind: 'backup' as const, title: 'orphan', status: 'running' as const, createdAt: now, startedAt: now, endedAt: null, progress: null, summary: null, resourceId: null, policyId: null, parentId: null, warningCount: 0, errorCount: 0, lastSeq: 0 };
     // A pid that cannot be alive, on this host.
     store.insert({ ...base, id: 'dead-owner' }, { instance: 'gone', pid: 2 ** 22 + 7, host: manager.owner.host });
     // A live owner (this very process, another instance) with a fresh heartbeat stays untouched.

@@ -105,13 +105,27 @@ export class FakeTray extends EventEmitter {
   }
 }
 
+/** Electron's powerMonitor: tests emit `resume` to stand for the machine waking up. */
+class FakePowerMonitor {
+  readonly listeners = new Map<string, (() => void)[]>();
+  on(event: string, listener: () => void) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  emit(event: string) {
+    for (const listener of this.listeners.get(event) ?? []) listener();
+  }
+}
+
 export const fakeApp = new FakeApp();
+export const fakePowerMonitor = new FakePowerMonitor();
 export const fakeIpcMain = new FakeIpcMain();
 export const errorBoxes: string[][] = [];
 
 export const fakeElectron = {
   app: fakeApp,
   ipcMain: fakeIpcMain,
+  powerMonitor: fakePowerMonitor,
   dialog: { showErrorBox: (title: string, message: string) => errorBoxes.push([title, message]) },
   session: { defaultSession: { setPermissionRequestHandler: () => undefined, webRequest: { onHeadersReceived: () => undefined } } },
   // A reversible stand-in for the OS keychain wrapping.

@@ -14,6 +14,7 @@ export function session(overrides: Partial<Session> = {}): Session {
     summary: null,
     resourceId: null,
     policyId: null,
+    parentId: null,
     warningCount: 0,
     errorCount: 0,
     lastSeq: 0,
