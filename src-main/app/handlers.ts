@@ -8,6 +8,9 @@ import type { RestorePointsStore } from '../core/config-db/restore-points-store.
 import type { SettingsStore } from '../core/config-db/settings-store.ts';
 import type { WorkerJobs } from '../core/jobs/worker-jobs.ts';
 import type { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
+import type { PolicyRuns } from '../core/jobs/policy-runs.ts';
+import type { ResourceLogins } from '../core/jobs/resource-logins.ts';
+import type { PolicyScheduler } from '../core/scheduling/policy-scheduler.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
 import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
@@ -24,6 +27,9 @@ export interface HandlerServices {
   readonly azure: AzureService;
   readonly workerJobs: WorkerJobs;
   readonly repositoryJobs: RepositoryJobs;
+  readonly policyRuns: PolicyRuns;
+  readonly policyScheduler: PolicyScheduler;
+  readonly resourceLogins: ResourceLogins;
   appInfo(transport: AppInfo['transport']): AppInfo;
   startEnvironmentCheck(): Session;
 }
@@ -33,7 +39,7 @@ export interface HandlerServices {
 export function createHandlers(core: HandlerServices): Handlers {
   return {
     'app.info': (_input, client) => core.appInfo(client.transport),
-    'sessions.list': (input) => core.sessions.list({ status: input.status, kind: input.kind, limit: input.limit ?? 200, before: input.before }),
+    'sessions.list': (input) => core.sessions.list({ status: input.status, kind: input.kind, limit: input.limit ?? 200, before: input.before, parentId: input.parentId }),
     'sessions.get': (input) => core.sessions.get(input.id),
     'sessions.logs': (input) => core.sessions.logs(input.id, input.afterSeq ?? 0, input.limit ?? 5000, input.minLevel ?? 'debug'),
     'sessions.watch': (input, client) => {
@@ -53,6 +59,13 @@ export function createHandlers(core: HandlerServices): Handlers {
       return { ok: result.ok, issues: result.issues };
     },
     'policies.save': (input) => core.policies.save(input.policy),
+    'policies.run': (input) => core.policyRuns.start({ policyId: core.policies.get(input.id).id, schedules: [] }),
+    'policies.setEnabled': (input) => core.policies.setEnabled(input.id, input.enabled),
+    'schedules.list': () => core.policyScheduler.list(3).map((view) => ({ ...view, nextRuns: view.nextRuns.map((run) => ({ at: run.at.toISOString(), schedules: run.schedules })) })),
+    'resourceLogins.set': async (input) => {
+      await core.resourceLogins.set(input.resourceId, { user: input.user, password: input.password });
+      return { resourceId: input.resourceId, user: input.user };
+    },
     'policies.delete': (input) => {
       core.policies.delete(input.id);
       return { deleted: true as const };

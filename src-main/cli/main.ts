@@ -13,6 +13,8 @@ import { registerRepo } from './commands/repo.ts';
 import { registerAzure } from './commands/azure.ts';
 import { registerRestorePoints } from './commands/restore-points.ts';
 import { registerSettings } from './commands/settings.ts';
+import { registerSchedule } from './commands/schedule.ts';
+import { registerResourceLogin } from './commands/resource-login.ts';
 
 
 /** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
@@ -48,6 +50,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerAzure(program, ctx, wrap);
   registerRestorePoints(program, ctx, wrap);
   registerSettings(program, ctx, wrap);
+  registerSchedule(program, ctx, wrap);
+  registerResourceLogin(program, ctx, wrap);
   // Every subcommand shares the error behaviour of the root.
   const configure = (command: Command) => {
     command.showHelpAfterError().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSchema } from './session.ts';
-import { policySchema } from './policy.ts';
+import { policySchema, SCHEDULE_NAMES } from './policy.ts';
 import { settingsSchema, settingsUpdateSchema } from './settings.ts';
 import { errorPayloadSchema } from './errors.ts';
 import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSyncInputSchema } from './azure-contract.ts';
@@ -24,6 +24,18 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+/** One policy's schedule as `schedules.list` reports it. */
+export const scheduleViewSchema = z.object({
+  policyId: z.string(),
+  policyName: z.string(),
+  enabled: z.boolean(),
+  timeZone: z.string().nullable(),
+  nextRuns: z.array(z.object({ at: z.string(), schedules: z.array(z.enum(SCHEDULE_NAMES)) })),
+  lastDueAt: z.string().nullable(),
+  lastSessionId: z.string().nullable(),
+  lastResult: z.string().nullable(),
+});
+
 export const policyValidationSchema = z.object({
   ok: z.boolean(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })),
@@ -38,6 +50,8 @@ export const channels = {
       limit: z.number().int().min(1).max(1000).default(200),
       /** Page back from this createdAt (exclusive). */
       before: z.string().optional(),
+      /** Only the tasks of this session (a policy run's per-resource backups and retention). */
+      parentId: id.optional(),
     }),
     output: z.array(sessionSchema),
   },
@@ -65,6 +79,17 @@ export const channels = {
   /** Checks a policy without saving it; the issues name each field at fault. */
   'policies.validate': { input: z.strictObject({ policy: z.unknown() }), output: policyValidationSchema },
   'policies.save': { input: z.strictObject({ policy: z.unknown() }), output: policySchema },
+  /** Runs a policy's repository backup now; follow the returned policy session and its tasks. */
+  'policies.run': { input: z.strictObject({ id }), output: sessionSchema },
+  /** Turns a policy's schedules on or off. */
+  'policies.setEnabled': { input: z.strictObject({ id, enabled: z.boolean() }), output: policySchema },
+  /** Every policy's next runs (with their GFS flags) and last result. */
+  'schedules.list': { input: empty, output: z.array(scheduleViewSchema) },
+  /** Sets the database login scheduled backups use for an Azure resource (kept encrypted; the password never comes back). */
+  'resourceLogins.set': {
+    input: z.strictObject({ resourceId: z.string().min(1).max(1000), user: z.string().trim().min(1).max(63), password: z.string().min(1).max(1024) }),
+    output: z.object({ resourceId: z.string(), user: z.string() }),
+  },
   'policies.delete': { input: z.strictObject({ id }), output: z.object({ deleted: z.literal(true) }) },
   'repositories.list': { input: empty, output: z.array(repositorySummarySchema) },
   /** Starts the connection test (open, or create) as a session; the repository is catalogued only if it passes. */

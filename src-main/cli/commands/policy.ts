@@ -7,10 +7,46 @@ import { withCore } from '../context.ts';
 import type { ActionWrapper } from '../exit-codes.ts';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
+import { runAndFollow } from '../follow-session.ts';
 
-/** `policy validate|import|export|list|show|delete`, with policies as JSON files. */
+/** `policy validate|import|export|list|show|delete|run|enable|disable`, with policies as JSON files. */
 export function registerPolicy(program: Command, ctx: CommandContext, wrap: ActionWrapper): void {
-  const policy = program.command('policy').description('manage backup policies (JSON files)');
+  const policy = program.command('policy').description('manage backup policies (JSON files) and run them');
+
+  policy
+    .command('run')
+    .description("run a policy's repository backup now, as a policy session with a task per resource; Ctrl+C stops it")
+    .argument('<name-or-id>')
+    .action(
+      wrap((name: string) =>
+        withCore(ctx, async (core) => {
+          const session = await runAndFollow(core, core.policyRuns.start({ policyId: core.policies.get(name).id, schedules: [] }), ctx.io, Boolean(ctx.globals().json));
+          const tasks = core.sessions.list({ parentId: session.id, limit: 1000 });
+          if (ctx.globals().json) printJson(ctx.io, { session, tasks });
+          else ctx.io.out(`Policy run ${session.status}: ${session.summary ?? ''}\n${tasks.map((t) => `  ${t.status.padEnd(9)} ${t.title}${t.summary ? ` — ${t.summary}` : ''}\n`).join('')}`);
+          return session.status === 'succeeded' || session.status === 'warning' ? EXIT_OK : EXIT_FAILURE;
+        }),
+      ),
+    );
+
+  for (const [command, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    policy
+      .command(command)
+      .description(enabled ? "turn a policy's schedules on" : "turn a policy's schedules off (it keeps its settings; `policy run` still works)")
+      .argument('<name-or-id>')
+      .action(
+        wrap((name: string) =>
+          withCore(ctx, (core) => {
+            const saved = core.policies.setEnabled(name, enabled);
+            if (ctx.globals().json) printJson(ctx.io, saved);
+            else ctx.io.out(`Policy "${saved.name}" is ${enabled ? 'enabled' : 'disabled'}.\n`);
+          }),
+        ),
+      );
+  }
 
   policy
     .command('validate')

@@ -142,7 +142,7 @@ export class PolicyRuns {
   private async backupResource(policy: Policy, repositoryId: string, resource: ProtectedResourceRecord, gfs: Record<string, boolean>, ctx: SessionContext): Promise<TaskResult> {
     const login = await this.deps.logins.get(resource.id);
     if (!login) {
-      ctx.warn(`${resource.name}: no database login is set, so it was skipped. Set one: cosmos-backup policy login set "${resource.id}" --user citus (the password is asked for and kept encrypted).`);
+      ctx.warn(`${resource.name}: no database login is set, so it was skipped. Set one: cosmos-backup resource-login set "${resource.id}" --user citus (the password is asked for and kept encrypted).`);
       return { resource, status: 'skipped', attempts: 0 };
     }
     const retries = policy.retries.count;
@@ -174,7 +174,7 @@ export class PolicyRuns {
         return { resource, status: 'failed', attempts: attempt + 1 };
       }
       const minutes = policy.retries.intervalMinutes;
-      ctx.warn(`${resource.name}: the backup failed (${child.summary ?? child.status}); retry ${attempt + 1} of ${retries} in ${minutes} min.`);
+      ctx.info(`${resource.name}: the backup failed (${child.summary ?? child.status}); retry ${attempt + 1} of ${retries} in ${minutes} min.`);
       await sleep(this.deps.retryDelayMs?.(minutes) ?? minutes * 60_000, undefined, { signal: ctx.signal }).catch(() => undefined);
       ctx.throwIfCanceled();
     }

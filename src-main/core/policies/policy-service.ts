@@ -48,6 +48,12 @@ export class PolicyService {
     return this.store.save(result.draft, this.clock.now().toISOString());
   }
 
+  /** Turns a policy's schedules on or off (a disabled policy keeps its settings and runs only by hand). */
+  setEnabled(idOrName: string, enabled: boolean): Policy {
+    const { createdAt: _c, updatedAt: _u, ...draft } = this.get(idOrName);
+    return this.save({ ...draft, enabled });
+  }
+
   delete(idOrName: string): void {
     const policy = this.get(idOrName);
     this.store.delete(policy.id);
