@@ -5,7 +5,7 @@ import { installedAgentEntry } from './agent-entry.ts';
 import { jobRedactor } from './job-runner.ts';
 import type { JobOutcome, JobSecrets, JobSpec } from './protocol.ts';
 import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, jobSpecSchema, outboundMessageSchema, parseLine } from './protocol.ts';
-import type { WorkerEvent, WorkerHandle, WorkerLauncher } from './worker-launcher.ts';
+import type { WorkerEvent, WorkerHandle, WorkerLauncher, WorkerPlacement } from './worker-launcher.ts';
 import { WorkerJobError } from './worker-launcher.ts';
 
 /**
@@ -82,7 +82,8 @@ export class LocalWorkerLauncher implements WorkerLauncher {
     this.options = options;
   }
 
-  async launch(job: JobSpec, secrets: JobSecrets, signal: AbortSignal): Promise<WorkerHandle> {
+  /** Runs the job on this computer whatever the placement (the "this computer" worker configuration). */
+  async launch(job: JobSpec, secrets: JobSecrets, signal: AbortSignal, _placement?: WorkerPlacement): Promise<WorkerHandle> {
     const redact = jobRedactor(secrets);
     const checked = jobSpecSchema.safeParse(job);
     if (!checked.success) throw new WorkerJobError('invalid_job', `Invalid job: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);

@@ -53,7 +53,7 @@ function asPostgres(binary: string, args: string[]): [string, string[]] {
  * Starts a fresh cluster (about a second): initdb with trust over the socket and scram-sha-256
  * over TCP, so a wrong password really fails; fsync off; random port. Stop it with `stop()`.
  */
-export async function startPostgres(options: { password?: string } = {}): Promise<TestPostgres> {
+export async function startPostgres(options: { password?: string; tls?: boolean } = {}): Promise<TestPostgres> {
   const password = options.password ?? `pw-${Math.random().toString(36).slice(2)}-Secret`;
   const root = mkdtempSync(join(tmpdir(), 'cosmos-pg-'));
   const dataDir = join(root, 'data');
@@ -71,6 +71,12 @@ export async function startPostgres(options: { password?: string } = {}): Promis
   const [initCmd, initArgs] = asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   await run(initCmd, initArgs);
   rmSync(pwFile);
+  if (options.tls) {
+    // A self-signed certificate: clients with sslmode=require encrypt without verifying, as with Azure's defaults.
+    const [sslCmd, sslArgs] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', 'openssl']] : ['openssl', []];
+    await run(sslCmd, [...sslArgs, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', join(dataDir, 'server.key'), '-out', join(dataDir, 'server.crt')]);
+    chmodSync(join(dataDir, 'server.key'), 0o600);
+  }
   // The socket folder must be writable by the server user.
   mkdirSync(sockDir);
   if (process.getuid?.() === 0) {
@@ -80,7 +86,7 @@ export async function startPostgres(options: { password?: string } = {}): Promis
   let port = 0;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    const serverOptions = `-p ${port} -k ${sockDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40`;
+    const serverOptions = `-p ${port} -k ${sockDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40${options.tls ? ' -c ssl=on' : ''}`;
     const [ctlCmd, ctlArgs] = asPostgres('pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-w', '-t', '30', '-o', serverOptions, 'start']);
     try {
       await run(ctlCmd, ctlArgs);

@@ -1,12 +1,16 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Policy } from '../../../src-main/shared/policy.ts';
+import type { ChannelOutput } from '../../../src-main/shared/contract.ts';
+import type { Session } from '../../../src-main/shared/session.ts';
+
+type ScheduleView = ChannelOutput<'schedules.list'>[number];
 import { comparePolicies } from '../logic/policy-summary.ts';
 import { errorMessage } from '../transport/client.ts';
 import { getClient } from './client.ts';
 import { useLoadState } from './load-state.ts';
 
-/** Policies as the core stores them (read-only in this version of the console). */
+/** Policies as the core stores them, their schedules, and running them now. */
 export const usePoliciesStore = defineStore('policies', () => {
   const byId = ref<Record<string, Policy>>({});
   const { loading, loaded, error, track } = useLoadState();
@@ -33,5 +37,28 @@ export const usePoliciesStore = defineStore('policies', () => {
     }
   }
 
-  return { byId, loading, loaded, error, sorted, load, fetchOne };
+  /** Next runs and last result per policy (schedules.list). */
+  const schedules = ref<Record<string, ScheduleView>>({});
+
+  async function loadSchedules(): Promise<void> {
+    try {
+      const list = await getClient().invoke('schedules.list', {});
+      schedules.value = Object.fromEntries(list.map((view) => [view.policyId, view]));
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
+  /** Starts a run now; resolves with its policy session. Throws a ClientError when refused (e.g. still running). */
+  async function runNow(id: string): Promise<Session> {
+    return getClient().invoke('policies.run', { id });
+  }
+
+  async function setEnabled(id: string, enabled: boolean): Promise<void> {
+    const policy = await getClient().invoke('policies.setEnabled', { id, enabled });
+    byId.value = { ...byId.value, [policy.id]: policy };
+    await loadSchedules();
+  }
+
+  return { byId, loading, loaded, error, sorted, load, fetchOne, schedules, loadSchedules, runNow, setEnabled };
 });
