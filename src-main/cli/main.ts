@@ -15,6 +15,7 @@ import { registerRestorePoints } from './commands/restore-points.ts';
 import { registerSettings } from './commands/settings.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerResourceLogin } from './commands/resource-login.ts';
+import { registerProtection } from './commands/protection.ts';
 
 
 /** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerSettings(program, ctx, wrap);
   registerSchedule(program, ctx, wrap);
   registerResourceLogin(program, ctx, wrap);
+  registerProtection(program, ctx, wrap);
   // Every subcommand shares the error behaviour of the root.
   const configure = (command: Command) => {
     command.showHelpAfterError().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

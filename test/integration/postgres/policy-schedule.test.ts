@@ -6,6 +6,7 @@ import { WorkerJobError, type WorkerLauncher } from '../../../src-main/worker/wo
 import { initRepository, openRepository } from '../../../src-main/repository/index.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { runCli } from '../../helpers/cli.ts';
 
 const SUB = '00000000-1111-4222-8333-444444444444';
 const clusterId = (name: string) => `/subscriptions/${SUB}/resourcegroups/rg-prod/providers/microsoft.dbforpostgresql/servergroupsv2/${name}`;
@@ -93,5 +94,15 @@ describe('a scheduled policy through the real worker agent', () => {
     expect((await repository.listRestorePoints()).restorePoints).toHaveLength(2);
     expect(core.restorePoints.list({ resourceId: clusterId('orders') })).toHaveLength(1);
     expect(core.policyScheduler.list()[0]).toMatchObject({ lastDueAt: '2026-12-03T01:00:00.000Z', lastSessionId: run!.id });
+  });
+
+  it('reports the last successful backup per resource for monitoring (protection --json)', async () => {
+    const report = await runCli(['--data-dir', join(temp.path, 'data'), '--json', 'protection']);
+    expect(report.code, report.stderr).toBe(0);
+    const rows = JSON.parse(report.stdout) as { resourceName: string; policyName: string; lastSuccessfulBackupAt: string | null; restorePointCount: number; hoursSinceLastBackup: number }[];
+    expect(rows.map((r) => r.resourceName).sort()).toEqual(['billing', 'orders']);
+    const latest = core.restorePoints.list({ resourceId: clusterId('billing') })[0]!;
+    expect(rows.find((r) => r.resourceName === 'billing')).toMatchObject({ policyName: 'Nightly clusters', lastSuccessfulBackupAt: latest.pointTime, restorePointCount: 1 });
+    expect(rows.every((r) => r.hoursSinceLastBackup >= 0 && r.hoursSinceLastBackup < 1)).toBe(true);
   });
 });
