@@ -15,6 +15,8 @@ export interface RetentionPolicy {
   weekly?: number;
   monthly?: number;
   yearly?: number;
+  /** Keep every restore point made within this many days before the resource's newest one (archives' long-term retention). */
+  withinDays?: number;
   /** Only consider restore points of this resource id (default: all resources). */
   resourceId?: string;
   /** Allow a plan that forgets every restore point of a resource (default: such a plan is refused). */
@@ -31,7 +33,7 @@ export interface ForgetPlanItem {
 }
 
 export interface ForgetPlan {
-  /** `reasons` names the rules that keep it: `last`, `daily`, `weekly`, `monthly`, `yearly`. */
+  /** `reasons` names the rules that keep it: `last`, `within`, `daily`, `weekly`, `monthly`, `yearly`. */
   keep: (ForgetPlanItem & { reasons: string[] })[];
   forget: ForgetPlanItem[];
 }
@@ -66,9 +68,10 @@ const RULE_NOUN: Record<GfsRule, string> = { daily: 'day', weekly: 'week', month
 /** Decides which restore points a retention policy keeps; pure, for dry runs and tests. */
 export function planForget(restorePoints: readonly RestorePoint[], policy: RetentionPolicy): ForgetPlan {
   const counts = [policy.keepLast, ...GFS_RULES.map((rule) => policy[rule])];
-  if (counts.every((count) => count === undefined)) {
-    throw new RepositoryError('invalid_argument', 'A retention policy must set at least one of keepLast, daily, weekly, monthly, yearly.');
+  if (counts.every((count) => count === undefined) && policy.withinDays === undefined) {
+    throw new RepositoryError('invalid_argument', 'A retention policy must set at least one of keepLast, daily, weekly, monthly, yearly, withinDays.');
   }
+  if (policy.withinDays !== undefined && !(policy.withinDays >= 0)) throw new RepositoryError('invalid_argument', 'withinDays must be a non-negative number.');
   if (counts.some((count) => count !== undefined && (!Number.isInteger(count) || count < 0))) {
     throw new RepositoryError('invalid_argument', 'Retention counts must be non-negative integers.');
   }
@@ -85,9 +88,14 @@ export function planForget(restorePoints: readonly RestorePoint[], policy: Reten
     const seen: Record<GfsRule, Set<string>> = { daily: new Set(), weekly: new Set(), monthly: new Set(), yearly: new Set() };
     const kept: ForgetPlan['keep'] = [];
     const forgotten: ForgetPlanItem[] = [];
+    const newestMs = Date.parse(group[0]!.manifest.time);
     group.forEach((point, position) => {
       const reasons: string[] = [];
       const why: string[] = [];
+      if (policy.withinDays !== undefined && Date.parse(point.manifest.time) >= newestMs - policy.withinDays * 86_400_000) {
+        reasons.push('within');
+        why.push(`within ${policy.withinDays} days of the newest`);
+      }
       if (policy.keepLast !== undefined && position < policy.keepLast) {
         reasons.push('last');
         why.push(`one of the last ${policy.keepLast}`);
@@ -124,5 +132,6 @@ function forgetExplanation(policy: RetentionPolicy, flagged: boolean, point: Res
   }
   const parts = rules.map((rule) => `${policy[rule]} ${RULE_NOUN[rule]}${policy[rule] === 1 ? '' : 's'}`);
   if (policy.keepLast !== undefined) parts.unshift(`the last ${policy.keepLast}`);
+  if (policy.withinDays !== undefined) parts.unshift(`the points within ${policy.withinDays} days of the newest`);
   return `forgotten: not among ${parts.join(', ')} kept (a newer point holds its ${rules.map((r) => RULE_NOUN[r]).join('/') || 'place'}, or its bucket is older)`;
 }

@@ -42,7 +42,7 @@ export interface PolicyRunsDeps {
   readonly retryDelayMs?: (minutes: number) => number;
 }
 
-type TaskResult = { resource: ProtectedResourceRecord; status: 'succeeded' | 'failed' | 'skipped'; attempts: number };
+type TaskResult = { resource: ProtectedResourceRecord; status: 'succeeded' | 'failed' | 'skipped'; attempts: number; restorePointId?: string };
 
 /** The retention rules of a policy's schedules: how many days, weeks, months and years to keep. */
 export function retentionOf(policy: Policy): Omit<RetentionPolicy, 'resourceId'> {
@@ -114,6 +114,7 @@ export class PolicyRuns {
     const gfs = Object.fromEntries(request.schedules.map((name) => [name, true]));
     const results = await this.eachResource(inScope, (resource) => this.backupResource(policy, repository.id, resource, gfs, ctx), ctx);
     const done = results.filter((r) => r.status === 'succeeded');
+    await this.archive(policy, repository.id, request.schedules, done, ctx);
     await this.applyRetention(policy, repository.id, done.map((r) => r.resource), ctx);
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.resource.name);
     const skipped = results.filter((r) => r.status === 'skipped').map((r) => r.resource.name);
@@ -148,6 +149,7 @@ export class PolicyRuns {
     const retries = policy.retries.count;
     for (let attempt = 0; ; attempt++) {
       let child: Session;
+      let restorePointId: string | undefined;
       try {
         const started = await this.deps.workerJobs.startBackup({
           repository: { ref: repositoryId },
@@ -158,7 +160,9 @@ export class PolicyRuns {
         });
         const onCancel = () => this.deps.sessions.cancel(started.session.id);
         ctx.signal.addEventListener('abort', onCancel, { once: true });
-        child = (await started.finished).session;
+        const finished = await started.finished;
+        child = finished.session;
+        restorePointId = finished.outcome?.restorePointId;
         ctx.signal.removeEventListener('abort', onCancel);
       } catch (error) {
         ctx.error(`${resource.name}: the backup could not start: ${(error as Error).message}`);
@@ -166,7 +170,7 @@ export class PolicyRuns {
       }
       if (child.status === 'succeeded' || child.status === 'warning') {
         ctx.info(`${resource.name}: backed up${attempt ? ` on retry ${attempt} of ${retries}` : ''} (${child.summary ?? child.status}).`);
-        return { resource, status: 'succeeded', attempts: attempt + 1 };
+        return { resource, status: 'succeeded', attempts: attempt + 1, restorePointId };
       }
       if (ctx.signal.aborted || child.status === 'canceled') return { resource, status: 'failed', attempts: attempt + 1 };
       if (attempt >= retries) {
@@ -177,6 +181,39 @@ export class PolicyRuns {
       ctx.info(`${resource.name}: the backup failed (${child.summary ?? child.status}); retry ${attempt + 1} of ${retries} in ${minutes} min.`);
       await sleep(this.deps.retryDelayMs?.(minutes) ?? minutes * 60_000, undefined, { signal: ctx.signal }).catch(() => undefined);
       ctx.throwIfCanceled();
+    }
+  }
+
+  /**
+   * Archive copies: the new restore points of the schedules the policy archives are copied,
+   * self-contained, into the archive repository (data in the Archive tier), each as a child
+   * session; then the archive's own long-term retention applies per resource.
+   */
+  private async archive(policy: Policy, repositoryId: string, schedules: ScheduleName[], done: TaskResult[], ctx: SessionContext): Promise<void> {
+    const archive = policy.archive;
+    if (!archive || !schedules.some((name) => archive.fromSchedules.includes(name))) return;
+    const target = this.deps.catalog.find(archive.repositoryId);
+    if (!target) {
+      ctx.warn(`The archive repository of policy "${policy.name}" (${archive.repositoryId}) is not in the catalog: no archive copy was made.`);
+      return;
+    }
+    for (const task of done) {
+      if (!task.restorePointId) continue;
+      try {
+        const started = await this.deps.repositoryJobs.copy({ source: { ref: repositoryId }, target: { ref: target.id }, restorePointId: task.restorePointId, archive: true, parentSessionId: ctx.sessionId });
+        const run = await started.finished;
+        if (run.session.status === 'failed') ctx.warn(`Archive copy of ${task.resource.name}: ${run.session.summary ?? 'failed'}`);
+        else ctx.info(`Archive copy of ${task.resource.name} is in "${target.name}".`);
+      } catch (error) {
+        ctx.warn(`Archive copy of ${task.resource.name} could not start: ${(error as Error).message}`);
+      }
+    }
+    // Archives expire by age: every copy made within the retention before the newest one stays.
+    const rules = { withinDays: Math.round(archive.retention.value * (archive.retention.unit === 'years' ? 365.25 : 30.44)) };
+    for (const task of done) {
+      const started = await this.deps.repositoryJobs.forget({ repository: { ref: target.id }, policy: { ...rules, resourceId: task.resource.id }, dryRun: false, parentSessionId: ctx.sessionId, resourceName: `${task.resource.name} (archive)` });
+      const run = await started.finished;
+      if (run.session.status === 'failed') ctx.warn(`Archive retention of ${task.resource.name}: ${run.session.summary ?? 'failed'}`);
     }
   }
 

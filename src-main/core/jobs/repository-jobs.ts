@@ -40,7 +40,7 @@ export class RepositoryJobs {
   }
 
   /** Copies a restore point into another repository, self-contained; `archive` puts its data in the Archive tier. */
-  async copy(request: { source: RepositoryInput; target: RepositoryInput; restorePointId: string; archive: boolean }): Promise<StartedOperation<CopyResult>> {
+  async copy(request: { source: RepositoryInput; target: RepositoryInput; restorePointId: string; archive: boolean; parentSessionId?: string }): Promise<StartedOperation<CopyResult>> {
     const source = await this.deps.catalog.resolve(request.source.ref, request.source);
     const target = await this.deps.catalog.resolve(request.target.ref, request.target);
     if (request.archive && parseRepositoryLocation(target.access.location).kind === 'local') {
@@ -61,7 +61,7 @@ export class RepositoryJobs {
         this.deps.restorePoints.put({ ...catalogRecordOf(copied, record.id, request.archive || record.isArchive, ctx.sessionId), repositoryId: record.id });
         return copy;
       },
-      { kind: 'archive' },
+      { kind: 'archive', ...(request.parentSessionId ? { parentId: request.parentSessionId } : {}) },
     );
   }
 

@@ -7,6 +7,7 @@ import { initRepository, openRepository } from '../../../src-main/repository/ind
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { runCli } from '../../helpers/cli.ts';
+import { startAzurite } from '../../helpers/azurite.ts';
 
 const SUB = '00000000-1111-4222-8333-444444444444';
 const clusterId = (name: string) => `/subscriptions/${SUB}/resourcegroups/rg-prod/providers/microsoft.dbforpostgresql/servergroupsv2/${name}`;
@@ -96,13 +97,36 @@ describe('a scheduled policy through the real worker agent', () => {
     expect(core.policyScheduler.list()[0]).toMatchObject({ lastDueAt: '2026-12-03T01:00:00.000Z', lastSessionId: run!.id });
   });
 
+  it('copies the daily points into an archive repository on Azure Blob storage (Archive tier) as tasks of the run', async () => {
+    const azurite = await startAzurite();
+    try {
+      const added = core.repositoryCatalog.add({ name: 'cold', location: `${azurite.blobEndpoint}/archive/clusters`, password: 'cold-pass', create: true, encryption: 'aes-256-gcm', isArchive: true, storageCredential: { kind: 'sharedKey', accountKey: azurite.accountKey } });
+      expect((await added.finished).session.status).toBe('succeeded');
+      const cold = core.repositoryCatalog.find('cold')!;
+      const { createdAt: _c, updatedAt: _u, ...policy } = core.policies.get('Nightly clusters');
+      core.policies.save({ ...policy, archive: { repositoryId: cold.id, fromSchedules: ['daily'], retention: { value: 12, unit: 'months' } } });
+      now = new Date('2026-12-04T01:00:10Z');
+      const [run] = core.policyScheduler.tick();
+      const final = await core.sessions.waitFor(run!.id);
+      expect(final.status, core.sessions.logs(run!.id, 0, 500, 'warn').lines.map((l) => l.message).join('\n')).toBe('succeeded');
+      const tasks = core.sessions.list({ parentId: run!.id, limit: 100 });
+      expect(tasks.filter((t) => t.kind === 'archive').map((t) => t.status)).toEqual(['succeeded', 'succeeded']);
+      const archived = core.restorePoints.list({ repositoryId: cold.id });
+      expect(archived.map((p) => p.kind)).toEqual(['archive', 'archive']);
+      expect(archived.map((p) => p.resourceId).sort()).toEqual([clusterId('billing'), clusterId('orders')]);
+    } finally {
+      await azurite.stop();
+    }
+  });
+
   it('reports the last successful backup per resource for monitoring (protection --json)', async () => {
     const report = await runCli(['--data-dir', join(temp.path, 'data'), '--json', 'protection']);
     expect(report.code, report.stderr).toBe(0);
     const rows = JSON.parse(report.stdout) as { resourceName: string; policyName: string; lastSuccessfulBackupAt: string | null; restorePointCount: number; hoursSinceLastBackup: number }[];
     expect(rows.map((r) => r.resourceName).sort()).toEqual(['billing', 'orders']);
     const latest = core.restorePoints.list({ resourceId: clusterId('billing') })[0]!;
-    expect(rows.find((r) => r.resourceName === 'billing')).toMatchObject({ policyName: 'Nightly clusters', lastSuccessfulBackupAt: latest.pointTime, restorePointCount: 1 });
+    // One point in the repository (after retention) and its archive copy.
+    expect(rows.find((r) => r.resourceName === 'billing')).toMatchObject({ policyName: 'Nightly clusters', lastSuccessfulBackupAt: latest.pointTime, restorePointCount: 2 });
     expect(rows.every((r) => r.hoursSinceLastBackup >= 0 && r.hoursSinceLastBackup < 1)).toBe(true);
   });
 });

@@ -85,6 +85,16 @@ describe('retention by calendar buckets', () => {
   });
 });
 
+describe('retention by age (archives)', () => {
+  it('keeps every point within N days of the newest, whatever its flags, and forgets older ones', () => {
+    const points = [at('1', '2026-01-01T02:00:00Z', { daily: true }), at('2', '2026-05-01T02:00:00Z', { daily: true }), at('3', '2026-07-01T02:00:00Z', { daily: true }), at('4', '2026-07-02T02:00:00Z', { weekly: true })];
+    const plan = planForget(points, { withinDays: 150 });
+    expect(plan.keep.map((k) => k.id.replace(/^0+/, ''))).toEqual(['4', '3', '2']);
+    expect(plan.keep[0]!.explanation).toBe('kept: within 150 days of the newest');
+    expect(plan.forget.map((f) => f.id.replace(/^0+/, ''))).toEqual(['1']);
+  });
+});
+
 describe('forget and prune', () => {
   it('dry runs change nothing; prune frees the bytes of forgotten restore points and keeps the rest restorable', async () => {
     const { repository, storage } = await memoryRepository();
