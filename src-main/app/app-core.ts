@@ -29,7 +29,8 @@ import { WorkerJobs } from '../core/jobs/worker-jobs.ts';
 import { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
 import { ResourceLogins } from '../core/jobs/resource-logins.ts';
 import { PolicyRuns, type PolicyRunsDeps } from '../core/jobs/policy-runs.ts';
-import { PolicyScheduler } from '../core/scheduling/policy-scheduler.ts';
+import { PolicyScheduler, type PolicyScheduleView } from '../core/scheduling/policy-scheduler.ts';
+import { planCoverage } from '../core/scheduling/coverage-plan.ts';
 import { PolicyScheduleStore } from '../core/config-db/policy-schedule-store.ts';
 import { LocalWorkerLauncher } from '../worker/local-launcher.ts';
 import type { WorkerLauncherFactory } from '../worker/worker-launcher.ts';
@@ -203,6 +204,17 @@ export class AppCore {
       // A busy or read-only DB: the next round tries again.
       return 0;
     }
+  }
+
+  /**
+   * Every policy's next runs and last result, with how many Cosmos DB for PostgreSQL clusters of
+   * the inventory it governs (what `schedule list` and the console show).
+   */
+  scheduleOverview(count = 3): (PolicyScheduleView & { resourceCount: number })[] {
+    const clusters = this.inventory.listResources().filter((r) => !r.deleted && r.kind === 'postgres-cluster');
+    const coverage = planCoverage(clusters, this.policies.list(), this.clock.now().getTime(), 0);
+    const counts = new Map(coverage.map((c) => [c.policyId, c.resourceIds.length]));
+    return this.policyScheduler.list(count).map((view) => ({ ...view, resourceCount: counts.get(view.policyId) ?? 0 }));
   }
 
   /** Runs `fn` in one config DB transaction (all or nothing). */

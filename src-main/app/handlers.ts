@@ -10,7 +10,7 @@ import type { WorkerJobs } from '../core/jobs/worker-jobs.ts';
 import type { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
 import type { PolicyRuns } from '../core/jobs/policy-runs.ts';
 import type { ResourceLogins } from '../core/jobs/resource-logins.ts';
-import type { PolicyScheduler } from '../core/scheduling/policy-scheduler.ts';
+import type { PolicyScheduler, PolicyScheduleView } from '../core/scheduling/policy-scheduler.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
 import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
@@ -31,6 +31,7 @@ export interface HandlerServices {
   readonly policyScheduler: PolicyScheduler;
   readonly resourceLogins: ResourceLogins;
   appInfo(transport: AppInfo['transport']): AppInfo;
+  scheduleOverview(count?: number): (PolicyScheduleView & { resourceCount: number })[];
   startEnvironmentCheck(): Session;
 }
 
@@ -61,7 +62,7 @@ export function createHandlers(core: HandlerServices): Handlers {
     'policies.save': (input) => core.policies.save(input.policy),
     'policies.run': (input) => core.policyRuns.start({ policyId: core.policies.get(input.id).id, schedules: [] }),
     'policies.setEnabled': (input) => core.policies.setEnabled(input.id, input.enabled),
-    'schedules.list': () => core.policyScheduler.list(3).map((view) => ({ ...view, nextRuns: view.nextRuns.map((run) => ({ at: run.at.toISOString(), schedules: run.schedules })) })),
+    'schedules.list': () => core.scheduleOverview(3).map((view) => ({ ...view, nextRuns: view.nextRuns.map((run) => ({ at: run.at.toISOString(), schedules: run.schedules })) })),
     'resourceLogins.set': async (input) => {
       await core.resourceLogins.set(input.resourceId, { user: input.user, password: input.password });
       return { resourceId: input.resourceId, user: input.user };

@@ -34,6 +34,8 @@ export const scheduleViewSchema = z.object({
   lastDueAt: z.string().nullable(),
   lastSessionId: z.string().nullable(),
   lastResult: z.string().nullable(),
+  /** Cosmos DB for PostgreSQL clusters of the inventory this policy governs now. */
+  resourceCount: z.number().int().nonnegative(),
 });
 
 export const policyValidationSchema = z.object({

@@ -57,6 +57,7 @@ describe('console: run a policy now', () => {
     const schedule = page.getByTestId('policy-schedule');
     await expect.poll(() => schedule.getByTestId('next-run').count()).toBe(3);
     expect(await schedule.getByText('Europe/Berlin').count()).toBe(1);
+    await schedule.getByTestId('policy-resource-count').filter({ hasText: '2 clusters of the inventory' }).waitFor();
     // Repositories by name, not id.
     await page.getByText('nightly', { exact: true }).first().waitFor();
     await page.getByRole('button', { name: 'Run now' }).click();

@@ -18,16 +18,17 @@ export function registerSchedule(program: Command, ctx: CommandContext, wrap: Ac
     .action(
       wrap((options: { count?: number }) =>
         withCore(ctx, (core) => {
-          const views = core.policyScheduler.list(options.count ?? 3);
+          const views = core.scheduleOverview(options.count ?? 3);
           const paused = core.settings.get('schedulingPaused');
           if (ctx.globals().json) return void printJson(ctx.io, { paused, policies: views.map((v) => ({ ...v, nextRuns: v.nextRuns.map((r) => ({ at: r.at.toISOString(), schedules: r.schedules })) })) });
           if (paused) ctx.io.out('Scheduling is paused: nothing below starts until `cosmos-backup schedule resume`.\n');
           if (!views.length) return void ctx.io.out('No policies.\n');
           printTable(
             ctx.io,
-            ['POLICY', 'NEXT RUNS (UTC)', 'TIME ZONE', 'LAST RESULT'],
+            ['POLICY', 'RESOURCES', 'NEXT RUNS (UTC)', 'TIME ZONE', 'LAST RESULT'],
             views.map((v) => [
               `${v.policyName}${v.enabled ? '' : ' (disabled)'}`,
+              String(v.resourceCount),
               v.nextRuns.map((r) => `${r.at.toISOString().slice(0, 16).replace('T', ' ')} ${r.schedules.join('+')}`).join(', ') || '—',
               v.timeZone ?? 'this machine\'s',
               v.lastResult ? `${v.lastResult}${v.lastDueAt ? ` (due ${v.lastDueAt.slice(0, 16).replace('T', ' ')})` : ''}` : '—',

@@ -94,3 +94,17 @@ describe('policy schedules', () => {
     expect(check({ monthly: { enabled: true, time: '03:00', dayOfMonth: 'first', keepMonths: 6, mode: 'separate' } }).error?.issues[0]?.message).toMatch(/needs a weekday/);
   });
 });
+
+describe('coverage plan', () => {
+  it('groups resources under the policy that governs each (exclusions and priority), with each policy planned once', async () => {
+    const { planCoverage } = await import('../../../src-main/core/scheduling/coverage-plan.ts');
+    const base = (name: string, priority: number, scope: Record<string, unknown>) =>
+      ({ ...policyInputSchema.parse({ name, priority, scope, timeZone: 'UTC', repositoryBackup: { repositoryId: 'r', schedules: { daily: { enabled: true, time: '02:00', keepDays: 7 } } } }), id: name, createdAt: '', updatedAt: '' }) as Policy;
+    const resource = (name: string, env: string) => ({ id: `/subscriptions/s/resourceGroups/rg/providers/x/y/${name}`, kind: 'postgres-cluster' as const, subscriptionId: 's', resourceGroup: 'rg', tags: { env } });
+    const everything = base('everything', 10, { include: { all: true }, exclude: { resources: ['/subscriptions/s/resourceGroups/rg/providers/x/y/scratch'] } });
+    const prod = base('prod', 90, { include: { tags: [{ name: 'env', value: 'prod' }] } });
+    const plan = planCoverage([resource('a', 'prod'), resource('b', 'dev'), resource('scratch', 'dev')], [everything, prod], at('2026-12-04T12:00:00Z'), 2);
+    expect(Object.fromEntries(plan.map((p) => [p.policyId, p.resourceIds.map((id) => id.split('/').pop())]))).toEqual({ everything: ['b'], prod: ['a'] });
+    expect(plan.find((p) => p.policyId === 'prod')!.nextRuns.map((r) => iso(r.at))).toEqual(['2026-12-05T02:00:00.000Z', '2026-12-06T02:00:00.000Z']);
+  });
+});
