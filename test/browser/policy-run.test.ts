@@ -35,7 +35,8 @@ describe('console: run a policy now', () => {
     seed.inventory.upsertSubscription({ id: SUB, tenantId: 't', displayName: 'Production', state: 'Enabled', syncedAt: now });
     const record = (name: string) => ({ id: clusterId(name), subscriptionId: SUB, resourceGroup: 'rg-prod', name, kind: 'postgres-cluster' as const, api: null, location: 'westeurope', tags: {}, properties: { coordinator: `${server.host}:${server.port}` }, deleted: false, syncedAt: now });
     seed.inventory.replaceResources(SUB, [record('billing'), record('orders')], now);
-    for (const name of ['billing', 'orders']) await seed.resourceLogins.set(clusterId(name), { user: 'postgres', password: server.password });
+    // The login of "orders" is set from the console in the test.
+    await seed.resourceLogins.set(clusterId('billing'), { user: 'postgres', password: server.password });
     policyId = seed.policies.save({
       name: 'Nightly clusters',
       timeZone: 'Europe/Berlin',
@@ -52,7 +53,16 @@ describe('console: run a policy now', () => {
     dir.remove();
   });
 
-  it('shows the next runs, runs the policy, and follows its per-resource tasks to the end', async () => {
+  it('sets a database login, shows the next runs, runs the policy, and follows its per-resource tasks to the end', async () => {
+    await page.goto(`${service.url}#/resources`);
+    await page.getByRole('button', { name: 'Database login of orders' }).click();
+    const login = page.getByTestId('resource-login-form');
+    await login.getByLabel('Login').fill('postgres');
+    await login.getByLabel('Password').fill(server.password);
+    await login.getByRole('button', { name: 'Save login' }).click();
+    await login.getByText('Scheduled backups of orders now sign in as postgres.').waitFor();
+    expect(await login.getByLabel('Password').inputValue()).toBe('');
+
     await page.goto(`${service.url}#/policies/${encodeURIComponent(policyId)}`);
     const schedule = page.getByTestId('policy-schedule');
     await expect.poll(() => schedule.getByTestId('next-run').count()).toBe(3);

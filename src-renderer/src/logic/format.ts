@@ -80,6 +80,15 @@ export function formatTimestamp(iso: string | null): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
+/** A time as the wall clock of an IANA zone reads it, with the zone: "2026-12-05 02:00 Europe/Berlin". */
+export function formatInTimeZone(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts: Record<string, string> = {};
+  for (const part of new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(d)) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
+}
+
 /** Local time of a log line with milliseconds: "14:05:09.123". */
 export function formatLogTime(iso: string): string {
   const d = new Date(iso);
