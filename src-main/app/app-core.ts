@@ -29,6 +29,7 @@ import { WorkerJobs } from '../core/jobs/worker-jobs.ts';
 import { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
 import { ResourceLogins } from '../core/jobs/resource-logins.ts';
 import { PolicyRuns, type PolicyRunsDeps } from '../core/jobs/policy-runs.ts';
+import { HealthChecks } from '../core/jobs/health-checks.ts';
 import { PolicyScheduler, type PolicyScheduleView } from '../core/scheduling/policy-scheduler.ts';
 import { planCoverage } from '../core/scheduling/coverage-plan.ts';
 import { PolicyScheduleStore } from '../core/config-db/policy-schedule-store.ts';
@@ -83,6 +84,8 @@ export class AppCore {
   readonly policyRuns: PolicyRuns;
   /** Starts policy runs when their schedules are due (missed runs become one catch-up run). */
   readonly policyScheduler: PolicyScheduler;
+  /** Weekly health checks of the repositories a policy writes to. */
+  readonly healthChecks: HealthChecks;
   private readonly probeTimeoutMs: number | undefined;
 
   private constructor(options: AppCoreOptions, db: ConfigDb) {
@@ -125,12 +128,22 @@ export class AppCore {
       clock: this.clock,
       ...options.policyRunTuning,
     });
+    this.healthChecks = new HealthChecks({
+      sessions: this.sessions,
+      repositories: this.repositories,
+      restorePoints: this.restorePoints,
+      clock: this.clock,
+      policies: this.policies,
+      catalog: this.repositoryCatalog,
+      samplePercent: () => this.settings.get('healthCheckSamplePercent'),
+    });
     this.policyScheduler = new PolicyScheduler({
       clock: this.clock,
       policies: () => this.policies.list(),
       state: new PolicyScheduleStore(db),
       start: (request) => this.policyRuns.start(request),
       runningSession: (policyId) => this.policyRuns.runningSession(policyId),
+      startHealthCheck: (policyId, dueAt) => this.healthChecks.start(policyId, dueAt),
       paused: () => this.settings.get('schedulingPaused'),
     });
     this.handlers = createHandlers(this);

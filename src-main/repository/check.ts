@@ -9,6 +9,17 @@ import { isStorageError } from './storage/storage.ts';
 export interface CheckOptions extends OperationOptions {
   /** Also download every pack and verify every byte (default false: structure only). */
   readData?: boolean;
+  /**
+   * Read and verify the data of one share of the packs only: those whose id falls in `part` of
+   * `parts` (by the id's first 32 bits). Checks that rotate `part` over `parts` runs verify every
+   * byte once per cycle. Ignored when `readData` is set.
+   */
+  readDataShare?: { part: number; parts: number };
+}
+
+/** Whether a pack is in one share of a rotating data check. */
+export function packInShare(packId: string, share: { part: number; parts: number }): boolean {
+  return Number.parseInt(packId.slice(0, 8), 16) % share.parts === share.part % share.parts;
 }
 
 export type CheckProblemKind =
@@ -129,7 +140,7 @@ export async function checkRepository(repository: Repository, options: CheckOpti
       markPackBad(packId);
       continue;
     }
-    if (!options.readData) continue;
+    if (!options.readData && !(options.readDataShare && packInShare(packId, options.readDataShare))) continue;
     let bytes: Buffer;
     try {
       bytes = await storage.get(file, { signal });

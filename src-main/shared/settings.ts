@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const settingsSchema = z.object({
   configurationIntervalHours: z.number().min(1, 'must be at least 1 hour').max(168, 'must be at most 168 hours (a week)').default(8),
   schedulingPaused: z.boolean().default(false),
+  healthCheckSamplePercent: z.number().int('must be a whole number').min(1, 'must be at least 1 %').max(100, 'must be at most 100 %').default(10),
   sessionLogRetentionDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days').default(180),
 });
 export type Settings = z.infer<typeof settingsSchema>;
@@ -22,6 +23,7 @@ export const SETTING_INFO: Record<SettingKey, { label: string; unit: string; des
     description: "How often the configuration session keeps every account's continuous-backup tier equal to its policy.",
   },
   schedulingPaused: { label: 'Scheduling paused', unit: '', description: 'While true, no scheduled work starts; running sessions go on and work can still be started by hand.' },
+  healthCheckSamplePercent: { label: 'Health check sample', unit: '%', description: "Share of a repository's packs whose every byte each health check reads; consecutive checks read consecutive shares." },
   sessionLogRetentionDays: { label: 'Session history', unit: 'days', description: 'Ended sessions and their logs older than this are deleted.' },
 };
 

@@ -29,6 +29,21 @@ export function registerPolicy(program: Command, ctx: CommandContext, wrap: Acti
       ),
     );
 
+  policy
+    .command('health-check')
+    .description("check the repositories a policy writes to now: structure, plus the bytes of this week's share of the packs (setting healthCheckSamplePercent)")
+    .argument('<name-or-id>')
+    .action(
+      wrap((name: string) =>
+        withCore(ctx, async (core) => {
+          const session = await runAndFollow(core, core.healthChecks.start(core.policies.get(name).id, core.clock.now()), ctx.io, Boolean(ctx.globals().json));
+          if (ctx.globals().json) printJson(ctx.io, { session, tasks: core.sessions.list({ parentId: session.id, limit: 100 }) });
+          else ctx.io.out(`Health check ${session.status}: ${session.summary ?? ''}\n`);
+          return session.status === 'succeeded' ? EXIT_OK : EXIT_FAILURE;
+        }),
+      ),
+    );
+
   for (const [command, enabled] of [
     ['enable', true],
     ['disable', false],

@@ -12,6 +12,7 @@ import {
   type Manifest,
 } from '../../repository/index.ts';
 import { AppError } from '../../shared/errors.ts';
+import { formatBytes } from '../../shared/format-units.ts';
 import type { Session, SessionKind } from '../../shared/session.ts';
 import type { Clock } from '../clock.ts';
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
@@ -111,16 +112,36 @@ export function repoInfo(deps: RepositoryOperationDeps, access: RepositoryAccess
   return runRepositoryOperation(deps, `Repository info ${access.location}`, access, (repository, ctx) => repository.info({ signal: ctx.signal }));
 }
 
-export function repoCheck(deps: RepositoryOperationDeps, access: RepositoryAccess, readData: boolean): StartedOperation<CheckReport> {
-  return startRepositoryOperation(deps, `Check repository${readData ? ' (read all data)' : ''} ${access.location}`, access, async (repository, ctx) => {
-    const report = await repository.check({ readData, signal: ctx.signal, onProgress: progressOf(ctx) });
-    for (const problem of report.problems) ctx.error(`${problem.kind}: ${problem.message}`);
-    for (const affected of report.affectedRestorePoints) ctx.error(`Restore point ${affected.restorePointId} is damaged.`);
-    if (report.ok) ctx.info(`Repository is healthy: ${report.restorePointCount} restore points, ${report.packCount} packs${readData ? `, ${report.bytesRead} bytes verified` : ''}.`);
-    const record = deps.repositories.findByLocation(access.location);
-    if (record) deps.repositories.recordCheck(record.id, report.ok ? 'ok' : `${report.problems.length} problems`, deps.clock.now().toISOString());
-    return report;
-  });
+/** How much of a check reads: the structure only, every byte, or a rotating share of the packs. */
+export interface CheckScope {
+  readData: boolean;
+  share?: { part: number; parts: number };
+  /** The policy health check this check is a task of. */
+  parentId?: string;
+  policyId?: string;
+}
+
+export function repoCheck(deps: RepositoryOperationDeps, access: RepositoryAccess, scopeOrReadData: boolean | CheckScope): StartedOperation<CheckReport> {
+  const scope: CheckScope = typeof scopeOrReadData === 'boolean' ? { readData: scopeOrReadData } : scopeOrReadData;
+  const { readData, share } = scope;
+  const what = readData ? ' (read all data)' : share ? ` (read data of share ${(share.part % share.parts) + 1} of ${share.parts})` : '';
+  const name = deps.repositories.findByLocation(access.location)?.name;
+  return startRepositoryOperation(
+    deps,
+    `Check repository${what} ${name ? `"${name}"` : access.location}`,
+    access,
+    async (repository, ctx) => {
+      const report = await repository.check({ readData, ...(share ? { readDataShare: share } : {}), signal: ctx.signal, onProgress: progressOf(ctx) });
+      for (const problem of report.problems) ctx.error(`${problem.kind}: ${problem.message}`);
+      for (const affected of report.affectedRestorePoints) ctx.error(`Restore point ${affected.restorePointId} is damaged.`);
+      if (report.ok) ctx.info(`Repository is healthy: ${report.restorePointCount} restore points, ${report.packCount} packs${readData || share ? `, ${formatBytes(report.bytesRead)} of data verified` : ''}.`);
+      const record = deps.repositories.findByLocation(access.location);
+      if (record) deps.repositories.recordCheck(record.id, report.ok ? 'ok' : `${report.problems.length} problems`, deps.clock.now().toISOString());
+      if (!report.ok) ctx.error(`The repository has ${report.problems.length} problem(s); ${report.affectedRestorePoints.length} restore point(s) are damaged. Restore another point, or copy from the archive repository.`);
+      return report;
+    },
+    { kind: scope.parentId ? 'health-check' : 'repository', ...(scope.parentId ? { parentId: scope.parentId } : {}), ...(scope.policyId ? { policyId: scope.policyId } : {}) },
+  );
 }
 
 

@@ -19,6 +19,8 @@ export interface PolicySchedulerDeps {
   /** The policy's run in progress, if any. */
   runningSession: (policyId: string) => string | undefined;
   paused: () => boolean;
+  /** Starts a policy's health check (HealthChecks.start); optional: without it health checks are not scheduled. */
+  startHealthCheck?: (policyId: string, dueAt: Date) => Session;
   /** Where the scheduler reports what it did not start (a log line of the service). */
   report?: (message: string) => void;
 }
@@ -63,6 +65,8 @@ export class PolicyScheduler {
       if (!policy.enabled || !policy.repositoryBackup) continue;
       const session = this.tickPolicy(policy, nowMs);
       if (session) started.push(session);
+      const check = this.tickHealthCheck(policy, nowMs);
+      if (check) started.push(check);
     }
     return started;
   }
@@ -70,7 +74,7 @@ export class PolicyScheduler {
   private tickPolicy(policy: Policy, nowMs: number): Session | null {
     const state = this.deps.state.get(policy.id);
     if (!state) {
-      this.remember(policy.id, { lastDueAt: new Date(nowMs).toISOString(), lastSessionId: null, lastStartedAt: null, lastResult: null });
+      this.remember(policy.id, { lastDueAt: new Date(nowMs).toISOString(), lastSessionId: null, lastStartedAt: null, lastResult: null, healthDueAt: new Date(nowMs).toISOString(), healthSessionId: null });
       return null;
     }
     const since = Math.max(Date.parse(state.lastDueAt), nowMs - MISSED_HORIZON_MS);
@@ -93,11 +97,36 @@ export class PolicyScheduler {
     const schedules = [...new Set(due.flatMap((run) => run.schedules))] as ScheduleName[];
     try {
       const session = this.deps.start({ policyId: policy.id, schedules, dueAt: last.at, ...(catchUp ? { catchUp: { missed: due.length, firstDueAt: due[0]!.at } } : {}) });
-      this.remember(policy.id, { lastDueAt, lastSessionId: session.id, lastStartedAt: new Date(nowMs).toISOString(), lastResult: 'started' });
+      this.remember(policy.id, { ...state, lastDueAt, lastSessionId: session.id, lastStartedAt: new Date(nowMs).toISOString(), lastResult: 'started' });
       return session;
     } catch (error) {
       this.remember(policy.id, { ...state, lastDueAt, lastResult: `could not start: ${(error as Error).message}` });
       this.deps.report?.(`Policy "${policy.name}": the run due at ${lastDueAt} could not start: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  /** The weekly health check: due runs since the last one become one check (a check covers the repository as it is now). */
+  private tickHealthCheck(policy: Policy, nowMs: number): Session | null {
+    const check = policy.healthCheck;
+    if (!check.enabled || !this.deps.startHealthCheck) return null;
+    const state = this.deps.state.get(policy.id);
+    if (!state) return null;
+    if (!state.healthDueAt) {
+      this.remember(policy.id, { ...state, healthDueAt: new Date(nowMs).toISOString() });
+      return null;
+    }
+    const weekly = { repositoryBackup: { repositoryId: '', schedules: { weekly: { enabled: true, time: check.time, day: check.day, keepWeeks: 1, mode: 'separate' as const } } }, timeZone: policy.timeZone };
+    const due = runsBetween(weekly, Date.parse(state.healthDueAt), nowMs, 1000);
+    if (!due.length) return null;
+    const last = due[due.length - 1]!;
+    try {
+      const session = this.deps.startHealthCheck(policy.id, last.at);
+      this.remember(policy.id, { ...state, healthDueAt: last.at.toISOString(), healthSessionId: session.id });
+      return session;
+    } catch (error) {
+      this.remember(policy.id, { ...state, healthDueAt: last.at.toISOString() });
+      this.deps.report?.(`Policy "${policy.name}": the health check due at ${last.at.toISOString()} could not start: ${(error as Error).message}`);
       return null;
     }
   }

@@ -7,7 +7,7 @@ import { initRepository, openRepository } from '../../../src-main/repository/ind
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { runCli } from '../../helpers/cli.ts';
-import { startAzurite } from '../../helpers/azurite.ts';
+import { startAzurite, type AzuriteInstance } from '../../helpers/azurite.ts';
 
 const SUB = '00000000-1111-4222-8333-444444444444';
 const clusterId = (name: string) => `/subscriptions/${SUB}/resourcegroups/rg-prod/providers/microsoft.dbforpostgresql/servergroupsv2/${name}`;
@@ -25,6 +25,7 @@ describe('a scheduled policy through the real worker agent', () => {
   let now = new Date('2026-12-01T12:00:00Z');
   const failOnce = new Set(['orders']);
   const repoPath = join(temp.path, 'repo');
+  let azurite: AzuriteInstance | undefined;
 
   beforeAll(async () => {
     server = await startPostgres({ tls: true });
@@ -57,6 +58,7 @@ describe('a scheduled policy through the real worker agent', () => {
   });
   afterAll(async () => {
     await core?.close();
+    await azurite?.stop();
     await server?.stop();
     temp.remove();
   });
@@ -98,8 +100,8 @@ describe('a scheduled policy through the real worker agent', () => {
   });
 
   it('copies the daily points into an archive repository on Azure Blob storage (Archive tier) as tasks of the run', async () => {
-    const azurite = await startAzurite();
-    try {
+    azurite = await startAzurite();
+    {
       const added = core.repositoryCatalog.add({ name: 'cold', location: `${azurite.blobEndpoint}/archive/clusters`, password: 'cold-pass', create: true, encryption: 'aes-256-gcm', isArchive: true, storageCredential: { kind: 'sharedKey', accountKey: azurite.accountKey } });
       expect((await added.finished).session.status).toBe('succeeded');
       const cold = core.repositoryCatalog.find('cold')!;
@@ -114,9 +116,18 @@ describe('a scheduled policy through the real worker agent', () => {
       const archived = core.restorePoints.list({ repositoryId: cold.id });
       expect(archived.map((p) => p.kind)).toEqual(['archive', 'archive']);
       expect(archived.map((p) => p.resourceId).sort()).toEqual([clusterId('billing'), clusterId('orders')]);
-    } finally {
-      await azurite.stop();
     }
+  });
+
+  it('runs a health check of both repositories as tasks: structure, plus this week\'s share of the data', async () => {
+    const session = core.healthChecks.start(core.policies.get('Nightly clusters').id, now);
+    const final = await core.sessions.waitFor(session.id);
+    expect(final).toMatchObject({ kind: 'health-check', status: 'succeeded', summary: '2 of 2 repositories healthy.' });
+    const tasks = core.sessions.list({ parentId: session.id, limit: 10 });
+    expect(tasks.map((t) => `${t.kind} ${t.status}`)).toEqual(['health-check succeeded', 'health-check succeeded']);
+    const titles = tasks.map((t) => t.title).sort();
+    expect(titles[0]).toMatch(/^Check repository "cold"$/); // archive: structure only
+    expect(titles[1]).toMatch(/^Check repository \(read data of share \d+ of 10\) "nightly"$/);
   });
 
   it('reports the last successful backup per resource for monitoring (protection --json)', async () => {

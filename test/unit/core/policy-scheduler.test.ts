@@ -17,6 +17,7 @@ let running: string | undefined;
 let paused: boolean;
 let policy: Policy;
 let scheduler: PolicyScheduler;
+let checks: { policyId: string; dueAt: string }[];
 
 function makePolicy(extra: Record<string, unknown> = {}): Policy {
   const input = policyInputSchema.parse({
@@ -34,6 +35,7 @@ beforeEach(() => {
   db = openConfigDatabase(join(dir.path, 'config.db'));
   now = new Date('2026-12-01T12:00:00Z');
   started = [];
+  checks = [];
   running = undefined;
   paused = false;
   policy = makePolicy();
@@ -47,6 +49,10 @@ beforeEach(() => {
     },
     runningSession: () => running,
     paused: () => paused,
+    startHealthCheck: (policyId, dueAt) => {
+      checks.push({ policyId, dueAt: dueAt.toISOString() });
+      return { id: `h${checks.length}` } as Session;
+    },
   });
 });
 afterEach(() => {
@@ -125,6 +131,21 @@ describe('the policy scheduler', () => {
     now = new Date('2026-12-02T01:00:40Z');
     expect(scheduler.tick()).toEqual([]);
     expect(dueTimes()).toEqual(['2026-12-02T01:00:00.000Z']);
+  });
+
+  it('runs the weekly health check on its day and time in the policy zone, once, and one for several missed weeks', () => {
+    policy = makePolicy({ healthCheck: { enabled: true, day: 'sat', time: '03:00' } });
+    scheduler.tick();
+    now = new Date('2026-12-05T01:59:00Z'); // Saturday 02:59 in Berlin
+    scheduler.tick();
+    expect(checks).toEqual([]);
+    now = new Date('2026-12-05T02:00:30Z');
+    scheduler.tick();
+    scheduler.tick();
+    expect(checks).toEqual([{ policyId: 'p1', dueAt: '2026-12-05T02:00:00.000Z' }]);
+    now = new Date('2026-12-27T12:00:00Z'); // three Saturdays later
+    scheduler.tick();
+    expect(checks.map((c) => c.dueAt)).toEqual(['2026-12-05T02:00:00.000Z', '2026-12-26T02:00:00.000Z']);
   });
 
   it('does nothing while scheduling is paused or the policy is disabled, and lists the next runs', () => {
