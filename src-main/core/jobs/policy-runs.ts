@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetentionPolicy } from '../../repository/index.ts';
 import { AppError } from '../../shared/errors.ts';
+import { formatBytes } from '../../shared/format-units.ts';
 import type { Policy, ScheduleName } from '../../shared/policy.ts';
 import { isFinalStatus, type Session } from '../../shared/session.ts';
 import type { Clock } from '../clock.ts';
@@ -124,17 +125,24 @@ export class PolicyRuns {
     return { summary };
   }
 
-  /** Runs `task` for each resource, at most `parallelism` at once; cancel stops starting new ones. */
+  /**
+   * Runs `task` for each resource, at most `parallelism` at once per Azure region (workers run in
+   * the source's region, so regions do not compete); cancel stops starting new ones.
+   */
   private async eachResource(resources: ProtectedResourceRecord[], task: (resource: ProtectedResourceRecord) => Promise<TaskResult>, ctx: SessionContext): Promise<TaskResult[]> {
     const results: TaskResult[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < resources.length && !ctx.signal.aborted) {
-        const resource = resources[next++]!;
-        results.push(await task(resource));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.deps.parallelism ?? 2, resources.length) }, worker));
+    const byRegion = new Map<string, ProtectedResourceRecord[]>();
+    for (const resource of resources) byRegion.set(resource.location.toLowerCase(), [...(byRegion.get(resource.location.toLowerCase()) ?? []), resource]);
+    const limit = this.deps.parallelism ?? 2;
+    await Promise.all(
+      [...byRegion.values()].map(async (queue) => {
+        let next = 0;
+        const worker = async () => {
+          while (next < queue.length && !ctx.signal.aborted) results.push(await task(queue[next++]!));
+        };
+        await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+      }),
+    );
     ctx.throwIfCanceled();
     return results;
   }
@@ -217,15 +225,26 @@ export class PolicyRuns {
     }
   }
 
-  /** Retention of the backed-up resources' restore points, as a child session; never removes a resource's last point. */
+  /**
+   * Retention of the backed-up resources' restore points, each a child session (never a resource's
+   * last point), then one prune of the repository when anything was forgotten.
+   */
   private async applyRetention(policy: Policy, repositoryId: string, resources: ProtectedResourceRecord[], ctx: SessionContext): Promise<void> {
     const rules = retentionOf(policy);
     if (!resources.length || !Object.keys(rules).length) return;
+    let forgotten = 0;
     for (const resource of resources) {
       const started = await this.deps.repositoryJobs.forget({ repository: { ref: repositoryId }, policy: { ...rules, resourceId: resource.id }, dryRun: false, parentSessionId: ctx.sessionId, resourceName: resource.name });
       const run = await started.finished;
       if (run.session.status === 'failed') ctx.warn(`Retention of ${resource.name}: ${run.session.summary ?? 'failed'}`);
-      else if (run.result) ctx.info(`Retention of ${resource.name}: ${run.result.forget.length} restore point(s) forgotten, ${run.result.keep.length} kept.`);
+      else if (run.result) {
+        forgotten += run.result.forget.length;
+        ctx.info(`Retention of ${resource.name}: ${run.result.forget.length} restore point(s) forgotten, ${run.result.keep.length} kept.`);
+      }
     }
+    if (!forgotten) return;
+    const pruned = await (await this.deps.repositoryJobs.prune({ repository: { ref: repositoryId }, dryRun: false, parentSessionId: ctx.sessionId })).finished;
+    if (pruned.session.status === 'failed') ctx.warn(`Prune after retention: ${pruned.session.summary ?? 'failed'}; the data of forgotten points stays until the next prune.`);
+    else if (pruned.result) ctx.info(`Prune after retention freed about ${formatBytes(pruned.result.bytesFreed)}.`);
   }
 }

@@ -93,7 +93,7 @@ export class RepositoryJobs {
   }
 
   /** Deletes data no restore point uses (plan with `dryRun`); the catalog's size follows. */
-  async prune(request: { repository: RepositoryInput; dryRun: boolean }): Promise<StartedOperation<PrunePlan>> {
+  async prune(request: { repository: RepositoryInput; dryRun: boolean; parentSessionId?: string }): Promise<StartedOperation<PrunePlan>> {
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
     const { dryRun } = request;
     return startRepositoryOperation(this.deps, `${dryRun ? 'Plan prune of' : 'Prune'} ${record?.name ?? access.location}`, access, async (repository, ctx) => {
@@ -106,6 +106,6 @@ export class RepositoryJobs {
         this.deps.repositories.recordStats(record.id, info.storedBytes, info.restorePointCount);
       }
       return plan;
-    });
+    }, request.parentSessionId ? { kind: 'retention', parentId: request.parentSessionId } : {});
   }
 }
