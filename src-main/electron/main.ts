@@ -10,6 +10,7 @@ import { hardenApp, makeTrustedUrlCheck } from './security.ts';
 import { serveIpc } from './ipc-bridge.ts';
 import { createConsoleWindow } from './window.ts';
 import { createAppTray } from './tray.ts';
+import { watchSessionsForAlerts } from './notifications.ts';
 import { SafeStorageKeyProvider } from './safe-storage-key-provider.ts';
 import { EncryptedFileSecretStore } from '../core/secrets/encrypted-file-secret-store.ts';
 import { useCodecWorkerEntry } from '../repository/index.ts';
@@ -61,7 +62,7 @@ export async function startDesktopApp(): Promise<void> {
     window.focus();
   };
   const stopIpc = serveIpc(ipcMain, core, () => (window && !window.isDestroyed() ? window.webContents : null), isTrustedUrl);
-  createAppTray(iconPath, {
+  const tray = createAppTray(iconPath, {
     openConsole,
     isSchedulingPaused: () => core.settings.get('schedulingPaused'),
     setSchedulingPaused: (paused) => core.settings.set('schedulingPaused', paused, core.clock.now().toISOString()),
@@ -70,6 +71,7 @@ export async function startDesktopApp(): Promise<void> {
       app.quit();
     },
   });
+  const stopAlerts = watchSessionsForAlerts(core, tray, openConsole);
   app.on('second-instance', openConsole);
   // The app lives in the tray: closing the last window must not quit it, or schedules would stop.
   app.on('window-all-closed', () => undefined);
@@ -78,6 +80,7 @@ export async function startDesktopApp(): Promise<void> {
     if (core.db.open) {
       event.preventDefault();
       stopIpc();
+      stopAlerts();
       void core.close().finally(() => app.quit());
     }
   });

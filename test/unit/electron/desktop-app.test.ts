@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { errorBoxes, fakeApp, fakeElectron, fakeIpcMain, FakeBrowserWindow, FakeTray, FakeWebContents } from './fake-electron.ts';
+import { errorBoxes, fakeApp, fakeElectron, fakeIpcMain, FakeBrowserWindow, FakeNotification, FakeTray, FakeWebContents } from './fake-electron.ts';
 import { IPC_EVENT, IPC_INVOKE } from '../../../src-main/shared/preload-api.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { writeFileSync } from 'node:fs';
@@ -57,6 +57,24 @@ describe('desktop app start-up', () => {
     const started = (await handler(trusted, 'checks.environment', {})) as { ok: true; value: { id: string } };
     await new Promise((r) => setTimeout(r, 200));
     expect(window.webContents.sent.some(([channel, event, payload]) => channel === IPC_EVENT && event === 'session.updated' && (payload as { id: string }).id === started.value.id)).toBe(true);
+
+    // Scheduled work that ends with warnings is a desktop notification, and the tray's tooltip says so.
+    const add = (await handler(trusted, 'repositories.add', { name: 'nightly', location: join(fakeApp.userData, 'repo'), password: 'pw-for-alerts', create: true })) as { ok: true; value: { id: string } };
+    expect(add.ok).toBe(true);
+    for (let i = 0; i < 100; i++) {
+      const list = (await handler(trusted, 'repositories.list', {})) as { ok: true; value: { id: string }[] };
+      if (list.value.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const repositoryId = ((await handler(trusted, 'repositories.list', {})) as { ok: true; value: { id: string }[] }).value[0]!.id;
+    const saved = (await handler(trusted, 'policies.save', { policy: { name: 'Nightly', scope: { include: { all: true } }, repositoryBackup: { repositoryId, schedules: { daily: { enabled: true, time: '02:00', keepDays: 7 } } } } })) as { ok: true; value: { id: string } };
+    expect(saved.ok).toBe(true);
+    const run = (await handler(trusted, 'policies.run', { id: saved.value.id })) as { ok: true; value: { id: string } };
+    expect(run.ok).toBe(true);
+    for (let i = 0; i < 50 && !FakeNotification.shown.length; i++) await new Promise((r) => setTimeout(r, 100));
+    // Nothing of the inventory is in scope yet: the run ends with a warning that says so.
+    expect(FakeNotification.shown).toEqual([{ title: 'Finished with warnings: Policy "Nightly" (run now)', body: 'No resource in scope.', urgency: 'normal' }]);
+    expect(FakeTray.last!.tooltip).toBe('Cosmos Backup — 1 scheduled session with warnings in the last 24 h');
 
     // Closing the last window keeps the app (and its schedules) running.
     const quitsBefore = fakeApp.quitCalls;

@@ -117,6 +117,22 @@ class FakePowerMonitor {
   }
 }
 
+/** Electron's Notification: every one shown is recorded. */
+export class FakeNotification extends EventEmitter {
+  static shown: { title: string; body: string; urgency?: string }[] = [];
+  static isSupported() {
+    return true;
+  }
+  private readonly options: { title: string; body: string; urgency?: string };
+  constructor(options: { title: string; body: string; urgency?: string }) {
+    super();
+    this.options = options;
+  }
+  show() {
+    FakeNotification.shown.push(this.options);
+  }
+}
+
 export const fakeApp = new FakeApp();
 export const fakePowerMonitor = new FakePowerMonitor();
 export const fakeIpcMain = new FakeIpcMain();
@@ -126,6 +142,7 @@ export const fakeElectron = {
   app: fakeApp,
   ipcMain: fakeIpcMain,
   powerMonitor: fakePowerMonitor,
+  Notification: FakeNotification,
   dialog: { showErrorBox: (title: string, message: string) => errorBoxes.push([title, message]) },
   session: { defaultSession: { setPermissionRequestHandler: () => undefined, webRequest: { onHeadersReceived: () => undefined } } },
   // A reversible stand-in for the OS keychain wrapping.
