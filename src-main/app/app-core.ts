@@ -30,6 +30,8 @@ import { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
 import { ResourceLogins } from '../core/jobs/resource-logins.ts';
 import { PolicyRuns, type PolicyRunsDeps } from '../core/jobs/policy-runs.ts';
 import { HealthChecks } from '../core/jobs/health-checks.ts';
+import { SmtpMailer, SMTP_PASSWORD_REF } from '../core/notifications/mailer.ts';
+import { EmailNotifier } from '../core/notifications/email-notifier.ts';
 import { PolicyScheduler, type PolicyScheduleView } from '../core/scheduling/policy-scheduler.ts';
 import { planCoverage } from '../core/scheduling/coverage-plan.ts';
 import { PolicyScheduleStore } from '../core/config-db/policy-schedule-store.ts';
@@ -86,6 +88,10 @@ export class AppCore {
   readonly policyScheduler: PolicyScheduler;
   /** Weekly health checks of the repositories a policy writes to. */
   readonly healthChecks: HealthChecks;
+  /** E-mail over SMTP (settings smtp*, email*; the password in the secret store). */
+  readonly mailer: SmtpMailer;
+  /** E-mails the ends of scheduled work and the daily report, as the settings say. */
+  readonly emailNotifier: EmailNotifier;
   private readonly probeTimeoutMs: number | undefined;
 
   private constructor(options: AppCoreOptions, db: ConfigDb) {
@@ -137,6 +143,19 @@ export class AppCore {
       catalog: this.repositoryCatalog,
       samplePercent: () => this.settings.get('healthCheckSamplePercent'),
     });
+    this.mailer = new SmtpMailer(() => this.settings.all(), () => this.secrets.get(SMTP_PASSWORD_REF));
+    this.emailNotifier = new EmailNotifier({
+      sessions: this.sessions,
+      mailer: this.mailer,
+      settings: () => this.settings.all(),
+      clock: this.clock,
+      inventory: this.inventory,
+      restorePoints: this.restorePoints,
+      repositories: this.repositories,
+      policies: () => this.policies.list(),
+      report: (message) => process.stderr.write(`cosmos-backup: ${message}\n`),
+      lastReportDay: { get: () => this.settings.getState('dailyReportLastDay'), set: (day) => this.settings.setState('dailyReportLastDay', day, this.clock.now().toISOString()) },
+    });
     this.policyScheduler = new PolicyScheduler({
       clock: this.clock,
       policies: () => this.policies.list(),
@@ -185,6 +204,7 @@ export class AppCore {
   startScheduling(): void {
     this.configurationScheduler.run();
     this.policyScheduler.run();
+    this.emailNotifier.start();
     this.sessions.watchOtherProcesses();
     this.pruneSessionHistory();
     this.historyTimer ??= setInterval(() => this.pruneSessionHistory(), 6 * 3600_000);
@@ -239,6 +259,7 @@ export class AppCore {
   async close(): Promise<void> {
     this.configurationScheduler.stop();
     this.policyScheduler.stop();
+    this.emailNotifier.stop();
     if (this.historyTimer) clearInterval(this.historyTimer);
     await this.sessions.close();
     this.db.close();

@@ -16,6 +16,7 @@ import { registerSettings } from './commands/settings.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerResourceLogin } from './commands/resource-login.ts';
 import { registerProtection } from './commands/protection.ts';
+import { registerNotify } from './commands/notify.ts';
 
 
 /** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerSchedule(program, ctx, wrap);
   registerResourceLogin(program, ctx, wrap);
   registerProtection(program, ctx, wrap);
+  registerNotify(program, ctx, wrap);
   // Every subcommand shares the error behaviour of the root.
   const configure = (command: Command) => {
     command.showHelpAfterError().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -15,6 +15,7 @@ function settingKey(value: string): SettingKey {
 /** A value as typed on the command line, read strictly by the setting's type. */
 function parseValue(key: SettingKey, text: string): unknown {
   const example = settingsSchema.shape[key].parse(undefined);
+  if (typeof example === 'string') return text;
   if (typeof example === 'boolean') {
     if (text === 'true' || text === 'false') return text === 'true';
     throw new AppError('validation_failed', `${key} must be true or false.`, { field: key });

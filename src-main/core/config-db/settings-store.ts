@@ -29,6 +29,15 @@ export class SettingsStore {
     return this.all();
   }
 
+  /** App-owned state kept next to the settings (not a setting: never listed or set by a user), e.g. when the daily report last went out. */
+  getState(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(`state:${key}`) as string | undefined) ?? null;
+  }
+
+  setState(key: string, value: string, now: string): void {
+    this.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(`state:${key}`, value, now);
+  }
+
   set<K extends SettingKey>(key: K, value: Settings[K], now: string): void {
     const checked = settingsSchema.shape[key].parse(value);
     this.db

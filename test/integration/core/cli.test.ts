@@ -106,7 +106,7 @@ describe('cosmos-backup CLI', () => {
     expect((await cli('settings', 'set', 'schedulingPaused', 'yes')).stderr).toMatch(/must be true or false/);
     expect((await cli('settings', 'set', 'noSuchSetting', '1')).code).toBe(2);
     // Nothing bad was stored.
-    expect(JSON.parse((await cli('--json', 'settings', 'get')).stdout)).toEqual({ configurationIntervalHours: 12, schedulingPaused: false, sessionLogRetentionDays: 180 });
+    expect(JSON.parse((await cli('--json', 'settings', 'get')).stdout)).toMatchObject({ configurationIntervalHours: 12, schedulingPaused: false, sessionLogRetentionDays: 180, healthCheckSamplePercent: 10, emailNotifications: 'off' });
   });
 
   it('reports a corrupt config DB without touching it', async () => {
