@@ -66,7 +66,9 @@ describe('console: run a policy now', () => {
     await page.goto(`${service.url}#/policies/${encodeURIComponent(policyId)}`);
     const schedule = page.getByTestId('policy-schedule');
     await expect.poll(() => schedule.getByTestId('next-run').count()).toBe(3);
-    expect(await schedule.getByText('Europe/Berlin').count()).toBe(1);
+    expect(await schedule.getByText('Europe/Berlin', { exact: true }).count()).toBe(1);
+    // Next runs read in the policy's zone, with UTC beside them: 02:00 in Berlin is 01:00 UTC in winter.
+    expect(await schedule.getByTestId('next-run').first().textContent()).toMatch(/ 02:00 Europe\/Berlin · daily\s+\(\d{4}-\d\d-\d\d 01:00 UTC\)/);
     await schedule.getByTestId('policy-resource-count').filter({ hasText: '2 clusters of the inventory' }).waitFor();
     // Repositories by name, not id.
     await page.getByText('nightly', { exact: true }).first().waitFor();
