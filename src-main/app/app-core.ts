@@ -142,6 +142,7 @@ export class AppCore {
       policies: this.policies,
       catalog: this.repositoryCatalog,
       samplePercent: () => this.settings.get('healthCheckSamplePercent'),
+      workerJobs: this.workerJobs,
     });
     this.mailer = new SmtpMailer(() => this.settings.all(), () => this.secrets.get(SMTP_PASSWORD_REF));
     this.emailNotifier = new EmailNotifier({

@@ -149,9 +149,17 @@ const policyFields = z.strictObject({
     timeZone: z.string().min(1).max(100).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
     /** Runs missed while the app was closed or asleep: one catch-up run (default), or none. */
     missedRuns: z.enum(MISSED_RUN_MODES, { message: 'must be runOnce or skip' }).default('runOnce'),
+    /** Resources backed up at once per Azure region in a run (workers run in the source's region). */
+    parallelism: z.number().int('must be a whole number').min(1, 'must be from 1 to 16').max(16, 'must be from 1 to 16').default(2),
     healthCheck: z
-      .strictObject({ enabled: z.boolean(), day: weekday, time: timeOfDay })
-      .default({ enabled: false, day: 'sun', time: '03:00' }),
+      .strictObject({
+        enabled: z.boolean(),
+        day: weekday,
+        time: timeOfDay,
+        /** Also restore the newest restore point of one resource (a different one each week) into a scratch folder and compare its rows with the manifest. */
+        testRestore: z.boolean().default(false),
+      })
+      .default({ enabled: false, day: 'sun', time: '03:00', testRestore: false }),
   });
 
 /** Validates a policy as written by a user (console form, imported JSON): every rule, each issue naming its field. */

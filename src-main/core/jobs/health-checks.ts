@@ -5,11 +5,18 @@ import type { PolicyService } from '../policies/policy-service.ts';
 import type { RepositoryCatalog } from '../repositories/repository-catalog.ts';
 import { repoCheck, type RepositoryOperationDeps } from '../repositories/repository-operations.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
+import type { SessionContext } from '../sessions/session-context.ts';
+import type { WorkerJobs } from './worker-jobs.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface HealthChecksDeps extends RepositoryOperationDeps {
   readonly sessions: SessionManager;
   readonly policies: PolicyService;
   readonly catalog: RepositoryCatalog;
+  /** Runs the test restore (into a scratch folder, then removed). */
+  readonly workerJobs: WorkerJobs;
   /** Share of the packs whose bytes each run reads, in percent (setting healthCheckSamplePercent). */
   readonly samplePercent: () => number;
 }
@@ -59,8 +66,48 @@ export class HealthChecks {
           ctx.info(`"${target.name}" is healthy: ${run.result.packCount} packs${target.isArchive ? ' (archive: structure only)' : ''}.`);
         } else ctx.error(`"${target.name}": ${run.result ? `${run.result.problems.length} problem(s), ${run.result.affectedRestorePoints.length} damaged restore point(s)` : (run.session.summary ?? run.session.status)}; see its task.`);
       }
-      return { summary: `${healthy} of ${targets.length} repositor${targets.length === 1 ? 'y' : 'ies'} healthy.` };
+      let restored = '';
+      if (policy.healthCheck.testRestore && policy.repositoryBackup) restored = await this.testRestore(policy.repositoryBackup.repositoryId, at, ctx);
+      return { summary: `${healthy} of ${targets.length} repositor${targets.length === 1 ? 'y' : 'ies'} healthy.${restored}` };
     });
+  }
+
+  /**
+   * Restores the newest restore point of one resource (a different one each week) into a scratch
+   * folder on a worker, compares the rows written with the rows the manifest counted, and removes
+   * the folder. Returns a sentence for the summary.
+   */
+  private async testRestore(repositoryId: string, at: Date, ctx: SessionContext): Promise<string> {
+    const points = this.deps.restorePoints.list({ repositoryId, kind: 'repository', limit: 100_000 });
+    const resources = [...new Set(points.map((p) => p.resourceId))].sort();
+    if (!resources.length) {
+      ctx.warn('Test restore: the repository has no restore point yet.');
+      return ' No test restore: no restore point yet.';
+    }
+    const resourceId = resources[Math.floor(at.getTime() / WEEK_MS) % resources.length]!;
+    const point = points.find((p) => p.resourceId === resourceId)!; // newest first
+    const name = String(point.metadata.resourceName ?? resourceId);
+    const entries = (point.metadata.entries as { counts?: { rows?: number } | null }[] | undefined) ?? [];
+    const expectedRows = entries.reduce((sum, entry) => sum + (entry.counts?.rows ?? 0), 0);
+    const scratch = await mkdtemp(join(tmpdir(), 'cosmos-backup-test-restore-'));
+    try {
+      ctx.info(`Test restore of ${name} at ${point.pointTime} into a scratch folder.`);
+      const started = await this.deps.workerJobs.startRestore({ repository: { ref: repositoryId }, restorePointId: point.id, target: { kind: 'folder', path: join(scratch, 'restore') }, parentSessionId: ctx.sessionId });
+      const { session, outcome } = await started.finished;
+      if (!outcome) {
+        ctx.error(`Test restore of ${name} failed: ${session.summary ?? session.status}`);
+        return ` Test restore of ${name} failed.`;
+      }
+      const rows = outcome.databases.reduce((sum, database) => sum + database.rows, 0);
+      if (rows !== expectedRows) {
+        ctx.error(`Test restore of ${name}: ${rows} rows written, the manifest counted ${expectedRows}.`);
+        return ` Test restore of ${name}: row counts differ.`;
+      }
+      ctx.info(`Test restore of ${name}: ${rows} rows, as the manifest counted.`);
+      return ` Test restore of ${name}: ${rows} rows verified.`;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 
   private repositoriesOf(policy: Policy) {

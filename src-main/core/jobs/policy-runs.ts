@@ -37,7 +37,7 @@ export interface PolicyRunsDeps {
   readonly repositoryJobs: RepositoryJobs;
   readonly logins: ResourceLogins;
   readonly clock: Clock;
-  /** Resources backed up at once per run (default 2). */
+  /** Resources backed up at once per region when a policy says nothing (default 2). */
   readonly parallelism?: number;
   /** How long a retry waits, from the policy's minutes (tests shorten it). */
   readonly retryDelayMs?: (minutes: number) => number;
@@ -113,7 +113,7 @@ export class PolicyRuns {
     }
     ctx.info(`${inScope.length} resource(s) in scope: ${inScope.map((r) => r.name).join(', ')}. Repository: "${repository.name}".`);
     const gfs = Object.fromEntries(request.schedules.map((name) => [name, true]));
-    const results = await this.eachResource(inScope, (resource) => this.backupResource(policy, repository.id, resource, gfs, ctx), ctx);
+    const results = await this.eachResource(inScope, policy.parallelism ?? this.deps.parallelism ?? 2, (resource) => this.backupResource(policy, repository.id, resource, gfs, ctx), ctx);
     const done = results.filter((r) => r.status === 'succeeded');
     await this.archive(policy, repository.id, request.schedules, done, ctx);
     await this.applyRetention(policy, repository.id, done.map((r) => r.resource), ctx);
@@ -129,11 +129,10 @@ export class PolicyRuns {
    * Runs `task` for each resource, at most `parallelism` at once per Azure region (workers run in
    * the source's region, so regions do not compete); cancel stops starting new ones.
    */
-  private async eachResource(resources: ProtectedResourceRecord[], task: (resource: ProtectedResourceRecord) => Promise<TaskResult>, ctx: SessionContext): Promise<TaskResult[]> {
+  private async eachResource(resources: ProtectedResourceRecord[], limit: number, task: (resource: ProtectedResourceRecord) => Promise<TaskResult>, ctx: SessionContext): Promise<TaskResult[]> {
     const results: TaskResult[] = [];
     const byRegion = new Map<string, ProtectedResourceRecord[]>();
     for (const resource of resources) byRegion.set(resource.location.toLowerCase(), [...(byRegion.get(resource.location.toLowerCase()) ?? []), resource]);
-    const limit = this.deps.parallelism ?? 2;
     await Promise.all(
       [...byRegion.values()].map(async (queue) => {
         let next = 0;

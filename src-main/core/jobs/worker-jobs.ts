@@ -85,6 +85,8 @@ export interface RestoreRequest {
   requireCatalogued?: boolean;
   /** Bring archived data back online first (in this session), at this priority; default: fail and say how. */
   rehydrate?: 'Standard' | 'High';
+  /** The session this restore is a task of (a health check's test restore). */
+  parentSessionId?: string;
 }
 
 /** A started job: its session now, and its outcome once the session ended. */
@@ -213,7 +215,7 @@ export class WorkerJobs {
     }
     const secrets = this.jobSecrets(access, databasePassword);
     let outcome: RestoreOutcome | undefined;
-    const session = this.deps.sessions.start({ kind: 'restore', title, resourceId }, async (ctx) => {
+    const session = this.deps.sessions.start({ kind: 'restore', title, resourceId, parentId: request.parentSessionId ?? null }, async (ctx) => {
       ctx.info(`Repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
       if (request.rehydrate) await rehydrateForRestore(access, job.restorePointId, request.rehydrate, ctx);
       let result: JobOutcome;

@@ -121,12 +121,16 @@ describe('a scheduled policy through the real worker agent', () => {
   });
 
   it('runs a health check of both repositories as tasks: structure, plus this week\'s share of the data', async () => {
-    const session = core.healthChecks.start(core.policies.get('Nightly clusters').id, now);
+    const { createdAt: _c, updatedAt: _u, ...policy } = core.policies.get('Nightly clusters');
+    core.policies.save({ ...policy, healthCheck: { enabled: true, day: 'sat', time: '03:00', testRestore: true } });
+    const session = core.healthChecks.start(policy.id, now);
     const final = await core.sessions.waitFor(session.id);
-    expect(final).toMatchObject({ kind: 'health-check', status: 'succeeded', summary: '2 of 2 repositories healthy.' });
+    expect(final).toMatchObject({ kind: 'health-check', status: 'succeeded' });
+    // Both repositories healthy, and the newest point of one cluster restored with every row the manifest counted.
+    expect(final.summary).toMatch(/^2 of 2 repositories healthy\. Test restore of (billing|orders): 200 rows verified\.$/);
     const tasks = core.sessions.list({ parentId: session.id, limit: 10 });
-    expect(tasks.map((t) => `${t.kind} ${t.status}`)).toEqual(['health-check succeeded', 'health-check succeeded']);
-    const titles = tasks.map((t) => t.title).sort();
+    expect(tasks.map((t) => `${t.kind} ${t.status}`).sort()).toEqual(['health-check succeeded', 'health-check succeeded', 'restore succeeded']);
+    const titles = tasks.filter((t) => t.kind === 'health-check').map((t) => t.title).sort();
     expect(titles[0]).toMatch(/^Check repository "cold"$/); // archive: structure only
     expect(titles[1]).toMatch(/^Check repository \(read data of share \d+ of 10\) "nightly"$/);
   });
