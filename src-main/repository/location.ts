@@ -29,6 +29,18 @@ function isPathStyleHost(hostname: string): boolean {
  * - a path-style endpoint such as Azurite's `http://127.0.0.1:PORT/ACCOUNT/CONTAINER[/PREFIX]`.
  * Locations with a query string or user info are refused: secrets go in credentials, not locations.
  */
+/**
+ * Why a container name breaks Azure's naming rules (Azure answers only "OutOfRangeInput"), or null.
+ * https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata
+ */
+export function containerNameProblem(name: string): string | null {
+  if (name.length < 3 || name.length > 63) return `it has ${name.length} characters; a container name has 3 to 63`;
+  if (/[^a-z0-9-]/.test(name)) return 'only lower-case letters, digits and hyphens are allowed';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'it must start and end with a letter or a digit';
+  if (name.includes('--')) return 'two hyphens in a row are not allowed';
+  return null;
+}
+
 export function parseRepositoryLocation(location: string): RepositoryLocation {
   if (!/^https?:\/\//i.test(location)) {
     if (!location.trim()) throw new RepositoryError('invalid_argument', 'The repository location is empty.');
@@ -56,6 +68,8 @@ export function parseRepositoryLocation(location: string): RepositoryLocation {
   }
   const container = segments.shift();
   if (!container) throw new RepositoryError('invalid_argument', 'The blob location needs a container name.');
+  const rule = containerNameProblem(container);
+  if (rule) throw new RepositoryError('invalid_argument', `"${container}" is not a valid Azure Blob container name: ${rule}.`);
   return { kind: 'azure', blobEndpoint: `${url.protocol}//${url.host}${endpointPath}`, accountName, container, prefix: segments.join('/') };
 }
 

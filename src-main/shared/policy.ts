@@ -130,7 +130,13 @@ export const MISSED_RUN_MODES = ['runOnce', 'skip'] as const;
 const policyFields = z.strictObject({
     /** Absent on a new policy: the store assigns one. */
     id: z.string().min(1).max(100).optional(),
-    name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      // Names reach terminals and e-mails: no control characters or escape sequences.
+      .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f)), 'must not contain control characters or terminal escape sequences'),
     description: z.string().max(1000).default(''),
     enabled: z.boolean().default(true),
     /** 1–100; when several policies cover a resource, the highest number wins. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { AppError } from '../../shared/errors.ts';
 import type { Policy } from '../../shared/policy.ts';
 import type { CommandContext } from '../context.ts';
@@ -112,8 +112,14 @@ export function registerPolicy(program: Command, ctx: CommandContext, wrap: Acti
           else {
             // Write then rename, so an interrupted export never leaves a half-written file in place.
             const temp = `${options.out}.${process.pid}.tmp`;
-            await writeFile(temp, text, { mode: 0o600 });
-            await rename(temp, options.out);
+            try {
+              await writeFile(temp, text, { mode: 0o600 });
+              await rename(temp, options.out);
+            } catch (error) {
+              // Nothing of a failed export stays behind (e.g. --out names a folder).
+              await rm(temp, { force: true });
+              throw error;
+            }
           }
         }),
       ),

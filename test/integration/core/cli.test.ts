@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { AppCore } from '../../../src-main/app/app-core.ts';
 import type { Session } from '../../../src-main/shared/session.ts';
 import { runCli } from '../../helpers/cli.ts';
@@ -70,6 +70,10 @@ describe('cosmos-backup CLI', () => {
     const exported = JSON.parse(readFileSync(out, 'utf8'));
     expect(exported).toHaveLength(1);
     expect(exported[0]).toMatchObject(validPolicy);
+    // An export that cannot be written (the path is a folder) fails and leaves no temporary file.
+    const failed = await cli('policy', 'export', '--out', dir.path);
+    expect(failed.code).toBe(1);
+    expect(readdirSync(dirname(dir.path)).filter((name) => name.startsWith(`${basename(dir.path)}.`) && name.endsWith('.tmp'))).toEqual([]);
     // Importing the export again replaces (same id), it does not duplicate.
     expect((await cli('policy', 'import', out)).code).toBe(0);
     expect(JSON.parse((await cli('--json', 'policy', 'list')).stdout)).toHaveLength(1);

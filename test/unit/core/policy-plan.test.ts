@@ -108,3 +108,12 @@ describe('coverage plan', () => {
     expect(plan.find((p) => p.policyId === 'prod')!.nextRuns.map((r) => iso(r.at))).toEqual(['2026-12-05T02:00:00.000Z', '2026-12-06T02:00:00.000Z']);
   });
 });
+
+describe('names that reach terminals', () => {
+  it('refuse control characters and escape sequences in a policy name', () => {
+    const check = (name: string) => policyInputSchema.safeParse({ name, scope: { include: { all: true } }, continuousBackup: { enabled: true, tier: 'Continuous7Days' } });
+    expect(check('Nightly \u001b[31mRED').error?.issues[0]?.message).toBe('must not contain control characters or terminal escape sequences');
+    expect(check('two\nlines').success).toBe(false);
+    expect(check('Production — München').success).toBe(true);
+  });
+});

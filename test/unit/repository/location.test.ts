@@ -14,7 +14,7 @@ describe('repository locations', () => {
       container: 'backups',
       prefix: 'prod/pg',
     });
-    expect(parseRepositoryLocation('https://acct.blob.core.chinacloudapi.cn/c')).toMatchObject({ accountName: 'acct', container: 'c', prefix: '' });
+    expect(parseRepositoryLocation('https://acct.blob.core.chinacloudapi.cn/ccc')).toMatchObject({ accountName: 'acct', container: 'ccc', prefix: '' });
     expect(parseRepositoryLocation('http://127.0.0.1:10000/devstoreaccount1/repo/x')).toEqual({
       kind: 'azure',
       blobEndpoint: 'http://127.0.0.1:10000/devstoreaccount1',
@@ -28,7 +28,7 @@ describe('repository locations', () => {
     const sas = 'sv=2024&sig=SECRETSIGNATURE';
     let error: Error | undefined;
     try {
-      parseRepositoryLocation(`https://acct.blob.core.windows.net/c?${sas}`);
+      parseRepositoryLocation(`https://acct.blob.core.windows.net/ccc?${sas}`);
     } catch (e) {
       error = e as Error;
     }
@@ -39,9 +39,20 @@ describe('repository locations', () => {
 
   it('builds the matching storage; Azure needs credentials; descriptions hold no secret', () => {
     expect(createStorage('/tmp/x')).toBeInstanceOf(LocalFolderStorage);
-    expect(() => createStorage('https://acct.blob.core.windows.net/c')).toThrow(/Credentials/);
-    const storage = createStorage('https://acct.blob.core.windows.net/c/p', { kind: 'sas', sasToken: 'sig=TOPSECRET' });
+    expect(() => createStorage('https://acct.blob.core.windows.net/ccc')).toThrow(/Credentials/);
+    const storage = createStorage('https://acct.blob.core.windows.net/ccc/p', { kind: 'sas', sasToken: 'sig=TOPSECRET' });
     expect(storage).toBeInstanceOf(AzureBlobStorage);
-    expect(storage.description).toBe('Azure Blob https://acct.blob.core.windows.net/c/p');
+    expect(storage.description).toBe('Azure Blob https://acct.blob.core.windows.net/ccc/p');
+  });
+});
+
+describe('container names', () => {
+  it('say which Azure rule a container name breaks, before Azure answers OutOfRangeInput', () => {
+    const at = (container: string) => () => parseRepositoryLocation(`https://acct.blob.core.windows.net/${container}/prefix`);
+    expect(at('Backups')).toThrow(/"Backups" is not a valid Azure Blob container name: only lower-case letters, digits and hyphens are allowed/);
+    expect(at('ab')).toThrow(/it has 2 characters; a container name has 3 to 63/);
+    expect(at('-backups')).toThrow(/must start and end with a letter or a digit/);
+    expect(at('my--backups')).toThrow(/two hyphens in a row/);
+    expect(parseRepositoryLocation('https://acct.blob.core.windows.net/my-backups-01/x')).toMatchObject({ kind: 'azure', container: 'my-backups-01' });
   });
 });
