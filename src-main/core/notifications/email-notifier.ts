@@ -34,6 +34,8 @@ export class EmailNotifier {
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private memoryDay: string | null = null;
+  /** Sessions already mailed: a session's end can be reported twice (its own event, then the DB watcher's). */
+  private readonly mailed = new Set<string>();
 
   constructor(deps: EmailNotifierDeps) {
     this.deps = deps;
@@ -60,6 +62,9 @@ export class EmailNotifier {
     const level = this.deps.settings().emailNotifications;
     const isScheduledKind = session.kind === 'policy' || session.kind === 'health-check' || session.kind === 'configuration';
     if (!isScheduledKind || session.parentId || !session.endedAt || !LEVEL_MATCHES[level](session.status) || !this.deps.mailer.configured()) return false;
+    if (this.mailed.has(session.id)) return false;
+    this.mailed.add(session.id);
+    if (this.mailed.size > 1000) this.mailed.delete(this.mailed.values().next().value!);
     const alert = alertFor(session);
     const subject = alert?.title ?? `Succeeded: ${session.title}`;
     const tasks = this.deps.sessions.list({ parentId: session.id, limit: 500 });
