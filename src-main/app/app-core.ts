@@ -9,6 +9,7 @@ import { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
 import { InventoryStore } from '../core/config-db/inventory-store.ts';
 import { SessionsStore } from '../core/config-db/sessions-store.ts';
 import { SettingsStore } from '../core/config-db/settings-store.ts';
+import { TouchedTargetsStore, halfRestoredMessage } from '../core/config-db/touched-targets-store.ts';
 import { prepareDataDir } from '../core/data-dir.ts';
 import { PolicyService } from '../core/policies/policy-service.ts';
 import { runEnvironmentCheck } from '../core/sessions/environment-check.ts';
@@ -76,6 +77,8 @@ export class AppCore {
   readonly repositoryCatalog: RepositoryCatalog;
   readonly azureSignIns: AzureConnector;
   readonly azure: AzureService;
+  /** Target databases restores touched, half-restored until a restore of them succeeds. */
+  readonly touchedTargets: TouchedTargetsStore;
   /** Backups and restores on workers: the one home of those use cases. */
   readonly workerJobs: WorkerJobs;
   /** Copy, archive, rehydrate, retention and prune: the one home of those use cases. */
@@ -104,7 +107,14 @@ export class AppCore {
     this.repositories = new RepositoriesStore(db);
     this.restorePoints = new RestorePointsStore(db);
     this.inventory = new InventoryStore(db);
-    this.sessions = new SessionManager({ store: new SessionsStore(db), clock: this.clock, heartbeatMs: options.sessionHeartbeatMs });
+    this.touchedTargets = new TouchedTargetsStore(db);
+    this.sessions = new SessionManager({
+      store: new SessionsStore(db),
+      clock: this.clock,
+      heartbeatMs: options.sessionHeartbeatMs,
+      // A restore lost with its process still names every database it left half-restored.
+      interruptedNotes: (session) => (session.kind === 'restore' ? this.touchedTargets.halfRestoredBy(session.id).map((t) => `${halfRestoredMessage(t)}.`) : []),
+    });
     this.policies = new PolicyService({ store: new PoliciesStore(db), repositories: this.repositories, clock: this.clock });
     this.logWatch = new LogWatchHub(this.sessions);
     this.azureSignIns = new AzureConnector({ db, secrets: this.secrets, clock: this.clock });
@@ -117,6 +127,7 @@ export class AppCore {
       repositories: this.repositories,
       restorePoints: this.restorePoints,
       inventory: this.inventory,
+      touchedTargets: this.touchedTargets,
       secrets: this.secrets,
       clock: this.clock,
       launcherFor: options.launcherFor ?? (() => localLauncher),

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import type { RestorePointRecord, RestorePointsStore } from '../config-db/restore-points-store.ts';
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
+import { halfRestoredMessage, type TouchedTargetsStore } from '../config-db/touched-targets-store.ts';
 import { serverOfResource, type BackupResource, type ResourceSourceInput } from './resource-source.ts';
 import type { RepositoryCatalog, SuppliedRepositorySecrets } from '../repositories/repository-catalog.ts';
 import { catalogRecordOf } from '../repositories/repository-operations.ts';
@@ -101,6 +102,8 @@ export interface WorkerJobsDeps {
   readonly repositories: RepositoriesStore;
   readonly restorePoints: RestorePointsStore;
   readonly inventory: Pick<InventoryStore, 'getResource'>;
+  /** Where restores record the target databases they touch (half-restored until a restore of them succeeds). */
+  readonly touchedTargets: TouchedTargetsStore;
   readonly secrets: SecretStore;
   readonly clock: Clock;
   /** Chooses the launcher for each job's placement (composition root: from settings). */
@@ -192,6 +195,7 @@ export class WorkerJobs {
     let title: string;
     let databasePassword: string | undefined;
     let resourceId: string;
+    let serverLabel: string | null = null;
     if (target.kind === 'database') {
       const server = parseServerSource(target.uri, engineOfUri(target.uri));
       const pointEngine = point?.metadata.engine as { name?: string } | undefined;
@@ -206,6 +210,7 @@ export class WorkerJobs {
         target: { kind: 'database', connection: server.connection, databaseMap: target.databaseMap ?? {}, clean: target.clean ?? false, options: { engine, ...target.options } },
       };
       title = `Restore of ${pointName} to ${server.description}`;
+      serverLabel = server.description;
       resourceId = point?.resourceId ?? server.resourceId;
     } else {
       if (!isAbsolute(target.path)) throw new AppError('validation_failed', 'The folder must be an absolute path.', { field: 'target.path' });
@@ -219,8 +224,20 @@ export class WorkerJobs {
       ctx.info(`Repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
       if (request.rehydrate) await rehydrateForRestore(access, job.restorePointId, request.rehydrate, ctx);
       let result: JobOutcome;
+      const touched: string[] = [];
+      const label = serverLabel;
+      const hooks = label
+        ? {
+            onTouched: (database: string) => {
+              touched.push(database);
+              this.deps.touchedTargets.touch(ctx.sessionId, label, database, this.deps.clock.now().toISOString());
+            },
+            describe: (database: string) => halfRestoredMessage({ server: label, database }),
+          }
+        : undefined;
       try {
-        result = await runJobInSession(this.deps.launcherFor({}), job, secrets, ctx, {});
+        result = await runJobInSession(this.deps.launcherFor({}), job, secrets, ctx, {}, hooks);
+        if (label) for (const database of touched) this.deps.touchedTargets.restored(label, database, this.deps.clock.now().toISOString());
       } catch (error) {
         if (error instanceof WorkerJobError && error.code === 'repository_archived') {
           const repo = record ? record.name : access.location;

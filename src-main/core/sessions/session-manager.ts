@@ -33,6 +33,8 @@ export interface SessionManagerOptions {
   staleAfterMs?: number;
   logFlushIntervalMs?: number;
   progressWriteIntervalMs?: number;
+  /** Extra error lines for a session closed as interrupted (e.g. the half-restored targets of a restore). */
+  interruptedNotes?: (session: Session) => string[];
 }
 
 interface LiveSession {
@@ -58,6 +60,7 @@ export class SessionManager {
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
   private readonly progressWriteIntervalMs: number;
+  private readonly interruptedNotes: (session: Session) => string[];
   private readonly live = new Map<string, LiveSession>();
   private readonly queue: string[] = [];
   private readonly listeners = new Set<SessionListener>();
@@ -74,6 +77,7 @@ export class SessionManager {
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.staleAfterMs = options.staleAfterMs ?? 60_000;
     this.progressWriteIntervalMs = options.progressWriteIntervalMs ?? 250;
+    this.interruptedNotes = options.interruptedNotes ?? (() => []);
     this.owner = { instance: randomUUID(), pid: process.pid, host: hostname() };
     this.logBuffer = new LogBuffer({
       write: (lines) => this.store.appendLines(lines),
@@ -201,9 +205,10 @@ export class SessionManager {
       if (owned.owner?.instance === this.owner.instance) continue;
       if (!isOwnerGone(owned, this.owner.host, this.clock.now().getTime(), this.staleAfterMs)) continue;
       const message = 'Interrupted by shutdown: the process running this session stopped before it ended.';
-      const seq = owned.session.lastSeq + 1;
-      this.store.appendLines([{ sessionId: owned.session.id, seq, time: this.nowIso(), level: 'error', message }]);
-      const session: Session = { ...owned.session, status: 'failed', endedAt: this.nowIso(), summary: 'Interrupted by shutdown' };
+      const notes = this.interruptedNotes(owned.session);
+      const lines = [message, ...notes].map((text, i) => ({ sessionId: owned.session.id, seq: owned.session.lastSeq + 1 + i, time: this.nowIso(), level: 'error' as const, message: text }));
+      this.store.appendLines(lines);
+      const session: Session = { ...owned.session, status: 'failed', endedAt: this.nowIso(), summary: ['Interrupted by shutdown', ...notes].join('; ') };
       this.store.update(session);
       this.emit({ type: 'updated', session: this.store.get(session.id)! });
       closed++;

@@ -230,3 +230,46 @@ describe('WorkerJobs.startRestore', () => {
     expect(launcher.launches).toEqual([]);
   });
 });
+
+describe('half-restored targets', () => {
+  it('are recorded as touched, named when the restore fails, and cleared by a later restore of the same target', async () => {
+    const repository = await cataloguedRepository();
+    await (await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://u:p@db/postgres' } })).finished;
+    runner = async (job, _secrets, events) => {
+      events.targetTouched('crm_copy');
+      if (job.kind === 'restore') throw new WorkerJobError('failed', 'COPY failed: disk full');
+      return restoreOutcome;
+    };
+    const target = { kind: 'database' as const, uri: 'postgres://admin@target.example.com:5432/postgres', password: 'x', databaseMap: { crm: 'crm_copy' } };
+    const failed = (await (await core.workerJobs.startRestore({ repository: { ref: repository.id }, restorePointId: RP, target })).finished).session;
+    expect(failed.status).toBe('failed');
+    const lines = core.sessions.logs(failed.id, 0, 100, 'error').lines.map((l) => l.message);
+    expect(lines).toContain('database crm_copy on server postgres://admin@target.example.com:5432/postgres?sslmode=require is half-restored: drop it or restore again with --clean.');
+    expect(core.touchedTargets.halfRestored().map((t) => t.database)).toEqual(['crm_copy']);
+
+    runner = async (_job, _secrets, events) => {
+      events.targetTouched('crm_copy');
+      return restoreOutcome;
+    };
+    const fixed = (await (await core.workerJobs.startRestore({ repository: { ref: repository.id }, restorePointId: RP, target: { ...target, clean: true } })).finished).session;
+    expect(fixed.status).toBe('succeeded');
+    expect(core.touchedTargets.halfRestored()).toEqual([]);
+  });
+
+  it('are named when the process that ran the restore died and its session is closed as interrupted', async () => {
+    const store = core.touchedTargets;
+    // A restore session another process left running, whose process is gone (a dead pid on this host).
+    core.db
+      .prepare(
+        `INSERT INTO sessions (id, kind, title, status, created_at, started_at, resource_id, owner_instance, owner_pid, owner_host, heartbeat_at)
+         VALUES ('lost', 'restore', 'Restore of crm', 'running', ?, ?, 'postgres://db:5432', 'other', 2147483646, ?, ?)`,
+      )
+      .run('2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', (await import('node:os')).hostname(), '2026-12-01T00:00:00.000Z');
+    store.touch('lost', 'postgres://admin@target:5432/postgres?sslmode=require', 'crm_copy', '2026-12-01T00:00:01.000Z');
+    expect(core.sessions.recoverInterrupted()).toBe(1);
+    const closed = core.sessions.get('lost');
+    expect(closed.status).toBe('failed');
+    expect(closed.summary).toBe('Interrupted by shutdown; database crm_copy on server postgres://admin@target:5432/postgres?sslmode=require is half-restored: drop it or restore again with --clean.');
+    expect(core.sessions.logs('lost', 0, 10, 'error').lines.map((l) => l.message)).toContain('database crm_copy on server postgres://admin@target:5432/postgres?sslmode=require is half-restored: drop it or restore again with --clean.');
+  });
+});

@@ -2,6 +2,7 @@ import { initialSchema } from './001-initial.ts';
 import { azureSchema } from './002-azure.ts';
 import { schedulingSchema } from './003-scheduling.ts';
 import { healthCheckSchema } from './004-health-checks.ts';
+import { touchedTargetsSchema } from './005-touched-targets.ts';
 
 /** One forward-only schema step. `version` is stored in `PRAGMA user_version` once it has run. */
 export interface Migration {
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'azure control plane', sql: azureSchema },
   { version: 3, name: 'scheduling', sql: schedulingSchema },
   { version: 4, name: 'health checks', sql: healthCheckSchema },
+  { version: 5, name: 'touched restore targets', sql: touchedTargetsSchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
