@@ -10,6 +10,7 @@ import type { WorkerJobs } from '../core/jobs/worker-jobs.ts';
 import type { RepositoryJobs } from '../core/jobs/repository-jobs.ts';
 import type { PolicyRuns } from '../core/jobs/policy-runs.ts';
 import type { ResourceLogins } from '../core/jobs/resource-logins.ts';
+import type { TouchedTargetsStore } from '../core/config-db/touched-targets-store.ts';
 import type { PolicyScheduler, PolicyScheduleView } from '../core/scheduling/policy-scheduler.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
 import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
@@ -30,6 +31,7 @@ export interface HandlerServices {
   readonly policyRuns: PolicyRuns;
   readonly policyScheduler: PolicyScheduler;
   readonly resourceLogins: ResourceLogins;
+  readonly touchedTargets: TouchedTargetsStore;
   appInfo(transport: AppInfo['transport']): AppInfo;
   scheduleOverview(count?: number): (PolicyScheduleView & { resourceCount: number })[];
   startEnvironmentCheck(): Session;
@@ -95,6 +97,7 @@ export function createHandlers(core: HandlerServices): Handlers {
       });
       return started.session;
     },
+    'restores.halfRestored': () => core.touchedTargets.halfRestored().map(({ sessionId, server, database, touchedAt }) => ({ sessionId, server, database, touchedAt })),
     'restorePoints.rehydrate': async (input) => {
       const repository = core.repositoryCatalog.require(input.repositoryId);
       const started = await core.repositoryJobs.rehydrate({ repository: { ref: repository.id }, restorePointId: input.restorePointId, priority: input.priority ?? 'Standard' });

@@ -117,6 +117,11 @@ export const channels = {
   'azure.restorePitr': { input: azureRestoreInputSchema, output: sessionSchema },
   /** Starts a restore of a repository restore point on a worker; follow the returned session. */
   'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
+  /** Target databases a failed, canceled or lost restore left half-restored (until a restore of them succeeds). */
+  'restores.halfRestored': {
+    input: empty,
+    output: z.array(z.object({ sessionId: z.string(), server: z.string(), database: z.string(), touchedAt: z.string() })),
+  },
   /** Starts bringing an archived restore point back online (Archive → Hot); follow the returned session. */
   'restorePoints.rehydrate': {
     input: z.strictObject({ repositoryId: id, restorePointId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a restore point id'), priority: z.enum(['Standard', 'High']).default('Standard') }),

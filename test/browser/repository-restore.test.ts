@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/app/app-core.ts';
+import { describeConnection, parsePostgresUri } from '../../src-main/engines/postgres/connection.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { runCli } from '../helpers/cli.ts';
 import { dataChecksums, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -38,6 +39,8 @@ describe('console: restore a repository restore point', () => {
     const rescan = await seed.repositoryCatalog.startRescan(record.id);
     expect((await seed.sessions.waitFor(rescan.id)).status).toBe('succeeded');
     restorePointId = seed.restorePoints.list({ repositoryId: record.id })[0]!.id;
+    // An earlier restore into the same target was lost half-way: the console must say so until a restore succeeds.
+    seed.touchedTargets.touch('earlier-lost-restore', describeConnection(parsePostgresUri(server.uri()).connection), 'crm_from_console', new Date().toISOString());
     await seed.close();
     ({ service, browser, page, problems } = await openConsole(dataDir));
   });
@@ -50,6 +53,7 @@ describe('console: restore a repository restore point', () => {
 
   it('restores under a new name and follows the session to its end', async () => {
     await page.goto(`${service.url}#/restore-points/${restorePointId}`);
+    await page.getByTestId('half-restored').getByText(/Database crm_from_console on server .* is half-restored/).waitFor();
     const form = page.getByTestId('restore-form');
     await form.getByLabel('Target server').fill('not a uri');
     await form.getByRole('button', { name: 'Start restore' }).click();
@@ -61,6 +65,10 @@ describe('console: restore a repository restore point', () => {
     await page.waitForURL(/#\/sessions\//);
     await page.getByText('Succeeded').first().waitFor({ timeout: 60_000 });
     expect(await dataChecksums(server, 'crm_from_console')).toEqual(await dataChecksums(server, 'crm'));
+    // The successful restore of that target clears the warning.
+    await page.goto(`${service.url}#/restore-points`);
+    await page.getByRole('heading', { name: 'Restore points' }).waitFor();
+    await expect.poll(() => page.getByTestId('half-restored').count()).toBe(0);
     expect(page.url()).not.toContain(server.password);
     expect(problems.list).toEqual([]);
   });
