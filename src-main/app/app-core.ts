@@ -271,9 +271,10 @@ export class AppCore {
   async close(): Promise<void> {
     this.configurationScheduler.stop();
     this.policyScheduler.stop();
-    this.emailNotifier.stop();
     if (this.historyTimer) clearInterval(this.historyTimer);
     await this.sessions.close();
+    // After the sessions: the end of work canceled by the shutdown is still mailed, then the DB closes.
+    await this.emailNotifier.stop();
     this.db.close();
   }
 }

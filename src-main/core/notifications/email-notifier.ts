@@ -44,17 +44,27 @@ export class EmailNotifier {
   start(checkEveryMs = 30_000): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.deps.sessions.subscribe((event) => {
-      if (event.type === 'updated') void this.sessionEnded(event.session);
+      if (event.type === 'updated' && event.session.endedAt) this.track(this.sessionEnded(event.session));
     });
-    this.timer = setInterval(() => void this.tick(), checkEveryMs);
+    this.timer = setInterval(() => this.track(this.tick()), checkEveryMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops listening and waits for mails already being sent (the config DB must still be open). */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await Promise.all([...this.pending]);
+  }
+
+  private readonly pending = new Set<Promise<unknown>>();
+
+  /** Keeps a background send awaited by `stop`, and never lets it reject unheard. */
+  private track(work: Promise<unknown>): void {
+    const settled = work.catch((error: unknown) => this.deps.report(`Notifications: ${(error as Error).message}`)).finally(() => this.pending.delete(settled));
+    this.pending.add(settled);
   }
 
   /** E-mails one ended session when the setting asks for it. Resolves when sent (or given up). */
