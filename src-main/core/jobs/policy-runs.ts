@@ -97,7 +97,7 @@ export class PolicyRuns {
       ctx.info(`Catch-up run: ${request.catchUp.missed} scheduled run(s) were missed since ${request.catchUp.firstDueAt.toISOString()} (the app was closed or asleep); they run once now.`);
     }
     if (request.dueAt) ctx.info(`Scheduled for ${request.dueAt.toISOString()}; restore points get the flags ${request.schedules.join(', ') || 'none'}.`);
-    if (!policy.enabled) ctx.warn(`Policy "${policy.name}" is disabled; this run was started by hand.`);
+    if (!policy.enabled) ctx.info(`Policy "${policy.name}" is disabled: this run was started by hand; its schedules stay off.`);
     const backup = policy.repositoryBackup;
     if (!backup) throw new AppError('validation_failed', `Policy "${policy.name}" has no repository backup to run.`);
     const repository = this.deps.catalog.find(backup.repositoryId);
