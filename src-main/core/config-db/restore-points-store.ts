@@ -85,6 +85,17 @@ export class RestorePointsStore {
     })();
   }
 
+  /** How many restore points a repository has in the catalog. */
+  countForRepository(repositoryId: string): number {
+    return this.db.prepare('SELECT COUNT(*) FROM restore_points WHERE repository_id = ?').pluck().get(repositoryId) as number;
+  }
+
+  /** The catalogued restore points of a repository whose id starts with `prefix` (hex only), at most `limit`. */
+  findByIdPrefix(repositoryId: string, prefix: string, limit = 2): RestorePointRecord[] {
+    if (!/^[0-9a-f]+$/.test(prefix)) return [];
+    return this.db.prepare('SELECT * FROM restore_points WHERE repository_id = ? AND id LIKE ? LIMIT ?').all(repositoryId, `${prefix}%`, limit).map(toRecord);
+  }
+
   /** Removes restore points of one repository from the catalog (after forget). Returns how many went. */
   removeFromRepository(repositoryId: string, ids: readonly string[]): number {
     const remove = this.db.prepare('DELETE FROM restore_points WHERE id = ? AND repository_id = ?');

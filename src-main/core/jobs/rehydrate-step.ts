@@ -2,6 +2,7 @@ import { openRepository } from '../../repository/index.ts';
 import type { RepositoryAccess } from '../repositories/repository-access.ts';
 import { repositoryLogger } from '../repositories/repository-operations.ts';
 import type { SessionContext } from '../sessions/session-context.ts';
+import { resolveRestorePointId } from './repository-jobs.ts';
 
 /**
  * The first step of a restore asked to rehydrate: brings the archived packs a restore point needs
@@ -9,7 +10,7 @@ import type { SessionContext } from '../sessions/session-context.ts';
  */
 export async function rehydrateForRestore(access: RepositoryAccess, restorePointId: string, priority: 'Standard' | 'High', ctx: SessionContext): Promise<void> {
   const repository = await openRepository(access.location, { password: access.password, credentials: access.credentials, signal: ctx.signal, logger: repositoryLogger(ctx) });
-  const fullId = restorePointId.length === 64 ? restorePointId : ((await repository.listRestorePoints({ signal: ctx.signal })).restorePoints.find((p) => p.id.startsWith(restorePointId))?.id ?? restorePointId);
+  const fullId = await resolveRestorePointId(repository, restorePointId, ctx.signal);
   const result = await repository.rehydrate(fullId, { priority, signal: ctx.signal, onProgress: (p) => ctx.progress(p.done, p.total ?? null, 'packs') });
   ctx.info(result.rehydratedPacks ? `Rehydrated ${result.rehydratedPacks} of ${result.packCount} packs (${priority} priority); restoring now.` : 'No pack was archived: restoring now.');
 }

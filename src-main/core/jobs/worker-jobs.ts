@@ -224,20 +224,16 @@ export class WorkerJobs {
       ctx.info(`Repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
       if (request.rehydrate) await rehydrateForRestore(access, job.restorePointId, request.rehydrate, ctx);
       let result: JobOutcome;
-      const touched: string[] = [];
       const label = serverLabel;
       const hooks = label
         ? {
-            onTouched: (database: string) => {
-              touched.push(database);
-              this.deps.touchedTargets.touch(ctx.sessionId, label, database, this.deps.clock.now().toISOString());
-            },
+            onTouched: (database: string) => this.deps.touchedTargets.touch(ctx.sessionId, label, database, this.deps.clock.now().toISOString()),
             describe: (database: string) => halfRestoredMessage({ server: label, database }),
           }
         : undefined;
       try {
         result = await runJobInSession(this.deps.launcherFor({}), job, secrets, ctx, {}, hooks);
-        if (label) for (const database of touched) this.deps.touchedTargets.restored(label, database, this.deps.clock.now().toISOString());
+        for (const target of this.deps.touchedTargets.halfRestoredBy(ctx.sessionId)) this.deps.touchedTargets.restored(target.server, target.database, this.deps.clock.now().toISOString());
       } catch (error) {
         if (error instanceof WorkerJobError && error.code === 'repository_archived') {
           const repo = record ? record.name : access.location;
@@ -276,13 +272,12 @@ export class WorkerJobs {
     const repository = this.deps.catalog.ensureCatalogued(location, encrypted);
     const record = catalogRecordOf({ id: outcome.restorePointId, manifest: outcome.restorePoint }, repository.id, repository.isArchive, sessionId);
     this.deps.restorePoints.put({ ...record, repositoryId: repository.id });
-    const count = this.deps.restorePoints.list({ repositoryId: repository.id, limit: 1_000_000 }).length;
-    this.deps.repositories.recordStats(repository.id, (repository.sizeBytes ?? 0) + outcome.uploadedBytes, count);
+    this.deps.repositories.recordStats(repository.id, (repository.sizeBytes ?? 0) + outcome.uploadedBytes, this.deps.restorePoints.countForRepository(repository.id));
     return { repositoryName: repository.name };
   }
 
   private findCatalogued(repositoryId: string, idOrPrefix: string): RestorePointRecord | undefined {
-    const matches = this.deps.restorePoints.list({ repositoryId, limit: 1_000_000 }).filter((p) => p.id.startsWith(idOrPrefix));
+    const matches = this.deps.restorePoints.findByIdPrefix(repositoryId, idOrPrefix, 2);
     if (matches.length > 1) throw new AppError('validation_failed', `Restore point prefix ${idOrPrefix} is ambiguous; give more characters.`, { field: 'restorePointId' });
     return matches[0];
   }

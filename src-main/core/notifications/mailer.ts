@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Settings } from '../../shared/settings.ts';
 
 /** An e-mail to the configured recipients. */
@@ -38,6 +37,8 @@ export class SmtpMailer implements Mailer {
     const s = this.settings();
     if (!this.configured()) throw new Error('E-mail is not configured: set smtpHost, emailFrom and emailTo (cosmos-backup settings set …).');
     const password = s.smtpUser ? await this.password() : undefined;
+    // Loaded here, not at start-up: every CLI command opens the app, few of them send mail (~60 ms).
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: s.smtpHost,
       port: s.smtpPort,

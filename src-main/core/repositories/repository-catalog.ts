@@ -1,11 +1,10 @@
-import { basename } from 'node:path';
 import { z } from 'zod';
 import type { AzureCredentialsInput } from '../../repository/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { RepositoryRecord } from '../config-db/repositories-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { locationKind, type RepositoryAccess } from './repository-access.ts';
-import { repoCheck, repoRescan, startRepositoryOperation, type RepositoryOperationDeps, type StartedOperation } from './repository-operations.ts';
+import { repoCheck, repoRescan, startRepositoryOperation, uniqueRepositoryName, type RepositoryOperationDeps, type StartedOperation } from './repository-operations.ts';
 
 /** Secret-store refs of a catalogued repository's password and storage credential. */
 export const rememberedPasswordRef = (repositoryId: string) => `repository-password:${repositoryId}`;
@@ -110,7 +109,7 @@ export class RepositoryCatalog {
   ensureCatalogued(location: string, encrypted: boolean, name?: string): RepositoryRecord {
     const existing = this.deps.repositories.findByLocation(location);
     if (existing) return existing;
-    return this.deps.repositories.add({ name: name ?? this.uniqueName(location), location, kind: locationKind(location), encrypted }, this.deps.clock.now().toISOString());
+    return this.deps.repositories.add({ name: name ?? uniqueRepositoryName(this.deps.repositories, location), location, kind: locationKind(location), encrypted }, this.deps.clock.now().toISOString());
   }
 
   async rememberPassword(repositoryId: string, password: string): Promise<void> {
@@ -153,13 +152,5 @@ export class RepositoryCatalog {
   private async rememberedCredentials(repositoryId: string): Promise<AzureCredentialsInput | undefined> {
     const stored = await this.deps.secrets.get(storageCredentialRef(repositoryId));
     return stored ? storedCredentialSchema.parse(JSON.parse(stored)) : undefined;
-  }
-
-  private uniqueName(location: string): string {
-    const base = basename(location.replace(/\/+$/, '')) || 'repository';
-    const taken = new Set(this.deps.repositories.list().map((r) => r.name));
-    let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
-    return name;
   }
 }

@@ -211,7 +211,7 @@ export function repoRescan(deps: RepositoryOperationDeps, access: RepositoryAcce
       const now = deps.clock.now().toISOString();
       const record =
         deps.repositories.findByLocation(access.location) ??
-        deps.repositories.add({ name: name ?? uniqueName(deps, access.location), location: access.location, kind: locationKind(access.location), encrypted: info.encryption !== 'none' }, now);
+        deps.repositories.add({ name: name ?? uniqueRepositoryName(deps.repositories, access.location), location: access.location, kind: locationKind(access.location), encrypted: info.encryption !== 'none' }, now);
       const archive = record.isArchive;
       deps.restorePoints.replaceForRepository(record.id, listing.restorePoints.map((p) => catalogRecordOf(p, record.id, archive)));
       deps.repositories.recordStats(record.id, info.storedBytes, listing.restorePoints.length);
@@ -223,9 +223,10 @@ export function repoRescan(deps: RepositoryOperationDeps, access: RepositoryAcce
   );
 }
 
-function uniqueName(deps: RepositoryOperationDeps, location: string): string {
+/** A catalog name for a repository at `location` that no catalogued repository has yet (its folder's name, numbered when taken). */
+export function uniqueRepositoryName(repositories: Pick<RepositoriesStore, 'list'>, location: string): string {
   const base = basename(location.replace(/\/+$/, '')) || 'repository';
-  const taken = new Set(deps.repositories.list().map((r) => r.name));
+  const taken = new Set(repositories.list().map((r) => r.name));
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
   return name;
