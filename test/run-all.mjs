@@ -59,6 +59,8 @@ function vitestProject(project, extraBefore) {
 countCheck('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 countCheck('lint', 'npm', ['run', '--silent', 'lint']);
 vitestProject('unit');
+// FerretDB, mongodump and mongorestore for the MongoDB suites: built once per machine, then cached.
+if (!only.length || only.includes('integration')) countCheck('test peers', 'node', ['test/peers/build-peers.mjs']);
 vitestProject('integration');
 vitestProject('browser', ['npx', ['electron-vite', 'build']]);
 rmSync(reportDir, { recursive: true, force: true });

@@ -3,13 +3,15 @@ import { passwordFromPgpass } from '../engines/postgres/pgpass.ts';
 import { promptHidden } from './secret-input.ts';
 
 /**
- * Where the command line finds a server password, in libpq's order around the app's own store:
- * `$PGPASSWORD`, then the password file (`~/.pgpass`), and a hidden prompt when stdin is a terminal.
+ * Where the command line finds a server password around the app's own store. PostgreSQL in libpq's
+ * order: `$PGPASSWORD`, then the password file (`~/.pgpass`); MongoDB: `$MONGODB_PASSWORD`. Then a
+ * hidden prompt when stdin is a terminal.
  */
 export const cliPasswordSources: DatabasePasswordSources = {
   fromEnvironment: (server) => {
+    if (server.connection.engine === 'mongodb') return process.env.MONGODB_PASSWORD || undefined;
     if (process.env.PGPASSWORD) return process.env.PGPASSWORD;
-    return server.connection.engine === 'postgres' ? passwordFromPgpass(server.connection, server.database) : undefined;
+    return passwordFromPgpass(server.connection, server.database);
   },
   prompt: async (server) => (process.stdin.isTTY ? promptHidden(`Password for ${server.description}: `) : undefined),
 };

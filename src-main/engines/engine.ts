@@ -84,10 +84,14 @@ export interface EngineBackupRequest<TConnection> {
   secrets: EngineSecrets;
   /** Databases to back up; empty or missing: every user database. */
   databases?: string[];
-  /** Databases backed up at once (default 2). */
+  /** MongoDB: only these collections, `db.collection` (their databases need not be listed in `databases`). */
+  collections?: string[];
+  /** Databases (MongoDB: collections) backed up at once (default 2; MongoDB 4). */
   parallelism?: number;
   /** Throttle for the data read from the source, bytes per second (0 or missing: none). */
   maxBytesPerSecond?: number;
+  /** MongoDB: throughput budget, documents read per second (0 or missing: none). */
+  maxDocumentsPerSecond?: number;
   /** How long to wait for a lock another session holds on a table (being dropped, altered) before failing. */
   lockWaitTimeoutMs?: number;
 }

@@ -3,6 +3,9 @@ import type { DatabaseEngine, DatabaseInfo, EngineBackupRequest, EngineBackupSum
 import { postgresConnectionSchema } from './postgres/connection.ts';
 import { postgresRestoreOptionsSchema } from './postgres/postgres-options.ts';
 import { PostgresEngine } from './postgres/postgres-engine.ts';
+import { mongodbConnectionSchema } from './mongodb/connection.ts';
+import { MongodbEngine } from './mongodb/mongodb-engine.ts';
+import { mongodbRestoreOptionsSchema } from './mongodb/mongodb-options.ts';
 
 /**
  * An engine as the worker runs it from a job: the same operations, but connection and restore
@@ -37,8 +40,11 @@ function register<C, O>(name: string, connectionSchema: z.ZodType<C>, optionsSch
   };
 }
 
-/** Every engine, by the name job specs and manifests use. MongoDB registers here next to PostgreSQL. */
-const ENGINES = [register('postgres', postgresConnectionSchema, postgresRestoreOptionsSchema, () => new PostgresEngine())];
+/** Every engine, by the name job specs and manifests use. */
+const ENGINES = [
+  register('postgres', postgresConnectionSchema, postgresRestoreOptionsSchema, () => new PostgresEngine()),
+  register('mongodb', mongodbConnectionSchema, mongodbRestoreOptionsSchema, () => new MongodbEngine()),
+];
 
 /** The engine a job or a manifest names. */
 export function engineFor(name: string): RegisteredEngine {

@@ -46,7 +46,7 @@ async function runBackup(job: BackupJobSpec, secrets: JobSecrets, events: JobEve
   const versions = await engine.versions(job.source, engineSecrets, context);
   const session = await repository.startBackup({ resource: job.resource, policy: job.policy, gfs: job.gfs, engine: { name: engine.name, versions } }, { signal, logger });
   try {
-    const summary = await engine.backup({ source: job.source, secrets: engineSecrets, databases: job.databases, parallelism: job.options.parallelism, maxBytesPerSecond: job.options.maxBytesPerSecond, lockWaitTimeoutMs: job.options.lockWaitTimeoutMs }, session, context);
+    const summary = await engine.backup({ source: job.source, secrets: engineSecrets, databases: job.databases, collections: job.collections, parallelism: job.options.parallelism, maxBytesPerSecond: job.options.maxBytesPerSecond, maxDocumentsPerSecond: job.options.maxDocumentsPerSecond, lockWaitTimeoutMs: job.options.lockWaitTimeoutMs }, session, context);
     signal.throwIfAborted();
     const result = await session.commit();
     return {

@@ -25,6 +25,8 @@ const tuningSchema = z.object({
   parallelism: z.number().int().min(1).max(16).optional(),
   /** Throttle in bytes per second (0 or missing: none). */
   maxBytesPerSecond: z.number().int().nonnegative().optional(),
+  /** MongoDB: throughput budget in documents per second, read (backup) or written (restore) (0 or missing: none). */
+  maxDocumentsPerSecond: z.number().int().nonnegative().optional(),
   /** Backup: zstd level for new chunks (default: the repository engine's, DEFAULT_ZSTD_LEVEL; measured: 6 saves <1 % on dumps and costs memory). */
   compressionLevel: z.number().int().min(1).max(19).optional(),
   /** Backup: how long to wait for a table lock held by another session before failing (default 60 s). */
@@ -39,6 +41,8 @@ export const backupJobSchema = z.object({
   source: engineConnectionSchema,
   /** Databases to back up; empty: every user database. */
   databases: z.array(z.string().min(1)).default([]),
+  /** MongoDB: only these collections, `db.collection` (empty: every collection of the databases). */
+  collections: z.array(z.string().min(3)).default([]),
   /** What the restore point is of (goes into the manifest). */
   resource: z.object({ id: z.string().min(1), name: z.string(), kind: z.string().min(1) }),
   policy: z.object({ id: z.string().min(1), name: z.string() }).optional(),

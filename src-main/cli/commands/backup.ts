@@ -18,9 +18,11 @@ interface BackupOptions {
   parallel?: number;
   name?: string;
   rememberPassword?: boolean;
+  collection?: string[];
+  maxDocsPerSecond?: number;
 }
 
-/** `backup postgres`: backs up databases of a PostgreSQL server (Cosmos DB for PostgreSQL) into a repository. */
+/** `backup postgres` and `backup mongodb`: back up a database service into a repository through a worker. */
 export function registerBackup(program: Command, ctx: CommandContext, wrap: ActionWrapper): void {
   const backup = program.command('backup').description('back up a database service into a repository');
   backup
@@ -52,6 +54,40 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
             name: options.name,
             databases: options.database ?? [],
             parallelism: options.parallel,
+            rememberDatabasePassword: Boolean(options.rememberPassword),
+            passwordSources: cliPasswordSources,
+          });
+          return followJob(core, ctx.io, Boolean(ctx.globals().json), 'Backup', started);
+        });
+      }),
+    );
+  backup
+    .command('mongodb')
+    .description('back up a MongoDB deployment (Cosmos DB for MongoDB RU or vCore, Azure DocumentDB, MongoDB) through a worker')
+    .requiredOption('--source <mongodb-uri>', 'mongodb://user@host:port/?tls=true or mongodb+srv://user@cluster/ (password from $MONGODB_PASSWORD, the remembered one, or a prompt)')
+    .requiredOption('--repo <repository>', 'repository: a local folder, an Azure Blob container URL, or a catalogued name or id')
+    .option('--database <name>', 'a database to back up (repeatable; default: every user database)', collect)
+    .option('--collection <db.name>', 'only this collection (repeatable)', collect)
+    .option('--password-file <file>', 'file whose first line is the repository password (else $COSMOS_BACKUP_REPO_PASSWORD, else the remembered one)')
+    .option('--parallel <n>', 'collections read at once (default 4)', parsePositiveInt)
+    .option('--max-docs-per-second <n>', 'throughput budget: documents read per second (default: no limit)', parsePositiveInt)
+    .option('--name <name>', 'resource name recorded with the restore point (default: the host)')
+    .option('--remember-password', "after a successful backup, keep the login's password in the app's encrypted secret store for later backups")
+    .action(
+      wrap((options: BackupOptions) => {
+        if (!/^mongodb(\+srv)?:\/\//i.test(options.source ?? '')) {
+          ctx.io.err('error: --source must be a mongodb:// or mongodb+srv:// connection string\n');
+          return EXIT_USAGE;
+        }
+        return withCore(ctx, async (core) => {
+          const started = await core.workerJobs.startBackup({
+            repository: await repositoryInput(core, ctx.io, options),
+            source: { uri: options.source! },
+            name: options.name,
+            databases: options.database ?? [],
+            collections: options.collection ?? [],
+            parallelism: options.parallel,
+            ...(options.maxDocsPerSecond ? { maxDocumentsPerSecond: options.maxDocsPerSecond } : {}),
             rememberDatabasePassword: Boolean(options.rememberPassword),
             passwordSources: cliPasswordSources,
           });

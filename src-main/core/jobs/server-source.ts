@@ -1,4 +1,5 @@
 import type { EngineConnection, EngineName } from '../../engines/engine-schemas.ts';
+import { describeMongodbConnection, parseMongodbUri } from '../../engines/mongodb/connection.ts';
 import { describeConnection, parsePostgresUri } from '../../engines/postgres/connection.ts';
 import { AppError } from '../../shared/errors.ts';
 
@@ -28,7 +29,8 @@ export interface ServerSource {
 export function engineOfUri(uri: string): EngineName {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri.trim())?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
-  throw new AppError('validation_failed', `Not a database URI this app can use (expected postgres://user@host:port/database).`, { field: 'uri' });
+  if (scheme === 'mongodb' || scheme === 'mongodb+srv') return 'mongodb';
+  throw new AppError('validation_failed', `Not a database URI this app can use (expected postgres://user@host:port/database or mongodb://user@host:port/?tls=true).`, { field: 'uri' });
 }
 
 /** The one identity of a server named by host and port, however the caller spelled the host. */
@@ -39,6 +41,30 @@ export function serverResourceId(engine: EngineName, host: string, port: number)
 
 /** Parses a server URI for `engine`; a malformed one is a validation error on the `uri` field. */
 export function parseServerSource(uri: string, engine: EngineName = engineOfUri(uri)): ServerSource {
+  return engine === 'mongodb' ? parseMongodbSource(uri) : parsePostgresSource(uri);
+}
+
+function parseMongodbSource(uri: string): ServerSource {
+  let parsed: ReturnType<typeof parseMongodbUri>;
+  try {
+    parsed = parseMongodbUri(uri);
+  } catch (error) {
+    throw new AppError('validation_failed', (error as Error).message, { field: 'uri' });
+  }
+  const { connection, password, host, port } = parsed;
+  return {
+    engine: 'mongodb',
+    connection,
+    ...(password !== undefined ? { uriPassword: password } : {}),
+    description: describeMongodbConnection(connection),
+    resourceId: serverResourceId('mongodb', host, port),
+    defaultName: host,
+    database: parsed.database ?? 'admin',
+    passwordRef: `mongodb-password:${connection.user ?? ''}@${host.toLowerCase()}:${port}`,
+  };
+}
+
+function parsePostgresSource(uri: string): ServerSource {
   let parsed: ReturnType<typeof parsePostgresUri>;
   try {
     parsed = parsePostgresUri(uri);
@@ -47,11 +73,11 @@ export function parseServerSource(uri: string, engine: EngineName = engineOfUri(
   }
   const { connection, password } = parsed;
   return {
-    engine,
+    engine: 'postgres',
     connection,
     ...(password !== undefined ? { uriPassword: password } : {}),
     description: describeConnection(connection),
-    resourceId: serverResourceId(engine, connection.host, connection.port),
+    resourceId: serverResourceId('postgres', connection.host, connection.port),
     defaultName: connection.host,
     database: connection.database,
     passwordRef: `postgres-password:${connection.user}@${connection.host}:${connection.port}`,

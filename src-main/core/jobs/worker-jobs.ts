@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import type { EngineName, EngineRestoreOptions } from '../../engines/engine-schemas.ts';
+import type { EngineName, EngineRestoreOptionsWithoutEngine } from '../../engines/engine-schemas.ts';
 import type { GfsFlags } from '../../repository/index.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Session } from '../../shared/session.ts';
@@ -49,7 +49,11 @@ export interface BackupRequest {
   name?: string;
   /** Databases to back up; empty: every user database. */
   databases?: string[];
+  /** MongoDB: only these collections, `db.collection`. */
+  collections?: string[];
   parallelism?: number;
+  /** MongoDB: throughput budget in documents read per second. */
+  maxDocumentsPerSecond?: number;
   /** The policy and schedules a scheduled backup runs for (recorded in the manifest). */
   policy?: { id: string; name: string };
   gfs?: Partial<GfsFlags>;
@@ -68,8 +72,8 @@ export type RestoreTargetInput =
       password?: string;
       databaseMap?: Record<string, string>;
       clean?: boolean;
-      /** The engine's own options without `engine` (PostgreSQL: schemas, tables, globals, noOwner). */
-      options?: Omit<EngineRestoreOptions, 'engine'>;
+      /** The engine's own options without `engine` (PostgreSQL: schemas, tables, globals, noOwner; MongoDB: collections, collectionMap, indexOrder). */
+      options?: EngineRestoreOptionsWithoutEngine;
     }
   | { kind: 'folder'; path: string };
 
@@ -145,13 +149,16 @@ export class WorkerJobs {
       repository: { location: access.location },
       source: server.connection,
       databases: request.databases ?? [],
+      collections: request.collections ?? [],
       resource,
       ...(request.policy ? { policy: request.policy } : {}),
       gfs: { daily: false, weekly: false, monthly: false, yearly: false, ...request.gfs },
-      options: request.parallelism ? { parallelism: request.parallelism } : {},
+      options: { ...(request.parallelism ? { parallelism: request.parallelism } : {}), ...(request.maxDocumentsPerSecond ? { maxDocumentsPerSecond: request.maxDocumentsPerSecond } : {}) },
     };
+    if (job.collections?.length && server.engine !== 'mongodb') throw new AppError('validation_failed', 'Collections can be chosen for MongoDB sources only.', { field: 'collections' });
     const secrets = this.jobSecrets(access, databasePassword);
-    const selection = request.databases?.length ? ` (${request.databases.join(', ')})` : '';
+    const chosen = [...(request.databases ?? []), ...(request.collections ?? [])];
+    const selection = chosen.length ? ` (${chosen.join(', ')})` : '';
     const title = `Backup of ${resource.name}${selection} to ${record?.name ?? access.location}`;
     const placement: WorkerPlacement = { region: request.resource?.region };
     let outcome: BackupOutcome | undefined;

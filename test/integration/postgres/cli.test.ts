@@ -5,7 +5,7 @@ import type { TestPostgres } from '../../helpers/postgres.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { createSampleDatabase } from './sample-database.ts';
-import { REPO_PASSWORD, allFiles, createRepository, openRepository } from './support.ts';
+import { REPO_PASSWORD, allFiles, createRepository, decryptedRestorePoints, openRepository } from './support.ts';
 
 /** The CLI end to end: backup and restore as sessions, through a worker agent child process. */
 describe('cosmos-backup backup/restore postgres (CLI, worker agent, real PostgreSQL 15)', () => {
@@ -121,15 +121,7 @@ describe('cosmos-backup backup/restore postgres (CLI, worker agent, real Postgre
     const repository = await openRepository(repo);
     const { restorePoints } = await repository.listRestorePoints();
     expect(restorePoints.length).toBeGreaterThanOrEqual(2);
-    const decrypted: Buffer[] = [];
-    for (const point of restorePoints) {
-      decrypted.push(Buffer.from(JSON.stringify(point.manifest)));
-      for (const entry of point.manifest.entries) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of await repository.openEntry(point.id, entry.name)) chunks.push(chunk as Buffer);
-        decrypted.push(Buffer.concat(chunks));
-      }
-    }
+    const decrypted = await decryptedRestorePoints(repository);
     const raw = [...(await allFiles(repo)), ...(await allFiles(dataDir))].map((file) => file.bytes);
     for (const bytes of [...decrypted, ...raw]) {
       for (const secret of secrets) {

@@ -78,3 +78,17 @@ export async function allFiles(root: string): Promise<{ path: string; bytes: Buf
   }
   return out;
 }
+
+/** Every manifest and every entry of every restore point of a repository, decrypted (for secret scans). */
+export async function decryptedRestorePoints(repository: Repository): Promise<Buffer[]> {
+  const decrypted: Buffer[] = [];
+  for (const point of (await repository.listRestorePoints()).restorePoints) {
+    decrypted.push(Buffer.from(JSON.stringify(point.manifest)));
+    for (const entry of point.manifest.entries) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await repository.openEntry(point.id, entry.name)) chunks.push(chunk as Buffer);
+      decrypted.push(Buffer.concat(chunks));
+    }
+  }
+  return decrypted;
+}

@@ -1,0 +1,73 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EJSON } from 'bson';
+import { EngineError } from '../engine-error.ts';
+import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
+import { mapLimit } from '../stream-utils.ts';
+import { formatBytes } from '../../shared/format-units.ts';
+import { planCollectionMoves } from './collection-plan.ts';
+import { mongodumpFileStem, parseCollectionMetadata, type CollectionMetadataDocument } from './layout.ts';
+
+/** A database directory name mongodump would write (database names hold no `/`; `.`/`..` cannot be names). */
+function databaseDirectory(database: string): string {
+  if (database.includes('/') || database.includes('\\') || database === '.' || database === '..' || database.includes('\0')) {
+    throw new EngineError('invalid_argument', `Database name ${JSON.stringify(database)} cannot be a folder name.`);
+  }
+  return database;
+}
+
+/**
+ * mongodump's `.metadata.json`: options, indexes, uuid, collectionName and type, in that order, as
+ * canonical Extended JSON (what stock mongorestore reads).
+ */
+function mongodumpMetadata(metadata: CollectionMetadataDocument): string {
+  const document = {
+    ...(Object.keys(metadata.options).length ? { options: metadata.options } : {}),
+    indexes: metadata.type === 'view' ? [] : metadata.indexes,
+    ...(metadata.uuid ? { uuid: metadata.uuid } : {}),
+    collectionName: metadata.collectionName,
+    ...(metadata.type !== 'collection' ? { type: metadata.type } : {}),
+  };
+  return EJSON.stringify(document, { relaxed: false });
+}
+
+/**
+ * Writes a restore point out in the stock mongodump layout: `<folder>/<db>/<collection>.bson` and
+ * `<collection>.metadata.json`, file names escaped as mongodump escapes them, so that stock
+ * `mongorestore <folder>` restores it with no Cosmos Backup installed.
+ */
+export async function restoreMongodbToFolder(request: EngineFolderRestoreRequest, source: EntrySource, context: EngineContext): Promise<EngineRestoreSummary> {
+  const moves = planCollectionMoves(source, { databases: request.databases });
+  const root = resolve(request.folder);
+  await mkdir(root, { recursive: true });
+  if ((await readdir(root)).length) throw new EngineError('target_not_empty', `Folder ${root} is not empty; choose an empty or new folder.`);
+  const total = moves.reduce((sum, move) => sum + (move.documentsEntry?.size ?? 0), 0);
+  let done = 0;
+  const count = (stream: Readable) =>
+    stream.on('data', (chunk: Buffer) => {
+      done += chunk.length;
+      context.progress(done, total, 'bytes');
+    });
+  const summaries = new Map<string, { name: string; bytes: number; tables: number; rows: number }>();
+  await mapLimit(moves, 2, context.signal, async (move, signal) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await source.open(move.metadataEntry.name, signal)) chunks.push(chunk as Buffer);
+    const metadata = parseCollectionMetadata(Buffer.concat(chunks), `collection ${move.database}.${move.collection}`);
+    const folder = join(root, databaseDirectory(move.database));
+    await mkdir(folder, { recursive: true });
+    const stem = mongodumpFileStem(move.collection);
+    if (move.documentsEntry) await pipeline(count(await source.open(move.documentsEntry.name, signal)), createWriteStream(join(folder, `${stem}.bson`), { flags: 'wx' }), { signal });
+    await writeFile(join(folder, `${stem}.metadata.json`), mongodumpMetadata(metadata), { flag: 'wx' });
+    const summary = summaries.get(move.database) ?? { name: move.database, bytes: 0, tables: 0, rows: 0 };
+    summary.bytes += move.documentsEntry?.size ?? 0;
+    if (metadata.type !== 'view') summary.tables++;
+    summary.rows += metadata.documents;
+    summaries.set(move.database, summary);
+  });
+  const databases = [...summaries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const summary of databases) context.log('info', `Wrote database ${summary.name} in mongodump layout to ${join(root, summary.name)} (${summary.tables} collection(s), ${summary.rows} document(s), ${formatBytes(summary.bytes)}).`);
+  return { databases, outputs: databases.map((summary) => join(root, summary.name)), notes: [`restore it with stock tools: mongorestore ${root}`] };
+}
