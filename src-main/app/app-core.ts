@@ -22,6 +22,7 @@ import { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
 import type { SecretStore } from '../core/secrets/secret-store.ts';
 import { EncryptedFileSecretStore } from '../core/secrets/encrypted-file-secret-store.ts';
 import { KeyFileProvider } from '../core/secrets/key-file-provider.ts';
+import { isRepositoryBackedUp } from '../core/jobs/resource-source.ts';
 import { AzureService, type AzureServiceTuning } from '../azure/azure-service.ts';
 import { AzureConnector, type ArmConnector } from '../azure/sign-in/azure-connector.ts';
 import { ConfigurationScheduler } from '../azure/configuration-scheduler.ts';
@@ -131,6 +132,7 @@ export class AppCore {
       secrets: this.secrets,
       clock: this.clock,
       launcherFor: options.launcherFor ?? (() => localLauncher),
+      mongoAccountConnectionString: (resourceId) => this.azure.mongoConnectionString(resourceId),
     });
     this.repositoryJobs = new RepositoryJobs({ sessions: this.sessions, catalog: this.repositoryCatalog, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock });
     this.resourceLogins = new ResourceLogins(this.secrets);
@@ -252,11 +254,11 @@ export class AppCore {
   }
 
   /**
-   * Every policy's next runs and last result, with how many Cosmos DB for PostgreSQL clusters of
-   * the inventory it governs (what `schedule list` and the console show).
+   * Every policy's next runs and last result, with how many resources of the inventory it backs up
+   * into its repository (PostgreSQL and MongoDB; what `schedule list` and the console show).
    */
   scheduleOverview(count = 3): (PolicyScheduleView & { resourceCount: number })[] {
-    const clusters = this.inventory.listResources().filter((r) => !r.deleted && r.kind === 'postgres-cluster');
+    const clusters = this.inventory.listResources().filter((r) => !r.deleted && isRepositoryBackedUp(r));
     const coverage = planCoverage(clusters, this.policies.list(), this.clock.now().getTime(), 0);
     const counts = new Map(coverage.map((c) => [c.policyId, c.resourceIds.length]));
     return this.policyScheduler.list(count).map((view) => ({ ...view, resourceCount: counts.get(view.policyId) ?? 0 }));

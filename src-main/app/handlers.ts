@@ -1,3 +1,5 @@
+import { AppError } from '../shared/errors.ts';
+import type { EngineRestoreOptionsWithoutEngine } from '../engines/engine-schemas.ts';
 import type { Handlers } from '../core/api/dispatcher.ts';
 import type { AppInfo } from '../shared/contract.ts';
 import type { Session } from '../shared/session.ts';
@@ -93,7 +95,15 @@ export function createHandlers(core: HandlerServices): Handlers {
         target:
           target.kind === 'folder'
             ? target
-            : { kind: 'database', uri: target.uri, password: target.password, databaseMap: target.databaseMap ?? {}, clean: target.clean ?? false, options: { noOwner: target.noOwner ?? false } },
+            : {
+                kind: 'database',
+                uri: target.uri,
+                password: target.password,
+                databaseMap: target.databaseMap ?? {},
+                clean: target.clean ?? false,
+                // The target's engine takes its own options; the other engine's are refused, not dropped.
+                options: restoreOptionsFor(target),
+              },
       });
       return started.session;
     },
@@ -110,6 +120,7 @@ export function createHandlers(core: HandlerServices): Handlers {
         source: input.source.kind === 'server' ? { uri: input.source.uri, password: input.source.password } : { resourceId: input.source.resourceId, user: input.source.user, database: input.source.database, password: input.source.password },
         name: input.name,
         databases: input.databases ?? [],
+        collections: input.collections ?? [],
         rememberDatabasePassword: input.rememberPassword ?? false,
       });
       return started.session;
@@ -121,4 +132,14 @@ export function createHandlers(core: HandlerServices): Handlers {
       return core.appInfo(client.transport);
     },
   };
+}
+
+/** A console restore target's engine options, by the URI's scheme; the other engine's options are refused. */
+function restoreOptionsFor(target: { uri: string; noOwner?: boolean; collections?: string[] }): EngineRestoreOptionsWithoutEngine {
+  if (/^mongodb(\+srv)?:\/\//i.test(target.uri.trim())) {
+    if (target.noOwner) throw new AppError('validation_failed', 'Object ownership applies to PostgreSQL targets only.', { field: 'target.noOwner' });
+    return { collections: target.collections ?? [] };
+  }
+  if (target.collections?.length) throw new AppError('validation_failed', 'Collections apply to MongoDB targets only.', { field: 'target.collections' });
+  return { noOwner: target.noOwner ?? false };
 }

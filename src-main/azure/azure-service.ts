@@ -14,6 +14,7 @@ import { runInAccountRestore, type InAccountRestoreRequest } from './pitr/in-acc
 import { AzureRestoresStore } from './pitr/restores-store.ts';
 import { AppError } from '../shared/errors.ts';
 import type { ArmConnector, ConnectOptions } from './sign-in/azure-connector.ts';
+import { mongoAccountConnectionString } from './mongo-connection-string.ts';
 
 /** Tuning (tests shorten the waits; the defaults suit Azure). */
 export interface AzureServiceTuning {
@@ -54,6 +55,15 @@ export class AzureService {
   }
 
   /** Starts an inventory sync session (subscriptions, accounts, clusters, restore-point records). */
+  /**
+   * The MongoDB connection string (with its account key) of a Cosmos DB for MongoDB RU account, for
+   * one backup or restore job: never stored, logged or shown.
+   */
+  async mongoConnectionString(resourceId: string, options: ConnectOptions = {}): Promise<string> {
+    const { arm } = await this.connector.connect(options);
+    return mongoAccountConnectionString(arm, resourceId);
+  }
+
   startSync(options: InventorySyncOptions & ConnectOptions = {}): Session {
     return this.sessions.start({ kind: 'sync', title: 'Azure inventory sync' }, async (ctx) => {
       const { arm } = await this.connector.connect(options);

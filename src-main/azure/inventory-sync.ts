@@ -229,6 +229,8 @@ export async function runInventorySync(deps: InventorySyncDeps, ctx: SessionCont
           clusterStatus: m.properties?.clusterStatus ?? null,
           computeTier: m.properties?.compute?.tier ?? null,
           shardCount: m.properties?.sharding?.shardCount ?? null,
+          // ARM's template (`mongodb+srv://<user>:<password>@host/…`): the host a backup connects to, no secret in it.
+          connectionString: m.properties?.connectionString ?? null,
         },
         deleted: false,
         syncedAt,

@@ -47,6 +47,7 @@ export const CALL_RULES: readonly CallRule[] = [
     { methods: ['GET'], path: new RegExp(`^${ACCOUNT}/${db}/[^/]+/${child}/[^/]+$`, 'i'), action: `Microsoft.DocumentDB/databaseAccounts/${db}/${child}/read`, why: 'in-account restore: read the restored resource' },
     { methods: ['PUT'], path: new RegExp(`^${ACCOUNT}/${db}/[^/]+/${child}/[^/]+$`, 'i'), action: `Microsoft.DocumentDB/databaseAccounts/${db}/${child}/write`, why: 'in-account restore of a deleted container, collection or graph' },
   ]),
+  { methods: ['POST'], path: new RegExp(`^${ACCOUNT}/listConnectionStrings$`, 'i'), action: 'Microsoft.DocumentDB/databaseAccounts/listConnectionStrings/action', why: 'repository backups of Cosmos DB for MongoDB (RU) accounts: the connection string with its key, used in memory for one job' },
   { methods: ['GET'], path: new RegExp(`^${ACCOUNT}/tables/[^/]+$`, 'i'), action: 'Microsoft.DocumentDB/databaseAccounts/tables/read', why: 'in-account restore: read the restored table' },
   { methods: ['PUT'], path: new RegExp(`^${ACCOUNT}/tables/[^/]+$`, 'i'), action: 'Microsoft.DocumentDB/databaseAccounts/tables/write', why: 'in-account restore of a deleted table' },
   { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.DBforPostgreSQL/serverGroupsv2$`, 'i'), action: 'Microsoft.DBforPostgreSQL/serverGroupsv2/read', why: 'inventory of Cosmos DB for PostgreSQL clusters' },

@@ -54,7 +54,10 @@ export const restorePointRecordSchema = z.object({
 });
 export type RestorePointRecordDto = z.infer<typeof restorePointRecordSchema>;
 
-/** Restoring a repository restore point from the console (PostgreSQL today). */
+/** `db.collection`: a MongoDB collection of a restore point. */
+const namespaceSchema = z.string().regex(/^[^.\s/\\"$]+\.[^\0]+$/, 'must name a collection as database.collection').max(400);
+
+/** Restoring a repository restore point from the console (PostgreSQL or MongoDB). */
 export const repositoryRestoreInputSchema = z.strictObject({
   restorePointId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a restore point id'),
   repositoryId: z.string().min(1),
@@ -62,13 +65,17 @@ export const repositoryRestoreInputSchema = z.strictObject({
   target: z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('database'),
-      /** postgres://user@host:port/database?sslmode=… */
+      /** postgres://user@host:port/database?sslmode=… or mongodb://user@host:port/?tls=true */
       uri: z.string().min(1).max(2000),
       /** Used for this restore only; never stored. */
       password: z.string().max(1024).optional(),
       databaseMap: z.record(z.string().min(1), z.string().min(1)).default({}),
+      /** PostgreSQL: replace non-empty databases; MongoDB: drop collections that hold documents. */
       clean: z.boolean().default(false),
+      /** PostgreSQL only. */
       noOwner: z.boolean().default(false),
+      /** MongoDB only: these collections besides whole `databases` (empty: the databases whole). */
+      collections: z.array(namespaceSchema).max(5000).default([]),
     }),
     z.strictObject({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }),
   ]),
@@ -80,7 +87,7 @@ export const backupStartInputSchema = z.strictObject({
   source: z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('server'),
-      /** postgres://user@host:port/database?sslmode=… */
+      /** postgres://user@host:port/database?sslmode=… or mongodb://user@host:port/?tls=true */
       uri: z.string().trim().min(1, 'must not be empty').max(2000),
       /** Used for this backup; stored (encrypted) only when `rememberPassword` is set. */
       password: z.string().max(1024).optional(),
@@ -97,5 +104,7 @@ export const backupStartInputSchema = z.strictObject({
   /** Resource name recorded with the restore point (default: the host). */
   name: z.string().trim().min(1).max(200).optional(),
   databases: z.array(z.string().min(1).max(200)).max(500).default([]),
+  /** MongoDB only: just these collections, `db.collection`. */
+  collections: z.array(namespaceSchema).max(5000).default([]),
   rememberPassword: z.boolean().default(false),
 });

@@ -64,7 +64,9 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
   backup
     .command('mongodb')
     .description('back up a MongoDB deployment (Cosmos DB for MongoDB RU or vCore, Azure DocumentDB, MongoDB) through a worker')
-    .requiredOption('--source <mongodb-uri>', 'mongodb://user@host:port/?tls=true or mongodb+srv://user@cluster/ (password from $MONGODB_PASSWORD, the remembered one, or a prompt)')
+    .option('--source <mongodb-uri>', 'mongodb://user@host:port/?tls=true or mongodb+srv://user@cluster/ (password from $MONGODB_PASSWORD, the remembered one, or a prompt)')
+    .option('--resource <arm-id>', 'a resource of the inventory instead: a Cosmos DB for MongoDB (RU) account (its connection string and key come from ARM) or a MongoDB vCore cluster (its host from ARM; give --user)')
+    .option('--user <name>', 'with --resource of a vCore cluster: the login')
     .requiredOption('--repo <repository>', 'repository: a local folder, an Azure Blob container URL, or a catalogued name or id')
     .option('--database <name>', 'a database to back up (repeatable; default: every user database)', collect)
     .option('--collection <db.name>', 'only this collection (repeatable)', collect)
@@ -75,14 +77,18 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
     .option('--remember-password', "after a successful backup, keep the login's password in the app's encrypted secret store for later backups")
     .action(
       wrap((options: BackupOptions) => {
-        if (!/^mongodb(\+srv)?:\/\//i.test(options.source ?? '')) {
+        if (Boolean(options.source) === Boolean(options.resource)) {
+          ctx.io.err('error: give exactly one of --source <mongodb-uri> or --resource <arm-id>\n');
+          return EXIT_USAGE;
+        }
+        if (options.source && !/^mongodb(\+srv)?:\/\//i.test(options.source)) {
           ctx.io.err('error: --source must be a mongodb:// or mongodb+srv:// connection string\n');
           return EXIT_USAGE;
         }
         return withCore(ctx, async (core) => {
           const started = await core.workerJobs.startBackup({
             repository: await repositoryInput(core, ctx.io, options),
-            source: { uri: options.source! },
+            source: options.resource ? { resourceId: options.resource, user: options.user } : { uri: options.source! },
             name: options.name,
             databases: options.database ?? [],
             collections: options.collection ?? [],

@@ -13,10 +13,10 @@ import type { SessionContext } from '../sessions/session-context.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { RepositoryJobs } from './repository-jobs.ts';
 import type { ResourceLogins } from './resource-logins.ts';
+import { isRepositoryBackedUp, loginComesFromArm } from './resource-source.ts';
 import type { WorkerJobs } from './worker-jobs.ts';
 
 /** Resource kinds a policy run backs up into its repository (MongoDB joins with its engine). */
-const BACKED_UP_KINDS = new Set(['postgres-cluster']);
 
 export interface PolicyRunRequest {
   policyId: string;
@@ -106,9 +106,9 @@ export class PolicyRuns {
       throw new AppError('unauthorized', `The password of repository "${repository.name}" is not remembered, so scheduled backups cannot open it: add the repository again with its password remembered.`);
     }
     const all = this.deps.policies.list();
-    const inScope = this.deps.inventory.listResources().filter((r) => !r.deleted && BACKED_UP_KINDS.has(r.kind) && governingPolicy(all, r)?.policy.id === policy.id);
+    const inScope = this.deps.inventory.listResources().filter((r) => !r.deleted && isRepositoryBackedUp(r) && governingPolicy(all, r)?.policy.id === policy.id);
     if (!inScope.length) {
-      ctx.warn(`The scope of policy "${policy.name}" matches no Cosmos DB for PostgreSQL cluster it governs in the inventory (as of the last Azure sync); nothing to back up.`);
+      ctx.warn(`The scope of policy "${policy.name}" matches no Cosmos DB for PostgreSQL cluster, MongoDB vCore cluster or Cosmos DB for MongoDB account it governs in the inventory (as of the last Azure sync); nothing to back up.`);
       return { summary: 'No resource in scope.' };
     }
     ctx.info(`${inScope.length} resource(s) in scope: ${inScope.map((r) => r.name).join(', ')}. Repository: "${repository.name}".`);
@@ -148,9 +148,10 @@ export class PolicyRuns {
 
   /** One resource: its backup as a child session, retried per the policy. */
   private async backupResource(policy: Policy, repositoryId: string, resource: ProtectedResourceRecord, gfs: Record<string, boolean>, ctx: SessionContext): Promise<TaskResult> {
-    const login = await this.deps.logins.get(resource.id);
+    const login = loginComesFromArm(resource) ? { user: undefined, password: undefined } : await this.deps.logins.get(resource.id);
     if (!login) {
-      ctx.warn(`${resource.name}: no database login is set, so it was skipped. Set one: cosmos-backup resource-login set "${resource.id}" --user citus (the password is asked for and kept encrypted).`);
+      const user = resource.kind === 'postgres-cluster' ? 'citus' : 'NAME';
+      ctx.warn(`${resource.name}: no database login is set, so it was skipped. Set one: cosmos-backup resource-login set "${resource.id}" --user ${user} (the password is asked for and kept encrypted).`);
       return { resource, status: 'skipped', attempts: 0 };
     }
     const retries = policy.retries.count;

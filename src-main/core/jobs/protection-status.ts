@@ -2,6 +2,7 @@ import type { Policy } from '../../shared/policy.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
 import { governingPolicy } from '../policies/scope-matcher.ts';
+import { isRepositoryBackedUp } from './resource-source.ts';
 
 /** One resource's repository protection, for monitoring (`cosmos-backup protection --json`). */
 export interface ProtectionRow {
@@ -30,7 +31,7 @@ export function protectionStatus(deps: { inventory: Pick<InventoryStore, 'listRe
   for (const resource of deps.inventory.listResources()) {
     if (resource.deleted) continue;
     const governing = governingPolicy(policies, resource)?.policy ?? null;
-    if (resource.kind !== 'postgres-cluster' && !governing?.repositoryBackup) continue;
+    if (!isRepositoryBackedUp(resource)) continue;
     rows.set(resource.id.toLowerCase(), { resourceId: resource.id, resourceName: resource.name, kind: resource.kind, policyName: governing?.name ?? null, lastSuccessfulBackupAt: null, hoursSinceLastBackup: null, restorePointCount: 0 });
   }
   for (const point of points) {

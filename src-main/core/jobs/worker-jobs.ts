@@ -10,7 +10,7 @@ import type { RestorePointRecord, RestorePointsStore } from '../config-db/restor
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import { halfRestoredMessage, type TouchedTargetsStore } from '../config-db/touched-targets-store.ts';
-import { serverOfResource, type BackupResource, type ResourceSourceInput } from './resource-source.ts';
+import { serverOfResource, type BackupResource, type MongoAccountConnectionString, type ResourceSourceInput } from './resource-source.ts';
 import type { RepositoryCatalog, SuppliedRepositorySecrets } from '../repositories/repository-catalog.ts';
 import { catalogRecordOf } from '../repositories/repository-operations.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -110,6 +110,8 @@ export interface WorkerJobsDeps {
   readonly touchedTargets: TouchedTargetsStore;
   readonly secrets: SecretStore;
   readonly clock: Clock;
+  /** Cosmos DB for MongoDB RU connection strings from ARM (composition root: the Azure layer). */
+  readonly mongoAccountConnectionString?: MongoAccountConnectionString;
   /** Chooses the launcher for each job's placement (composition root: from settings). */
   readonly launcherFor: WorkerLauncherFactory;
 }
@@ -133,8 +135,8 @@ export class WorkerJobs {
   /** Starts a backup session. Bad input fails here, before any session exists. */
   async startBackup(request: BackupRequest): Promise<StartedJob<BackupOutcome>> {
     if ('resourceId' in request.source) {
-      const { uri, resource } = serverOfResource(this.deps.inventory, request.source);
-      return this.startBackup({ ...request, source: { uri, password: request.source.password }, resource });
+      const { uri, password, resource } = await serverOfResource(this.deps.inventory, request.source, this.deps.mongoAccountConnectionString);
+      return this.startBackup({ ...request, source: { uri, password: password ?? request.source.password }, resource });
     }
     const server = parseServerSource(request.source.uri);
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
@@ -189,6 +191,7 @@ export class WorkerJobs {
       throw new AppError('not_found', `Restore point ${request.restorePointId.slice(0, 12)} is not in the catalog of ${record ? `repository "${record.name}"` : access.location}; rescan the repository first.`, { field: 'restorePointId' });
     }
     const pointName = point ? `${String(point.metadata.resourceName ?? point.resourceId)} at ${point.pointTime}` : request.restorePointId.slice(0, 12);
+    const pointEngineName = (point?.metadata.engine as { name?: string } | undefined)?.name;
     const target = request.target;
     const base = {
       kind: 'restore' as const,
@@ -252,7 +255,7 @@ export class WorkerJobs {
       }
       if (result.kind !== 'restore') throw new AppError('internal', 'The worker answered a restore with a backup outcome.');
       outcome = result;
-      return { summary: summarizeOutcome(result) };
+      return { summary: summarizeOutcome(result, job.kind === 'restore' ? (job.engine ?? pointEngineName) : undefined) };
     });
     return { session, finished: this.deps.sessions.waitFor(session.id).then((final) => ({ session: final, outcome })) };
   }

@@ -18,6 +18,9 @@ import { ThrottleStats, errorCode, pauseForRetry, retryingRequest } from './thro
 /** Databases MongoDB keeps for itself; never backed up. */
 const SYSTEM_DATABASES = new Set(['admin', 'local', 'config']);
 const NAMESPACE_NOT_FOUND = 26;
+/** A server that does not implement a query feature (FerretDB: `$type` of types it cannot store). */
+const NOT_IMPLEMENTED = 238;
+const BAD_VALUE = 2;
 /** Documents are handed to the repository in pieces of about this size (fewer, larger writes). */
 const PIECE_BYTES = 1024 * 1024;
 
@@ -86,8 +89,9 @@ async function cosmosShardKey(db: Db, collection: string, run: BackupRun): Promi
 async function* documentPieces(collection: Collection, run: BackupRun, counts: { documents: number }): AsyncGenerator<Buffer> {
   const { signal } = run.context;
   let lastDocument: Buffer | undefined;
+  let commonTypesOnly = false;
   for (let attempt = 0; ; attempt++) {
-    const filter = lastDocument ? resumeFilter(BSON.deserialize(lastDocument, { promoteValues: false, promoteLongs: false, bsonRegExp: true })._id) : {};
+    const filter = lastDocument ? resumeFilter(BSON.deserialize(lastDocument, { promoteValues: false, promoteLongs: false, bsonRegExp: true })._id, commonTypesOnly) : {};
     const cursor = collection.find(filter, { raw: true, sort: { _id: 1 }, batchSize: 1000 });
     let piece: Buffer[] = [];
     let pieceBytes = 0;
@@ -120,6 +124,13 @@ async function* documentPieces(collection: Collection, run: BackupRun, counts: {
       if (pieceBytes) {
         run.onBytes(pieceBytes);
         yield Buffer.concat(piece, pieceBytes);
+      }
+      const code = errorCode(error);
+      if (lastDocument && !commonTypesOnly && (code === NOT_IMPLEMENTED || code === BAD_VALUE) && /type/i.test(String((error as Error).message))) {
+        // The resumed read named types this server does not implement: it cannot hold them either.
+        commonTypesOnly = true;
+        attempt--;
+        continue;
       }
       await pauseForRetry(error, attempt, run.stats, signal);
     }

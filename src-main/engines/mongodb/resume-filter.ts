@@ -21,6 +21,12 @@ const TYPE_BRACKETS: readonly (readonly string[])[] = [
   ['maxKey'],
 ];
 
+/**
+ * `$type` takes numbers everywhere; some MongoDB-compatible servers (FerretDB) refuse the aliases
+ * of types they do not store, so the filter uses the numbers.
+ */
+const TYPE_NUMBERS: Record<string, number> = { minKey: -1, double: 1, string: 2, object: 3, binData: 5, undefined: 6, objectId: 7, bool: 8, date: 9, null: 10, regex: 11, symbol: 14, int: 16, timestamp: 17, long: 18, decimal: 19, maxKey: 127 };
+
 /** The `$type` alias of an `_id` deserialized with `promoteValues: false`. */
 export function bsonTypeAlias(value: unknown): string {
   if (value === null) return 'null';
@@ -58,11 +64,23 @@ export function bsonTypeAlias(value: unknown): string {
   }
 }
 
-/** The filter that reads every document after `lastId` in `_id` order, whatever the types of the `_id`s. */
-export function resumeFilter(lastId: unknown): Document {
+/**
+ * Types a server may not implement at all (FerretDB 1.x refuses them even in `$type`); a server that
+ * does not implement them cannot hold `_id`s of them either, so leaving them out loses nothing.
+ */
+const RARE_TYPES = new Set(['minKey', 'maxKey', 'undefined', 'symbol', 'decimal']);
+
+/**
+ * The filter that reads every document after `lastId` in `_id` order, whatever the types of the
+ * `_id`s. `commonTypesOnly`: for servers that refuse the rare types in a query.
+ */
+export function resumeFilter(lastId: unknown, commonTypesOnly = false): Document {
   const alias = bsonTypeAlias(lastId);
   const bracket = TYPE_BRACKETS.findIndex((types) => types.includes(alias));
-  const later = TYPE_BRACKETS.slice(bracket + 1).flat();
+  const later = TYPE_BRACKETS.slice(bracket + 1)
+    .flat()
+    .filter((type) => !commonTypesOnly || !RARE_TYPES.has(type))
+    .map((type) => TYPE_NUMBERS[type]!);
   if (alias === 'maxKey' || !later.length) return { _id: { $gt: lastId } };
   return { $or: [{ _id: { $gt: lastId } }, { _id: { $type: later } }] };
 }

@@ -2,78 +2,161 @@ import type { ChannelInput } from '../../../src-main/shared/contract.ts';
 import type { RepositoryPointView } from './restore-points.ts';
 
 /**
- * The "Restore" form of a repository restore point: where to (a PostgreSQL server, or a folder of
- * stock pg_dump directory dumps), which databases under which names, and the `restores.start`
- * request built from it. Pure functions; the view holds the target password only until it submits.
+ * The "Restore" form of a repository restore point: where to (a PostgreSQL or MongoDB server, or
+ * a folder the engine's stock tools read), which databases (MongoDB: and collections) under which
+ * names, and the `restores.start` request built from it. Pure functions; the view holds the target
+ * password only until it submits.
  */
+
+export type RestoreEngine = 'postgres' | 'mongodb';
 
 export interface RestoreFormValues {
   targetKind: 'database' | 'folder';
-  /** postgres://user@host:port/database?sslmode=… (no password inside). */
+  /** postgres://user@host:port/database?sslmode=… or mongodb://user@host:port/?tls=true (no password inside). */
   uri: string;
   password: string;
   /** Database of the restore point → name on the target (blank: the same name). */
   renames: Record<string, string>;
   /** Databases of the restore point to restore (all when none is chosen). */
   selected: string[];
+  /** MongoDB: collections to restore, `db.collection` (those of unselected databases are ignored). */
+  collections: string[];
+  /** PostgreSQL: replace non-empty databases; MongoDB: drop collections that hold documents. */
   clean: boolean;
   noOwner: boolean;
   folder: string;
 }
 
-export type RestoreField = 'uri' | 'password' | 'folder' | 'renames';
+export type RestoreField = 'uri' | 'password' | 'folder' | 'renames' | 'collections';
 export type RestoreFieldErrors = Partial<Record<RestoreField, string>>;
 
-/** The databases a PostgreSQL restore point holds, from its entry names (`postgres/databases/<db>/…`). */
-export function databasesOf(point: Pick<RepositoryPointView, 'entries'>): string[] {
+const ENTRY_PREFIX: Record<RestoreEngine, RegExp> = {
+  postgres: /^postgres\/databases\/([^/]+)\//,
+  mongodb: /^mongodb\/databases\/([^/]+)\/([^/]+)\/collection\.json$/,
+};
+
+/** The engine of a restore point this form can restore, or null. */
+export function restoreEngineOf(point: Pick<RepositoryPointView, 'engine' | 'resourceKind' | 'entries'>): RestoreEngine | null {
+  if (point.engine === 'postgres' || point.engine === 'mongodb') return point.engine;
+  if (point.resourceKind === 'postgres-cluster') return 'postgres';
+  if (point.entries.some((entry) => entry.name.startsWith('mongodb/'))) return 'mongodb';
+  if (point.entries.some((entry) => entry.name.startsWith('postgres/'))) return 'postgres';
+  return null;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The databases a restore point holds, from its entry names (`<engine>/databases/<db>/…`, percent-encoded). */
+export function databasesOf(point: Pick<RepositoryPointView, 'entries' | 'engine' | 'resourceKind'>): string[] {
+  const engine = restoreEngineOf(point) ?? 'postgres';
   const names = new Set<string>();
   for (const entry of point.entries) {
-    const match = /^postgres\/databases\/([^/]+)\//.exec(entry.name);
-    if (match) names.add(match[1]!);
+    const match = ENTRY_PREFIX[engine].exec(entry.name);
+    if (match) names.add(decode(match[1]!));
   }
   return [...names].sort();
 }
 
-export function emptyRestoreForm(point: Pick<RepositoryPointView, 'entries'>): RestoreFormValues {
-  const databases = databasesOf(point);
-  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, clean: false, noOwner: false, folder: '' };
+/** MongoDB: the collections (and views) of one database of the restore point, sorted. */
+export function collectionsOf(point: Pick<RepositoryPointView, 'entries'>, database: string): string[] {
+  const names: string[] = [];
+  for (const entry of point.entries) {
+    const match = ENTRY_PREFIX.mongodb.exec(entry.name);
+    if (match && decode(match[1]!) === database) names.push(decode(match[2]!));
+  }
+  return names.sort();
 }
 
-const DB_NAME = /^[^\s/\\"]{1,63}$/;
+export function emptyRestoreForm(point: Pick<RepositoryPointView, 'entries' | 'engine' | 'resourceKind'>): RestoreFormValues {
+  const databases = databasesOf(point);
+  const collections = restoreEngineOf(point) === 'mongodb' ? databases.flatMap((db) => collectionsOf(point, db).map((name) => `${db}.${name}`)) : [];
+  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, collections, clean: false, noOwner: false, folder: '' };
+}
+
+/** Database names each engine accepts: PostgreSQL quotes any name but these; MongoDB forbids more. */
+const DB_NAME: Record<RestoreEngine, { pattern: RegExp; rule: string }> = {
+  postgres: { pattern: /^[^/\\"\p{Cc}]{1,63}$/u, rule: '1–63 characters, no slashes or quotes' },
+  mongodb: { pattern: /^[^/\\. "$\p{Cc}]{1,63}$/u, rule: '1–63 characters, no spaces, slashes, dots, quotes or $' },
+};
+const MONGODB_URI = /^mongodb(\+srv)?:\/\/(?:([^@/?#]*)@)?[^/?#]+/i;
+
+function uriError(engine: RestoreEngine, uri: string): string | undefined {
+  if (engine === 'mongodb') {
+    const match = MONGODB_URI.exec(uri);
+    if (!match) return 'Enter a MongoDB connection string such as mongodb://user@server.example.com:27017/?tls=true.';
+    if (match[2]?.includes(':')) return 'Leave the password out of the connection string; type it in the password field (it is used for this restore only).';
+    return undefined;
+  }
+  const url = URL.canParse(uri) ? new URL(uri) : null;
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) return 'Enter a PostgreSQL URI such as postgres://user@server.example.com:5432/postgres?sslmode=require.';
+  if (url.password) return 'Leave the password out of the URI; type it in the password field (it is used for this restore only).';
+  return undefined;
+}
 
 /** Field-level problems, or an empty object when the form can be submitted. */
-export function validateRestoreForm(values: RestoreFormValues): RestoreFieldErrors {
+export function validateRestoreForm(values: RestoreFormValues, engine: RestoreEngine = 'postgres'): RestoreFieldErrors {
   const errors: RestoreFieldErrors = {};
   if (values.targetKind === 'database') {
-    const url = URL.canParse(values.uri.trim()) ? new URL(values.uri.trim()) : null;
-    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
-      errors.uri = 'Enter a PostgreSQL URI such as postgres://user@server.example.com:5432/postgres?sslmode=require.';
-    } else if (url.password) {
-      errors.uri = 'Leave the password out of the URI; type it in the password field (it is used for this restore only).';
-    }
+    const problem = uriError(engine, values.uri.trim());
+    if (problem) errors.uri = problem;
     const targets = values.selected.map((db) => values.renames[db]?.trim() || db);
-    const bad = targets.find((name) => !DB_NAME.test(name));
-    if (bad !== undefined) errors.renames = `"${bad}" is not a valid database name (1–63 characters, no spaces, slashes or quotes).`;
+    const bad = targets.find((name) => !DB_NAME[engine].pattern.test(name));
+    if (bad !== undefined) errors.renames = `"${bad}" is not a valid database name (${DB_NAME[engine].rule}).`;
     else if (new Set(targets).size !== targets.length) errors.renames = 'Two databases would be restored under the same name.';
+    if (engine === 'mongodb') {
+      const empty = values.selected.find((db) => !values.collections.some((namespace) => namespace.startsWith(`${db}.`)));
+      if (empty !== undefined) errors.collections = `Choose at least one collection of ${empty}, or leave the database out.`;
+    }
   } else if (!values.folder.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(values.folder.trim())) {
     errors.folder = 'Enter an absolute folder path on the machine that runs Cosmos Backup.';
   }
   return errors;
 }
 
+/** MongoDB: whole databases where every collection is chosen, single collections elsewhere. */
+function mongoSelection(point: Pick<RepositoryPointView, 'entries'>, values: RestoreFormValues, all: string[]): { databases: string[]; collections: string[] } {
+  const whole: string[] = [];
+  const single: string[] = [];
+  for (const db of values.selected) {
+    const available = collectionsOf(point, db).map((name) => `${db}.${name}`);
+    const chosen = available.filter((namespace) => values.collections.includes(namespace));
+    if (chosen.length === available.length) whole.push(db);
+    else single.push(...chosen);
+  }
+  if (!single.length && whole.length === all.length) return { databases: [], collections: [] };
+  return { databases: whole, collections: single };
+}
+
 /** The `restores.start` request of a valid form. */
-export function buildRestoreInput(point: Pick<RepositoryPointView, 'id' | 'repositoryId' | 'entries'>, values: RestoreFormValues): ChannelInput<'restores.start'> {
+export function buildRestoreInput(point: Pick<RepositoryPointView, 'id' | 'repositoryId' | 'entries' | 'engine' | 'resourceKind'>, values: RestoreFormValues): ChannelInput<'restores.start'> {
   if (!point.repositoryId) throw new Error('This restore point is not in a catalogued repository.');
+  const engine = restoreEngineOf(point) ?? 'postgres';
   const all = databasesOf(point);
   const databases = values.selected.length === all.length ? [] : values.selected;
   if (values.targetKind === 'folder') {
     return { restorePointId: point.id, repositoryId: point.repositoryId, databases, target: { kind: 'folder', path: values.folder.trim() } };
   }
   const databaseMap = Object.fromEntries(values.selected.filter((db) => values.renames[db]?.trim() && values.renames[db]!.trim() !== db).map((db) => [db, values.renames[db]!.trim()]));
+  const password = values.password ? { password: values.password } : {};
+  if (engine === 'mongodb') {
+    const selection = mongoSelection(point, values, all);
+    return {
+      restorePointId: point.id,
+      repositoryId: point.repositoryId,
+      databases: selection.databases,
+      target: { kind: 'database', uri: values.uri.trim(), ...password, databaseMap, clean: values.clean, collections: selection.collections },
+    };
+  }
   return {
     restorePointId: point.id,
     repositoryId: point.repositoryId,
     databases,
-    target: { kind: 'database', uri: values.uri.trim(), ...(values.password ? { password: values.password } : {}), databaseMap, clean: values.clean, noOwner: values.noOwner },
+    target: { kind: 'database', uri: values.uri.trim(), ...password, databaseMap, clean: values.clean, noOwner: values.noOwner },
   };
 }

@@ -3,11 +3,14 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { cpuMeter, mainThreadCpuSeconds, processCpuSeconds, ratioCeiling } from '../../bench/process-cpu.ts';
 
-/** Keeps this thread busy for `ms` milliseconds. */
+/**
+ * Keeps this thread busy until it has used `ms` milliseconds of CPU (not of wall time: on a
+ * machine busy with other work, a wall-time loop gets less CPU and the figures below would not hold).
+ */
 function burn(ms: number): void {
-  const until = performance.now() + ms;
+  const start = process.cpuUsage();
   let spin = 0;
-  while (performance.now() < until) spin++;
+  while (process.cpuUsage(start).user < ms * 1000) spin++;
   expect(spin).toBeGreaterThan(0);
 }
 
@@ -21,8 +24,8 @@ describe('benchmark process CPU', () => {
     expect(mainThreadCpuSeconds(process.pid)!).toBeLessThanOrEqual(after);
   });
 
-  it('measures another process (a stand-in server that burns 0.4 s on its main thread)', async () => {
-    const server = spawn(process.execPath, ['-e', 'const u = Date.now() + 400; while (Date.now() < u); process.stdout.write("done"); setTimeout(() => {}, 10_000);']);
+  it('measures another process (a stand-in server that burns 0.4 s of CPU on its main thread)', async () => {
+    const server = spawn(process.execPath, ['-e', 'while (process.cpuUsage().user < 400_000); process.stdout.write("done"); setTimeout(() => {}, 10_000);']);
     try {
       const meter = cpuMeter(server.pid);
       await once(server.stdout!, 'data');

@@ -61,9 +61,10 @@ describe('desktop app start-up', () => {
     // Scheduled work that ends with warnings is a desktop notification, and the tray's tooltip says so.
     const add = (await handler(trusted, 'repositories.add', { name: 'nightly', location: join(fakeApp.userData, 'repo'), password: 'pw-for-alerts', create: true })) as { ok: true; value: { id: string } };
     expect(add.ok).toBe(true);
+    // The add session catalogs the repository, then remembers its password: wait for both.
     for (let i = 0; i < 100; i++) {
-      const list = (await handler(trusted, 'repositories.list', {})) as { ok: true; value: { id: string }[] };
-      if (list.value.length) break;
+      const list = (await handler(trusted, 'repositories.list', {})) as { ok: true; value: { id: string; passwordRemembered?: boolean }[] };
+      if (list.value[0]?.passwordRemembered) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const repositoryId = ((await handler(trusted, 'repositories.list', {})) as { ok: true; value: { id: string }[] }).value[0]!.id;

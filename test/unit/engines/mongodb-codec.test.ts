@@ -69,10 +69,12 @@ describe('MongoDB engine codec and helpers', () => {
   });
 
   it('resumes an _id-ordered read in the later type brackets too', () => {
-    expect(resumeFilter(new Int32(5))).toEqual({ $or: [{ _id: { $gt: new Int32(5) } }, { _id: { $type: ['symbol', 'string', 'object', 'binData', 'objectId', 'bool', 'date', 'timestamp', 'regex', 'maxKey'] } }] });
+    expect(resumeFilter(new Int32(5))).toEqual({ $or: [{ _id: { $gt: new Int32(5) } }, { _id: { $type: [14, 2, 3, 5, 7, 8, 9, 17, 11, 127] } }] });
     const id = new ObjectId();
-    expect(resumeFilter(id)).toEqual({ $or: [{ _id: { $gt: id } }, { _id: { $type: ['bool', 'date', 'timestamp', 'regex', 'maxKey'] } }] });
+    expect(resumeFilter(id)).toEqual({ $or: [{ _id: { $gt: id } }, { _id: { $type: [8, 9, 17, 11, 127] } }] });
     expect(resumeFilter(new MaxKey())).toEqual({ _id: { $gt: new MaxKey() } });
+    // For servers that refuse types they cannot store (FerretDB 1.x): only the common ones.
+    expect(resumeFilter(id, true)).toEqual({ $or: [{ _id: { $gt: id } }, { _id: { $type: [8, 9, 17, 11] } }] });
   });
 
   it("honours the server's RetryAfterMs with jitter, and backs off exponentially without it", () => {

@@ -1,21 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { buildRestoreInput, databasesOf, emptyRestoreForm, validateRestoreForm } from '../../../src-renderer/src/logic/repository-restore-form.ts';
+import { buildRestoreInput, collectionsOf, databasesOf, emptyRestoreForm, restoreEngineOf, validateRestoreForm } from '../../../src-renderer/src/logic/repository-restore-form.ts';
 import type { RepositoryPointView } from '../../../src-renderer/src/logic/restore-points.ts';
 
-const point: Pick<RepositoryPointView, 'id' | 'repositoryId' | 'entries'> = {
+type PointFacts = Pick<RepositoryPointView, 'id' | 'repositoryId' | 'entries' | 'engine' | 'resourceKind'>;
+
+const point: PointFacts = {
   id: 'a'.repeat(64),
   repositoryId: 'repo-1',
+  engine: 'postgres',
+  resourceKind: 'postgres-cluster',
   entries: [
     { name: 'postgres/globals.sql', size: 10, counts: {} },
     { name: 'postgres/databases/shop/dump.pgdump', size: 10, counts: { rows: 5 } },
     { name: 'postgres/databases/shop/info.json', size: 1, counts: {} },
     { name: 'postgres/databases/crm/dump.pgdump', size: 10, counts: { rows: 7 } },
+    { name: 'postgres/databases/second%20db/dump.pgdump', size: 10, counts: { rows: 7 } },
+  ],
+};
+
+const mongoPoint: PointFacts = {
+  id: 'b'.repeat(64),
+  repositoryId: 'repo-2',
+  engine: 'mongodb',
+  resourceKind: 'cosmosdb-account',
+  entries: [
+    { name: 'mongodb/databases/shop/orders/documents.bson', size: 10, counts: { documents: 5 } },
+    { name: 'mongodb/databases/shop/orders/collection.json', size: 1, counts: {} },
+    { name: 'mongodb/databases/shop/we%20ird%2Fname/documents.bson', size: 10, counts: { documents: 2 } },
+    { name: 'mongodb/databases/shop/we%20ird%2Fname/collection.json', size: 1, counts: {} },
+    { name: 'mongodb/databases/crm/people/documents.bson', size: 10, counts: { documents: 7 } },
+    { name: 'mongodb/databases/crm/people/collection.json', size: 1, counts: {} },
   ],
 };
 
 describe('repository restore form', () => {
   it('finds the databases of a PostgreSQL restore point', () => {
-    expect(databasesOf(point)).toEqual(['crm', 'shop']);
+    expect(databasesOf(point)).toEqual(['crm', 'second db', 'shop']);
   });
 
   it('asks for a PostgreSQL URI without a password inside', () => {
@@ -29,15 +49,15 @@ describe('repository restore form', () => {
 
   it('refuses invalid or colliding target names', () => {
     const values = { ...emptyRestoreForm(point), uri: 'postgres://u@h/postgres' };
-    values.renames = { crm: 'shop', shop: '' };
+    values.renames = { crm: 'shop', shop: '', 'second db': 'other' };
     expect(validateRestoreForm(values).renames).toMatch(/same name/);
-    values.renames = { crm: 'has space', shop: '' };
+    values.renames = { crm: 'has/slash', shop: '', 'second db': 'other' };
     expect(validateRestoreForm(values).renames).toMatch(/not a valid database name/);
   });
 
   it('builds the request: renames only where they change, all databases as an empty list, password only when given', () => {
     const values = { ...emptyRestoreForm(point), uri: ' postgres://u@h:5432/postgres ', password: 'pw', clean: true };
-    values.renames = { crm: 'crm_copy', shop: 'shop' };
+    values.renames = { crm: 'crm_copy', shop: 'shop', 'second db': '' };
     expect(buildRestoreInput(point, values)).toEqual({
       restorePointId: point.id,
       repositoryId: 'repo-1',
@@ -49,6 +69,39 @@ describe('repository restore form', () => {
     const input = buildRestoreInput(point, values);
     expect(input.databases).toEqual(['shop']);
     expect(input.target).not.toHaveProperty('password');
+  });
+
+  it('finds the databases and collections of a MongoDB restore point, names decoded', () => {
+    expect(restoreEngineOf(mongoPoint)).toBe('mongodb');
+    expect(databasesOf(mongoPoint)).toEqual(['crm', 'shop']);
+    expect(collectionsOf(mongoPoint, 'shop')).toEqual(['orders', 'we ird/name']);
+    expect(emptyRestoreForm(mongoPoint).collections).toEqual(['crm.people', 'shop.orders', 'shop.we ird/name']);
+  });
+
+  it('asks a MongoDB restore for a connection string without a password, and at least one collection per database', () => {
+    const values = emptyRestoreForm(mongoPoint);
+    expect(validateRestoreForm(values, 'mongodb').uri).toMatch(/MongoDB connection string/);
+    values.uri = 'mongodb://admin:secret@db.example.com:27017/?tls=true';
+    expect(validateRestoreForm(values, 'mongodb').uri).toMatch(/Leave the password out/);
+    values.uri = 'mongodb+srv://admin@cluster.example.com/?tls=true';
+    expect(validateRestoreForm(values, 'mongodb')).toEqual({});
+    values.collections = ['shop.orders'];
+    expect(validateRestoreForm(values, 'mongodb').collections).toMatch(/at least one collection of crm/);
+  });
+
+  it('builds a MongoDB request: whole databases where every collection is chosen, single collections elsewhere, drop as clean', () => {
+    const values = { ...emptyRestoreForm(mongoPoint), uri: 'mongodb://u@h:27017/', password: 'pw', clean: true };
+    values.renames = { crm: 'crm_copy', shop: '' };
+    expect(buildRestoreInput(mongoPoint, values)).toEqual({
+      restorePointId: mongoPoint.id,
+      repositoryId: 'repo-2',
+      databases: [],
+      target: { kind: 'database', uri: 'mongodb://u@h:27017/', password: 'pw', databaseMap: { crm: 'crm_copy' }, clean: true, collections: [] },
+    });
+    values.collections = ['crm.people', 'shop.we ird/name'];
+    const input = buildRestoreInput(mongoPoint, values);
+    expect(input.databases).toEqual(['crm']);
+    expect(input.target).toMatchObject({ collections: ['shop.we ird/name'] });
   });
 
   it('restores to an absolute folder', () => {
