@@ -13,10 +13,9 @@
  * Set BENCH_PG_ROWS to scale the large table (default 3,600,000 rows).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LocalWorkerLauncher } from '../../src-main/worker/local-launcher.ts';
+import { folderBytes, runAgent } from './agent-run.ts';
 import { medianRound } from './median-round.ts';
 import type { BackupOutcome, JobOutcome, JobSecrets, JobSpec } from '../../src-main/worker/protocol.ts';
 import { Repository } from '../../src-main/repository/repository.ts';
@@ -30,14 +29,6 @@ const ROWS = Number(process.env.BENCH_PG_ROWS ?? 3_600_000);
 const BACKUP_ROUNDS = Math.max(1, Number(process.env.BENCH_PG_BACKUP_ROUNDS ?? 3));
 const RESTORE_ROUNDS = Math.max(1, Number(process.env.BENCH_PG_RESTORE_ROUNDS ?? 5));
 const REPO_PASSWORD = 'bench-repository-password';
-
-async function folderBytes(root: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
-  }
-  return total;
-}
 
 function tool(server: TestPostgres, name: string, args: string[], database = 'postgres'): Promise<number> {
   const started = performance.now();
@@ -76,27 +67,6 @@ async function generate(server: TestPostgres): Promise<void> {
     for (let sql = queue.shift(); sql; sql = queue.shift()) await server.query(sql, 'bench');
   }));
   await server.query('VACUUM ANALYZE', 'bench');
-}
-
-/** Runs a job on the real agent and samples its RSS; returns the outcome, wall seconds and peak RSS. */
-async function runAgent(job: JobSpec, secrets: JobSecrets): Promise<{ outcome: JobOutcome; seconds: number; peakRssMb: number }> {
-  let pid = 0;
-  let peak = 0;
-  const launcher = new LocalWorkerLauncher({ onSpawn: (p) => (pid = p) });
-  const started = performance.now();
-  const handle = await launcher.launch(job, secrets, new AbortController().signal);
-  const sampler = setInterval(() => {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-      peak = Math.max(peak, hwm);
-    } catch {
-      /* exited */
-    }
-  }, 100);
-  for await (const event of handle.events) if (event.type === 'log' && event.level !== 'info') process.stderr.write(`  agent ${event.level}: ${event.message}\n`);
-  const outcome = await handle.result.finally(() => clearInterval(sampler));
-  return { outcome, seconds: (performance.now() - started) / 1000, peakRssMb: peak };
 }
 
 async function main(): Promise<void> {

@@ -47,7 +47,11 @@ function toTarget(row: unknown): TouchedTarget {
   return { sessionId: r.session_id, server: r.server, database: r.database, touchedAt: r.touched_at, restoredAt: r.restored_at };
 }
 
-/** The sentence every failed, canceled or lost restore ends with, per touched database. */
+/**
+ * The sentence every failed, canceled or lost restore ends with, per touched database. The server
+ * label is the URI without password, so its scheme says which flag replaces a non-empty target.
+ */
 export function halfRestoredMessage(target: Pick<TouchedTarget, 'server' | 'database'>): string {
-  return `database ${target.database} on server ${target.server} is half-restored: drop it or restore again with --clean`;
+  const flag = /^mongodb(\+srv)?:/i.test(target.server) ? '--drop' : '--clean';
+  return `database ${target.database} on server ${target.server} is half-restored: drop it or restore again with ${flag}`;
 }

@@ -32,7 +32,7 @@ export async function runJobInSession(launcher: WorkerLauncher, job: JobSpec, se
   } catch (error) {
     if (job.kind === 'restore' && touched.length) {
       if (targets) for (const database of touched) ctx.error(`${targets.describe(database)}.`);
-      else ctx.error(`Target database(s) ${touched.join(', ')} were being restored when the job failed and may be half-restored: check them, drop them, or restore again with --clean.`);
+      else ctx.error(`Target database(s) ${touched.join(', ')} were being restored when the job failed and may be half-restored: check them, drop them, or restore again with ${job.engine === 'mongodb' ? '--drop' : '--clean'}.`);
     }
     if (job.kind === 'backup') ctx.info('No restore point was written for this backup.');
     throw error;

@@ -38,6 +38,22 @@ export const KIND_LABELS: Record<ResourceKind, string> = {
   'mongo-vcore-cluster': 'MongoDB vCore',
 };
 
+/** Whether a resource is backed up into a repository (PostgreSQL clusters, MongoDB vCore clusters, MongoDB RU accounts). */
+export function backsUpToRepository(resource: Pick<AzureResource, 'kind' | 'api' | 'deleted'>): boolean {
+  if (resource.deleted) return false;
+  return resource.kind === 'postgres-cluster' || resource.kind === 'mongo-vcore-cluster' || (resource.kind === 'cosmosdb-account' && resource.api === 'MongoDB');
+}
+
+/** Whether backups of a resource need a database login (a MongoDB RU account's key comes from ARM instead). */
+export function needsDatabaseLogin(resource: Pick<AzureResource, 'kind' | 'api'>): boolean {
+  return !(resource.kind === 'cosmosdb-account' && resource.api === 'MongoDB');
+}
+
+/** The login a resource's administrator usually has: `citus` on Cosmos DB for PostgreSQL; MongoDB vCore has none by default. */
+export function defaultLoginName(resource: Pick<AzureResource, 'kind'>): string {
+  return resource.kind === 'postgres-cluster' ? 'citus' : '';
+}
+
 const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 const asString = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 const asNumber = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);

@@ -1,12 +1,14 @@
 import type { ChannelInput } from '../../../src-main/shared/contract.ts';
 
+import { serverUriProblem } from './server-uri.ts';
+
 /**
- * The "Back up now" form: which PostgreSQL server, with which login, into which repository. Pure
- * functions; the view holds the server password only until it submits.
+ * The "Back up now" form: which PostgreSQL server or MongoDB deployment, with which login, into
+ * which repository. Pure functions; the view holds the server password only until it submits.
  */
 
 export interface BackupFormValues {
-  /** postgres://user@host:port/database?sslmode=… (no password inside). */
+  /** postgres://user@host:port/database?sslmode=… or mongodb://user@host:port/?tls=true (no password inside). */
   uri: string;
   password: string;
   rememberPassword: boolean;
@@ -33,13 +35,8 @@ export function databaseList(text: string): string[] {
 /** Field-level problems, or an empty object when the form can be submitted. */
 export function validateBackupForm(values: BackupFormValues): BackupFieldErrors {
   const errors: BackupFieldErrors = {};
-  const uri = values.uri.trim();
-  const url = URL.canParse(uri) ? new URL(uri) : null;
-  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
-    errors.uri = 'Enter a PostgreSQL URI such as postgres://citus@c-mycluster.postgres.cosmos.azure.com:5432/citus?sslmode=require.';
-  } else if (url.password) {
-    errors.uri = 'Leave the password out of the URI; type it in the password field.';
-  }
+  const uriProblem = serverUriProblem(values.uri);
+  if (uriProblem) errors.uri = uriProblem;
   if (values.name.trim().length > 200) errors.name = 'Use at most 200 characters.';
   const bad = databaseList(values.databases).find((name) => !DB_NAME.test(name));
   if (bad !== undefined) errors.databases = `"${bad}" is not a valid database name (1–63 characters, no slashes or quotes).`;

@@ -1,5 +1,6 @@
 import type { ChannelInput } from '../../../src-main/shared/contract.ts';
 import type { RepositoryPointView } from './restore-points.ts';
+import { serverUriProblem } from './server-uri.ts';
 
 /**
  * The "Restore" form of a repository restore point: where to (a PostgreSQL or MongoDB server, or
@@ -84,26 +85,11 @@ const DB_NAME: Record<RestoreEngine, { pattern: RegExp; rule: string }> = {
   postgres: { pattern: /^[^/\\"\p{Cc}]{1,63}$/u, rule: '1–63 characters, no slashes or quotes' },
   mongodb: { pattern: /^[^/\\. "$\p{Cc}]{1,63}$/u, rule: '1–63 characters, no spaces, slashes, dots, quotes or $' },
 };
-const MONGODB_URI = /^mongodb(\+srv)?:\/\/(?:([^@/?#]*)@)?[^/?#]+/i;
-
-function uriError(engine: RestoreEngine, uri: string): string | undefined {
-  if (engine === 'mongodb') {
-    const match = MONGODB_URI.exec(uri);
-    if (!match) return 'Enter a MongoDB connection string such as mongodb://user@server.example.com:27017/?tls=true.';
-    if (match[2]?.includes(':')) return 'Leave the password out of the connection string; type it in the password field (it is used for this restore only).';
-    return undefined;
-  }
-  const url = URL.canParse(uri) ? new URL(uri) : null;
-  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) return 'Enter a PostgreSQL URI such as postgres://user@server.example.com:5432/postgres?sslmode=require.';
-  if (url.password) return 'Leave the password out of the URI; type it in the password field (it is used for this restore only).';
-  return undefined;
-}
-
 /** Field-level problems, or an empty object when the form can be submitted. */
 export function validateRestoreForm(values: RestoreFormValues, engine: RestoreEngine = 'postgres'): RestoreFieldErrors {
   const errors: RestoreFieldErrors = {};
   if (values.targetKind === 'database') {
-    const problem = uriError(engine, values.uri.trim());
+    const problem = serverUriProblem(values.uri, [engine]);
     if (problem) errors.uri = problem;
     const targets = values.selected.map((db) => values.renames[db]?.trim() || db);
     const bad = targets.find((name) => !DB_NAME[engine].pattern.test(name));

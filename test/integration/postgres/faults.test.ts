@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionContext } from '../../../src-main/core/sessions/session-context.ts';
 import { LocalWorkerLauncher } from '../../../src-main/worker/local-launcher.ts';
 import type { BackupOutcome, JobSecrets } from '../../../src-main/worker/protocol.ts';
 import { runJobInSession } from '../../../src-main/core/jobs/run-job-in-session.ts';
@@ -7,32 +6,8 @@ import { WorkerJobError } from '../../../src-main/worker/worker-launcher.ts';
 import { startPostgres } from '../../helpers/postgres.ts';
 import type { TestPostgres } from '../../helpers/postgres.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { afterProgress, launcherKilledAfter, recordingSession } from '../../helpers/worker-faults.ts';
 import { REPO_PASSWORD, backupJob, connectionOf, createRepository, openRepository, restoreJob } from './support.ts';
-
-/** A session context that records what the worker reports. */
-function recordingSession(): SessionContext & { lines: string[] } {
-  const lines: string[] = [];
-  const controller = new AbortController();
-  const log = (level: string, message: string) => lines.push(`${level}: ${message}`);
-  return {
-    lines,
-    sessionId: 'test',
-    signal: controller.signal,
-    log,
-    info: (m) => log('info', m),
-    warn: (m) => log('warn', m),
-    error: (m) => log('error', m),
-    progress: () => undefined,
-    throwIfCanceled: () => controller.signal.throwIfAborted(),
-  };
-}
-
-/** Resolves once the worker has reported `bytes` of progress. */
-function afterProgress(events: AsyncIterable<{ type: string; done?: number }>, bytes: number): Promise<void> {
-  return (async () => {
-    for await (const event of events) if (event.type === 'progress' && (event.done ?? 0) >= bytes) return;
-  })();
-}
 
 describe('PostgreSQL backup and restore faults (real worker agent)', () => {
   let server: TestPostgres;
@@ -113,22 +88,9 @@ describe('PostgreSQL backup and restore faults (real worker agent)', () => {
 
   it('an agent killed mid-restore fails the session and names the half-restored target', async () => {
     const [latest] = (await (await openRepository(repoPath)).listRestorePoints()).restorePoints;
-    let pid = 0;
-    const killing = new LocalWorkerLauncher({ onSpawn: (p) => (pid = p) });
     const session = recordingSession();
     // Kill the agent as soon as it reports data progress into the target.
-    const launcher = {
-      launch: async (...args: Parameters<LocalWorkerLauncher['launch']>) => {
-        const handle = await killing.launch(...args);
-        async function* spy() {
-          for await (const event of handle.events) {
-            if (event.type === 'progress' && event.done > 300_000) process.kill(pid, 'SIGKILL');
-            yield event;
-          }
-        }
-        return { events: spy(), result: handle.result, released: handle.released };
-      },
-    };
+    const launcher = launcherKilledAfter(300_000);
     const job = restoreJob(server, repoPath, latest!.id, { kind: 'database', connection: connectionOf(server), databaseMap: { big: 'big_half' } }, { options: { maxBytesPerSecond: 2_000_000 } });
     const error = (await runJobInSession(launcher, job, secrets, session).catch((failure: unknown) => failure)) as WorkerJobError;
     expect(error.code).toBe('worker_lost');

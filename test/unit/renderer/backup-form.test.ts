@@ -4,10 +4,12 @@ import { loginNameProblem } from '../../../src-renderer/src/logic/login-name.ts'
 
 describe('the Back up now form', () => {
   it('names the field at fault', () => {
-    expect(validateBackupForm({ ...emptyBackupForm(), uri: 'mysql://db' }).uri).toMatch(/Enter a PostgreSQL URI/);
+    expect(validateBackupForm({ ...emptyBackupForm(), uri: 'mysql://db' }).uri).toMatch(/Enter a PostgreSQL URI .*, or a MongoDB connection string/);
     expect(validateBackupForm({ ...emptyBackupForm(), uri: 'postgres://u:secret@db/x' }).uri).toMatch(/Leave the password out of the URI/);
     expect(validateBackupForm({ ...emptyBackupForm(), uri: 'postgres://u@db/x', databases: 'crm, "bad' }).databases).toBe('""bad" is not a valid database name (1–63 characters, no slashes or quotes).');
     expect(validateBackupForm({ ...emptyBackupForm(), uri: 'postgres://u@db:6432/x?sslmode=require' })).toEqual({});
+    expect(validateBackupForm({ ...emptyBackupForm(), uri: 'mongodb://u@h1:27017,h2:27017/?tls=true' })).toEqual({});
+    expect(validateBackupForm({ ...emptyBackupForm(), uri: 'mongodb+srv://u:pw@cluster.example.com/' }).uri).toMatch(/Leave the password out of the connection string/);
   });
 
   it('builds the backups.start request: the password only when given, databases without repeats', () => {
