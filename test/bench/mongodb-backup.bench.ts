@@ -25,12 +25,15 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 const run = promisify(execFile);
 const TARGET_BYTES = Number(process.env.BENCH_MONGO_MB ?? 1024) * 1024 * 1024;
 const REPO_PASSWORD = 'bench-repository-password';
+/** Experiments: restore parallelism and backup zstd level (default: the engine's). */
+const RESTORE_PARALLEL = process.env.BENCH_MONGO_RESTORE_PARALLEL ? Number(process.env.BENCH_MONGO_RESTORE_PARALLEL) : undefined;
+const ZSTD_LEVEL = process.env.BENCH_MONGO_ZSTD ? Number(process.env.BENCH_MONGO_ZSTD) : undefined;
 const WORDS = ['order', 'shipped', 'customer', 'Zürich', 'Oslo', 'payment', 'refund', 'warehouse', 'priority', 'gift', 'express', 'returned'];
 
-/** A document of about 2 KiB: numbers of every width, text that compresses like real text, a small incompressible blob. */
+/** A document of about 2 KiB: numbers of every width, text that compresses like real text; one in ten carries a 1 KiB incompressible attachment. */
 function benchDocument(n: number): Record<string, unknown> {
   const words = Array.from({ length: 120 + (n % 80) }, (_, i) => WORDS[(n * 7 + i * 13) % WORDS.length]).join(' ');
-  const random = Buffer.alloc(256);
+  const random = Buffer.alloc(n % 10 === 0 ? 1024 : 0);
   for (let i = 0; i < random.length; i += 4) random.writeUInt32LE((Math.imul(n + 1, 2654435761) ^ Math.imul(i + 1, 40503)) >>> 0, i);
   return {
     _id: new ObjectId(n.toString(16).padStart(24, '0')),
@@ -42,7 +45,7 @@ function benchDocument(n: number): Record<string, unknown> {
     note: words,
     tags: [`t${n % 17}`, `t${n % 31}`],
     address: { street: `${n} Main Street`, city: WORDS[n % WORDS.length], zip: String(n % 99_999).padStart(5, '0') },
-    blob: new Binary(random, 0),
+    ...(random.length ? { attachment: new Binary(random, 0) } : {}),
   };
 }
 
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     await Repository.init(new LocalFolderStorage(repoPath), { password: REPO_PASSWORD });
     const connection = parseMongodbUri(server.uriWithUser()).connection;
     const secrets: JobSecrets = { databasePassword: server.password, repositoryPassword: REPO_PASSWORD };
-    const backupJob: JobSpec = { kind: 'backup', jobId: 'bench-1', engine: 'mongodb', repository: { location: repoPath }, source: connection, databases: ['bench'], resource: { id: 'bench', name: 'bench', kind: 'mongodb' } };
+    const backupJob: JobSpec = { kind: 'backup', jobId: 'bench-1', engine: 'mongodb', repository: { location: repoPath }, source: connection, databases: ['bench'], resource: { id: 'bench', name: 'bench', kind: 'mongodb' }, options: ZSTD_LEVEL ? { compressionLevel: ZSTD_LEVEL } : {} };
     const first = await runAgent(backupJob, secrets);
     const firstOutcome = first.outcome as BackupOutcome;
     process.stderr.write(`backup: mongodump ${dumpSeconds.toFixed(1)} s (--gzip ${gzipSeconds.toFixed(1)} s), ours ${first.seconds.toFixed(1)} s = ${(first.seconds / dumpSeconds).toFixed(3)}x, agent peak RSS ${first.peakRssMb.toFixed(0)} MB\n`);
@@ -104,7 +107,9 @@ async function main(): Promise<void> {
     process.stderr.write(`backup 2: ${second.seconds.toFixed(1)} s, ${secondOutcome.uploadedBytes} bytes uploaded\n`);
 
     const restoreBaseline = await stockTool('mongorestore', [uri, '--nsInclude=bench.*', '--nsFrom=bench.*', '--nsTo=baseline.*', '--noIndexRestore', dumpDir], config);
-    const restore = await runAgent({ kind: 'restore', jobId: 'bench-restore', engine: 'mongodb', repository: { location: repoPath }, restorePointId: firstOutcome.restorePointId, target: { kind: 'database', connection, databaseMap: { bench: 'restored' } } }, secrets);
+    const folderRestore = await runAgent({ kind: 'restore', jobId: 'bench-folder', repository: { location: repoPath }, restorePointId: firstOutcome.restorePointId, target: { kind: 'folder', path: join(temp.path, 'folder-restore') } }, secrets);
+    process.stderr.write(`restore to a folder (reading the repository alone): ${folderRestore.seconds.toFixed(1)} s\n`);
+    const restore = await runAgent({ kind: 'restore', jobId: 'bench-restore', engine: 'mongodb', repository: { location: repoPath }, restorePointId: firstOutcome.restorePointId, target: { kind: 'database', connection, databaseMap: { bench: 'restored' } }, options: RESTORE_PARALLEL ? { parallelism: RESTORE_PARALLEL } : {} }, secrets);
     process.stderr.write(`restore: mongorestore ${restoreBaseline.toFixed(1)} s, ours ${restore.seconds.toFixed(1)} s = ${(restore.seconds / restoreBaseline).toFixed(3)}x, agent peak RSS ${restore.peakRssMb.toFixed(0)} MB\n`);
 
     const peak = Math.max(first.peakRssMb, second.peakRssMb, restore.peakRssMb);

@@ -88,6 +88,8 @@ export async function startMongo(): Promise<TestMongo> {
       `--state-dir=${dir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',
+      // No metrics or profiling listener: its default fixed port (8088) would clash between servers.
+      '--debug-addr=-',
       '--log-level=error',
       '--test-enable-new-auth',
       '--setup-database=admin',

@@ -27,25 +27,29 @@ export interface WriteOptions {
 }
 
 /**
- * Inserts one batch unordered. Documents the server throttled or timed out are retried alone after
- * its delay; a duplicate key on a retry means the earlier attempt did land (counted, not written
- * twice); any other write error fails the restore.
+ * Inserts one batch unordered and returns how many documents the server acknowledged as written.
+ * Documents the server throttled or timed out are retried alone after its delay; a duplicate key
+ * on a retry means the earlier attempt did land (counted, not written twice); any other write
+ * error fails the restore.
  */
-async function insertBatch(collection: Collection, documents: Document[], options: WriteOptions, window: AdaptiveWindow): Promise<void> {
+async function insertBatch(collection: Collection, documents: Document[], options: WriteOptions, window: AdaptiveWindow): Promise<number> {
   let pending = documents;
+  let written = 0;
   for (let attempt = 0; pending.length; attempt++) {
     try {
-      await collection.insertMany(pending, { ordered: false, bypassDocumentValidation: options.bypassValidation || undefined });
+      const result = await collection.insertMany(pending, { ordered: false, bypassDocumentValidation: options.bypassValidation || undefined });
       if (attempt === 0) window.clean();
-      return;
+      return written + result.insertedCount;
     } catch (error) {
       let retry: Document[];
       if (error instanceof MongoBulkWriteError && Array.isArray(error.writeErrors) && error.writeErrors.length) {
         const failed = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).map((writeError) => ({ index: writeError.index, code: writeError.code, message: writeError.errmsg }));
         const fatal = failed.find((item) => !isRetryable(item) && !(attempt > 0 && item.code === DUPLICATE_KEY));
         if (fatal) throw new EngineError('tool_failed', `Writing into ${collection.namespace} failed: ${fatal.message ?? `error ${fatal.code}`}`);
+        // Written now, plus those an earlier, timed-out attempt had written (they come back as duplicates).
+        written += error.insertedCount + failed.filter((item) => item.code === DUPLICATE_KEY).length;
         retry = failed.filter((item) => isRetryable(item)).map((item) => pending[item.index]!);
-        if (!retry.length) return;
+        if (!retry.length) return written;
         const first = failed.find((item) => isRetryable(item))!;
         window.throttled();
         await pauseForRetry({ code: first.code, errmsg: first.message }, attempt, options.stats, options.signal);
@@ -60,18 +64,20 @@ async function insertBatch(collection: Collection, documents: Document[], option
       pending = retry;
     }
   }
+  return written;
 }
 
 /**
  * Streams a stored `.bson` entry into a collection: documents decoded with their exact types,
  * batched, inserted unordered by an adaptive number of concurrent batches within the budget.
- * Returns the documents read.
+ * Returns the documents read and those the server acknowledged as written.
  */
-export async function writeDocuments(collection: Collection, data: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<number> {
+export async function writeDocuments(collection: Collection, data: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<{ read: number; written: number }> {
   const window = new AdaptiveWindow(Math.min(2, options.maxConcurrency), options.maxConcurrency);
   let batch: Document[] = [];
   let batchBytes = 0;
   let count = 0;
+  let written = 0;
   const flush = async () => {
     const documents = batch;
     const bytes = batchBytes;
@@ -79,7 +85,10 @@ export async function writeDocuments(collection: Collection, data: AsyncIterable
     batchBytes = 0;
     await options.budget.spend(documents.length, bytes, options.signal);
     await window.submit(async () => {
-      await insertBatch(collection, documents, options, window);
+      // Awaited first, then added: `written += await …` would add to a total read before the await,
+      // losing what the batches running meanwhile added.
+      const acknowledged = await insertBatch(collection, documents, options, window);
+      written += acknowledged;
       options.onBytes(bytes);
     });
   };
@@ -97,5 +106,5 @@ export async function writeDocuments(collection: Collection, data: AsyncIterable
     throw error;
   }
   await window.drain();
-  return count;
+  return { read: count, written };
 }
