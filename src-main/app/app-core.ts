@@ -133,6 +133,7 @@ export class AppCore {
       clock: this.clock,
       launcherFor: options.launcherFor ?? (() => localLauncher),
       mongoAccountConnectionString: (resourceId) => this.azure.mongoConnectionString(resourceId),
+      mongoMaxDocumentsPerSecond: () => this.settings.get('mongoMaxDocumentsPerSecond'),
     });
     this.repositoryJobs = new RepositoryJobs({ sessions: this.sessions, catalog: this.repositoryCatalog, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock });
     this.resourceLogins = new ResourceLogins(this.secrets);

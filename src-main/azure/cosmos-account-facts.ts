@@ -23,6 +23,8 @@ export interface CosmosAccountFacts {
   provisioningState: string | null;
   publicNetworkAccess: string | null;
   createMode: string | null;
+  /** Cosmos DB for MongoDB (RU): the API version the account serves (`apiProperties.serverVersion`, e.g. "4.2"). */
+  serverVersion: string | null;
 }
 
 /** The API of an account: MongoDB by kind, the others by capability, NoSQL (Sql) otherwise. */
@@ -64,6 +66,7 @@ export function accountFacts(account: DatabaseAccountGetResults): CosmosAccountF
     provisioningState: account.provisioningState ?? null,
     publicNetworkAccess: account.publicNetworkAccess ?? null,
     createMode: account.createMode ?? null,
+    serverVersion: account.apiProperties?.serverVersion ?? null,
   };
 }
 

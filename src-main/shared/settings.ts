@@ -30,6 +30,8 @@ export const settingsSchema = z.object({
   /** When the daily report is sent, HH:MM on this machine's clock (empty: no report). */
   dailyReportTime: z.string().refine((text) => text === '' || TIME_OF_DAY.test(text), 'must be a time of day as HH:MM, or empty').default(''),
   sessionLogRetentionDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days').default(180),
+  /** MongoDB backups read at most this many documents per second (0: no limit), so a backup cannot starve the application. */
+  mongoMaxDocumentsPerSecond: z.number().int('must be a whole number').min(0, 'must be 0 (no limit) or more').max(10_000_000, 'must be at most 10,000,000').default(0),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
@@ -53,6 +55,11 @@ export const SETTING_INFO: Record<SettingKey, { label: string; unit: string; des
   emailTo: { label: 'E-mail to', unit: '', description: 'Recipients, separated by commas.' },
   dailyReportTime: { label: 'Daily report', unit: '', description: 'When the daily report is e-mailed, HH:MM on this machine (empty: no report).' },
   sessionLogRetentionDays: { label: 'Session history', unit: 'days', description: 'Ended sessions and their logs older than this are deleted.' },
+  mongoMaxDocumentsPerSecond: {
+    label: 'MongoDB read budget',
+    unit: 'documents/s',
+    description: 'MongoDB backups read at most this many documents per second (0: no limit), so a backup cannot take all of an account’s request units.',
+  },
 };
 
 /** A change to some settings, validated as a whole (all or nothing). */

@@ -110,6 +110,8 @@ export interface WorkerJobsDeps {
   readonly touchedTargets: TouchedTargetsStore;
   readonly secrets: SecretStore;
   readonly clock: Clock;
+  /** The MongoDB read budget when a request names none (composition root: the setting; 0: none). */
+  readonly mongoMaxDocumentsPerSecond?: () => number;
   /** Cosmos DB for MongoDB RU connection strings from ARM (composition root: the Azure layer). */
   readonly mongoAccountConnectionString?: MongoAccountConnectionString;
   /** Chooses the launcher for each job's placement (composition root: from settings). */
@@ -141,6 +143,7 @@ export class WorkerJobs {
     const server = parseServerSource(request.source.uri);
     const { record, access } = await this.deps.catalog.resolve(request.repository.ref, request.repository);
     const databasePassword = await this.databasePassword(server, request.source.password, request.passwordSources);
+    const documentBudget = server.engine === 'mongodb' ? (request.maxDocumentsPerSecond ?? this.deps.mongoMaxDocumentsPerSecond?.()) : undefined;
     const resource = request.resource
       ? { id: request.resource.id, name: request.name ?? request.resource.name, kind: request.resource.kind }
       : { id: server.resourceId, name: request.name ?? server.defaultName, kind: server.engine };
@@ -155,7 +158,7 @@ export class WorkerJobs {
       resource,
       ...(request.policy ? { policy: request.policy } : {}),
       gfs: { daily: false, weekly: false, monthly: false, yearly: false, ...request.gfs },
-      options: { ...(request.parallelism ? { parallelism: request.parallelism } : {}), ...(request.maxDocumentsPerSecond ? { maxDocumentsPerSecond: request.maxDocumentsPerSecond } : {}) },
+      options: { ...(request.parallelism ? { parallelism: request.parallelism } : {}), ...(documentBudget ? { maxDocumentsPerSecond: documentBudget } : {}) },
     };
     if (job.collections?.length && server.engine !== 'mongodb') throw new AppError('validation_failed', 'Collections can be chosen for MongoDB sources only.', { field: 'collections' });
     const secrets = this.jobSecrets(access, databasePassword);

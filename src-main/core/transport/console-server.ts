@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import { wsClientMessageSchema, type EventName, type WsServerMessage } from '../../shared/contract.ts';
 import { dispatch, type Handlers } from '../api/dispatcher.ts';
 import type { LogWatchHub } from '../api/log-watch-hub.ts';
@@ -12,6 +13,7 @@ import { serveStatic } from './static-files.ts';
 /** A client whose socket holds more than this many unsent bytes is fed from the DB at its own pace. */
 const BACKLOG_BYTES = 1 << 20;
 const MAX_MESSAGE_BYTES = 1 << 20;
+const MAX_IN_FLIGHT_PER_CLIENT = 16;
 
 export interface ConsoleServer {
   /** The console URL including the per-launch token. */
@@ -76,9 +78,28 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     };
     clients.add(client);
     // An oversized or malformed frame makes ws close this connection (1009/1002) and report an
-    // error here; without a listener that error would end the whole service.
-    ws.on('error', () => ws.terminate());
+    // error here; without a listener that error would end the whole service. ws has already sent
+    // its close frame: the client gets a second to answer it (and so sees the code), then the
+    // socket is cut whatever it does.
+    ws.on('error', () => setTimeout(() => ws.terminate(), 1000).unref());
+    // At most this many invokes of one connection are handled at once; beyond that the socket is
+    // paused, so a client that floods messages waits (TCP backpressure) instead of making the
+    // service buffer them.
+    let inFlight = 0;
+    const settle = () => {
+      inFlight--;
+      if (inFlight < MAX_IN_FLIGHT_PER_CLIENT && ws.isPaused) ws.resume();
+    };
     ws.on('message', async (data, isBinary) => {
+      inFlight++;
+      if (inFlight >= MAX_IN_FLIGHT_PER_CLIENT) ws.pause();
+      try {
+        await handleMessage(data, isBinary);
+      } finally {
+        settle();
+      }
+    });
+    const handleMessage = async (data: RawData, isBinary: boolean) => {
       let parsed: unknown;
       try {
         parsed = isBinary ? undefined : JSON.parse(data.toString());
@@ -92,7 +113,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       }
       const result = await dispatch(core.handlers, message.data.channel, message.data.payload, client);
       sendMessage(ws, { type: 'result', id: message.data.id, ...result });
-    });
+    };
     ws.on('close', () => {
       clients.delete(client);
       core.logWatch.forget(client);

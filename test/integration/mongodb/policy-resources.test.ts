@@ -42,6 +42,7 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
             name: 'shop-mongo',
             location: 'eastus',
             api: 'MongoDB',
+            serverVersion: '3.6',
             backup: { type: 'Continuous', tier: 'Continuous7Days' },
             // As ARM returns it for an RU account: the account's login and key in the string.
             connectionStrings: [{ connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:${server.port}/?authSource=admin&retrywrites=false`, description: 'Primary MongoDB Connection String' }],
@@ -70,6 +71,8 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
 
   it('skips the vCore cluster without a login (a warning that says how to set one) and backs up the RU account with its key from ARM', async () => {
     const core = env.core;
+    // The account's API version is recorded from ARM (apiProperties.serverVersion).
+    expect(core.inventory.getResource(accountId)?.properties).toMatchObject({ serverVersion: '3.6' });
     const policy = core.policies.get('Mongo nightly');
     const run = core.policyRuns.start({ policyId: policy.id, schedules: ['daily'] });
     const final = await core.sessions.waitFor(run.id);

@@ -59,6 +59,19 @@ async function cataloguedRepository(name = 'main') {
 }
 
 describe('WorkerJobs.startBackup', () => {
+  it('backs up a MongoDB server: the URI\'s password travels in the secrets only, and the read budget setting applies', async () => {
+    await cataloguedRepository();
+    core.settings.set('mongoMaxDocumentsPerSecond', 2500, '2026-12-01T00:00:00.000Z');
+    const started = await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'mongodb://ops:uri-pass@Shop.Example.com:10255/?tls=true' }, collections: ['shop.orders'] });
+    await started.finished;
+    const launch = launcher.launches[0]!;
+    expect(launch.job).toMatchObject({ kind: 'backup', engine: 'mongodb', source: { engine: 'mongodb', uri: 'mongodb://Shop.Example.com:10255/?tls=true', user: 'ops' }, collections: ['shop.orders'], options: { maxDocumentsPerSecond: 2500 }, resource: { id: 'mongodb://shop.example.com:10255', kind: 'mongodb' } });
+    expect(JSON.stringify(launch.job)).not.toContain('uri-pass');
+    expect(launch.secrets.databasePassword).toBe('uri-pass');
+    // Collections belong to MongoDB: a PostgreSQL source with them is refused before any session.
+    await expect(core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://u@db/postgres' }, collections: ['a.b'] })).rejects.toThrow(/Collections can be chosen for MongoDB sources only/);
+  });
+
   it('builds the job, gathers the secrets, and catalogues the restore point in the same session', async () => {
     const repository = await cataloguedRepository();
     const started = await core.workerJobs.startBackup({
