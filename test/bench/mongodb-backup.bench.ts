@@ -108,7 +108,7 @@ async function main(): Promise<void> {
 
     const restoreBaseline = await stockTool('mongorestore', [uri, '--nsInclude=bench.*', '--nsFrom=bench.*', '--nsTo=baseline.*', '--noIndexRestore', dumpDir], config);
     const folderRestore = await runAgent({ kind: 'restore', jobId: 'bench-folder', repository: { location: repoPath }, restorePointId: firstOutcome.restorePointId, target: { kind: 'folder', path: join(temp.path, 'folder-restore') } }, secrets);
-    process.stderr.write(`restore to a folder (reading the repository alone): ${folderRestore.seconds.toFixed(1)} s\n`);
+    process.stderr.write(`restore to a folder (reading the repository alone): ${folderRestore.seconds.toFixed(1)} s, agent peak RSS ${folderRestore.peakRssMb.toFixed(0)} MB\n`);
     const restore = await runAgent({ kind: 'restore', jobId: 'bench-restore', engine: 'mongodb', repository: { location: repoPath }, restorePointId: firstOutcome.restorePointId, target: { kind: 'database', connection, databaseMap: { bench: 'restored' } }, options: RESTORE_PARALLEL ? { parallelism: RESTORE_PARALLEL } : {} }, secrets);
     process.stderr.write(`restore: mongorestore ${restoreBaseline.toFixed(1)} s, ours ${restore.seconds.toFixed(1)} s = ${(restore.seconds / restoreBaseline).toFixed(3)}x, agent peak RSS ${restore.peakRssMb.toFixed(0)} MB\n`);
 

@@ -50,8 +50,10 @@ export function cpuMeter(pid: number | undefined): () => ServerCpu | undefined {
   const total = processCpuSeconds(pid);
   const mainThread = mainThreadCpuSeconds(pid);
   return () => {
-    const totalAfter = processCpuSeconds(pid);
+    // Main thread first, then the whole process: read in this order (and the reverse at the
+    // start), the process's delta can never come out below its main thread's.
     const mainAfter = mainThreadCpuSeconds(pid);
+    const totalAfter = processCpuSeconds(pid);
     if (total === undefined || mainThread === undefined || totalAfter === undefined || mainAfter === undefined) return undefined;
     return { total: totalAfter - total, mainThread: mainAfter - mainThread };
   };

@@ -7,7 +7,7 @@ import type { RateBudget } from './rate-budget.ts';
 import { DUPLICATE_KEY, type ThrottleStats, isRetryable, pauseForRetry } from './throttling.ts';
 
 const BATCH_DOCUMENTS = 1000;
-const BATCH_BYTES = 8 * 1024 * 1024;
+const BATCH_BYTES = 4 * 1024 * 1024;
 
 /**
  * Options that keep every value's BSON type through a decode and re-encode: int32 stays int32,

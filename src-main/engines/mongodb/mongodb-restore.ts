@@ -116,7 +116,7 @@ async function restoreCollection(move: CollectionMove, metadata: CollectionMetad
       signal: run.context.signal,
       stats: run.stats,
       budget: run.budget,
-      maxConcurrency: Math.max(2, run.parallelism * 2),
+      maxConcurrency: run.parallelism,
       bypassValidation: !run.cosmosRu,
       onBytes: run.onBytes,
     }));
