@@ -1,5 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { BSON, type Document } from 'bson';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * A fault-injecting MongoDB wire proxy: it stands between the driver and a real server and does
@@ -50,18 +51,6 @@ export interface MongoFaultProxy {
   /** Changes the faults for new commands (e.g. none while a test sets data up). */
   setPlan(plan: FaultPlan): void;
   stop(): Promise<void>;
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same faults. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Cuts whole wire messages off a byte stream. */
@@ -182,7 +171,7 @@ function throttledReply(responseTo: number, retryAfterMs: number | undefined): B
 /** Starts the proxy on a random loopback port in front of `upstreamPort`. */
 export async function startMongoFaultProxy(upstreamPort: number, initialPlan: FaultPlan = {}): Promise<MongoFaultProxy> {
   let plan = initialPlan;
-  let random = seeded(plan.seed ?? 42);
+  let random = seededRandom(plan.seed ?? 42);
   const counts: FaultCounts = { throttled: 0, throttledWithRetryAfter: 0, timeLimits: 0, partialBulks: 0, heldBackDocuments: 0, dropped: 0, forwarded: 0, helloRewritten: 0 };
   const sockets = new Set<Socket>();
 
@@ -303,7 +292,7 @@ export async function startMongoFaultProxy(upstreamPort: number, initialPlan: Fa
     counts,
     setPlan: (next) => {
       plan = next;
-      random = seeded(next.seed ?? 42);
+      random = seededRandom(next.seed ?? 42);
     },
     stop: async () => {
       for (const socket of sockets) socket.destroy();

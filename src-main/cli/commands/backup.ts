@@ -22,6 +22,24 @@ interface BackupOptions {
   maxDocsPerSecond?: number;
 }
 
+/** Starts the backup the options describe (either engine) and follows its session to its end. */
+function startAndFollow(ctx: CommandContext, options: BackupOptions): Promise<number> {
+  return withCore(ctx, async (core) => {
+    const started = await core.workerJobs.startBackup({
+      repository: await repositoryInput(core, ctx.io, options),
+      source: options.resource ? { resourceId: options.resource, user: options.user } : { uri: options.source! },
+      name: options.name,
+      databases: options.database ?? [],
+      collections: options.collection ?? [],
+      parallelism: options.parallel,
+      ...(options.maxDocsPerSecond ? { maxDocumentsPerSecond: options.maxDocsPerSecond } : {}),
+      rememberDatabasePassword: Boolean(options.rememberPassword),
+      passwordSources: cliPasswordSources,
+    });
+    return followJob(core, ctx.io, Boolean(ctx.globals().json), 'Backup', started);
+  });
+}
+
 /** `backup postgres` and `backup mongodb`: back up a database service into a repository through a worker. */
 export function registerBackup(program: Command, ctx: CommandContext, wrap: ActionWrapper): void {
   const backup = program.command('backup').description('back up a database service into a repository');
@@ -47,18 +65,7 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
           ctx.io.err('error: --user goes with --resource (a --source URI names its user)\n');
           return EXIT_USAGE;
         }
-        return withCore(ctx, async (core) => {
-          const started = await core.workerJobs.startBackup({
-            repository: await repositoryInput(core, ctx.io, options),
-            source: options.resource ? { resourceId: options.resource, user: options.user } : { uri: options.source! },
-            name: options.name,
-            databases: options.database ?? [],
-            parallelism: options.parallel,
-            rememberDatabasePassword: Boolean(options.rememberPassword),
-            passwordSources: cliPasswordSources,
-          });
-          return followJob(core, ctx.io, Boolean(ctx.globals().json), 'Backup', started);
-        });
+        return startAndFollow(ctx, options);
       }),
     );
   backup
@@ -85,20 +92,7 @@ export function registerBackup(program: Command, ctx: CommandContext, wrap: Acti
           ctx.io.err('error: --source must be a mongodb:// or mongodb+srv:// connection string\n');
           return EXIT_USAGE;
         }
-        return withCore(ctx, async (core) => {
-          const started = await core.workerJobs.startBackup({
-            repository: await repositoryInput(core, ctx.io, options),
-            source: options.resource ? { resourceId: options.resource, user: options.user } : { uri: options.source! },
-            name: options.name,
-            databases: options.database ?? [],
-            collections: options.collection ?? [],
-            parallelism: options.parallel,
-            ...(options.maxDocsPerSecond ? { maxDocumentsPerSecond: options.maxDocsPerSecond } : {}),
-            rememberDatabasePassword: Boolean(options.rememberPassword),
-            passwordSources: cliPasswordSources,
-          });
-          return followJob(core, ctx.io, Boolean(ctx.globals().json), 'Backup', started);
-        });
+        return startAndFollow(ctx, options);
       }),
     );
 }

@@ -6,18 +6,7 @@ import { channels as CHANNELS } from '../../../src-main/shared/contract.ts';
 import { startService, type RunningService } from '../../helpers/service.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { TestWsClient } from '../../helpers/ws-client.ts';
-
-/** Seeded generator (mulberry32): the same seed, the same fuzz. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
 const SEED = 20261204;
 const MESSAGES = 6000;
@@ -107,7 +96,7 @@ describe('cosmos-backup serve under fuzzed clients', () => {
   });
 
   it(`takes ${MESSAGES} malformed, wrong-typed, binary, fragmented and oversized messages (seed ${SEED}) with its heap capped: only the offending connections close, memory stays bounded`, async () => {
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const channels = Object.keys(CHANNELS);
     const bystander = await TestWsClient.connect(wsUrl());
     const open = () =>
