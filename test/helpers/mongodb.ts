@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,9 +53,9 @@ async function waitUntilServing(uri: string, user: string, password: string, chi
  * port in a temp folder. With `MONGODB_TEST_URI` set (a URI with user and password), the suites
  * run against that server instead and nothing is started.
  */
-export async function startMongo(): Promise<TestMongo> {
+export async function startMongo(options: { tls?: boolean } = {}): Promise<TestMongo> {
   const external = process.env.MONGODB_TEST_URI;
-  if (external) {
+  if (external && !options.tls) {
     const url = new URL(external);
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
@@ -77,6 +77,14 @@ export async function startMongo(): Promise<TestMongo> {
   const binary = peerBinary('ferretdb');
   const dir = mkdtempSync(join(tmpdir(), 'cosmos-ferretdb-'));
   const port = await freePort();
+  // With `tls`, the server listens with TLS only (a self-signed certificate, as a client that
+  // does not verify it sees Azure's), and plain connections find nobody.
+  const listen = [`--listen-addr=${options.tls ? '' : `127.0.0.1:${port}`}`];
+  if (options.tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.crt')], { stdio: 'ignore' });
+    listen.push(`--listen-tls=127.0.0.1:${port}`, `--listen-tls-cert-file=${join(dir, 'server.crt')}`, `--listen-tls-key-file=${join(dir, 'server.key')}`);
+  }
+  const query = options.tls ? '?tls=true&tlsAllowInvalidCertificates=true' : '';
   const user = 'backup-admin';
   const password = `fdb-${Math.random().toString(36).slice(2)}-Secret`;
   let output = '';
@@ -86,7 +94,7 @@ export async function startMongo(): Promise<TestMongo> {
       '--handler=sqlite',
       `--sqlite-url=file:${dir}/`,
       `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${port}`,
+      ...listen,
       '--telemetry=disable',
       // No metrics or profiling listener: its default fixed port (8088) would clash between servers.
       '--debug-addr=-',
@@ -103,7 +111,7 @@ export async function startMongo(): Promise<TestMongo> {
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const uri = (database = '') => `mongodb://127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const uri = (database = '') => `mongodb://127.0.0.1:${port}/${encodeURIComponent(database)}${query}`;
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -125,7 +133,7 @@ export async function startMongo(): Promise<TestMongo> {
     user,
     password,
     uri,
-    uriWithUser: (database = '') => `mongodb://${encodeURIComponent(user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    uriWithUser: (database = '') => `mongodb://${encodeURIComponent(user)}@127.0.0.1:${port}/${encodeURIComponent(database)}${query}`,
     client: async () => new MongoClient(uri(), { auth: { username: user, password } }).connect(),
     stop,
   };

@@ -7,7 +7,10 @@ import { runCli } from '../../helpers/cli.ts';
 import { peerBinary, startMongo, type TestMongo } from '../../helpers/mongodb.ts';
 import { freePort } from '../../helpers/postgres.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
-import { REPO_PASSWORD, allFiles, createRepository, decryptedRestorePoints, openRepository } from '../postgres/support.ts';
+import { REPO_PASSWORD, allFiles, createRepository, decryptedRestorePoints, openRepository, recordingEvents } from '../postgres/support.ts';
+import { parseMongodbUri } from '../../../src-main/engines/mongodb/connection.ts';
+import { runJob } from '../../../src-main/worker/job-runner.ts';
+import { jobSpecSchema } from '../../../src-main/worker/protocol.ts';
 import { canonicalDocuments, collectionOptions, createSampleData, indexShapes } from './sample-data.ts';
 
 const run = promisify(execFile);
@@ -83,6 +86,24 @@ describe('cosmos-backup backup/restore mongodb (CLI, worker agent, FerretDB)', (
     await expectSameCollection(['warehouse', 'parts'], ['archive', 'old_parts']);
     const names = (await client.db('archive').listCollections().toArray()).map((info) => info.name);
     expect(names).toEqual(['old_parts']);
+  });
+
+  it('builds indexes before the data when asked (as Cosmos RU needs): the unique index holds and every document lands', async () => {
+    const events = recordingEvents();
+    const job = {
+      kind: 'restore' as const,
+      jobId: 'indexes-first',
+      engine: 'mongodb' as const,
+      repository: { location: repo },
+      restorePointId,
+      databases: [],
+      target: { kind: 'database' as const, connection: parseMongodbUri(server.uriWithUser()).connection, databaseMap: { shop: 'shop_indexes_first' }, options: { engine: 'mongodb' as const, collections: ['shop.orders'], indexOrder: 'before-data' as const } },
+    };
+    await runJob(jobSpecSchema.parse(job), { databasePassword: server.password, repositoryPassword: REPO_PASSWORD }, events, new AbortController().signal);
+    expect(events.lines.some((line) => /indexes before the data/.test(line)), events.lines.join('\n')).toBe(true);
+    await expectSameCollection(['shop', 'orders'], ['shop_indexes_first', 'orders']);
+    // The unique index was there while the documents went in, and still refuses a duplicate.
+    await expect(client.db('shop_indexes_first').collection('orders').insertOne({ n: 1 })).rejects.toThrow(/duplicate key/);
   });
 
   it('refuses a target collection that holds documents, and replaces it with --drop', async () => {

@@ -87,6 +87,25 @@ describe('MongoDB backup and restore faults (real worker agent, FerretDB)', () =
     expect(refused.message).toMatch(/already holds .*big_half\.rows.*--drop/);
   });
 
+  it('a server that requires TLS: a plain connection fails in words that point at TLS, and with tls=true the backup succeeds', async () => {
+    const tlsServer = await startMongo({ tls: true });
+    try {
+      const plain = parseMongodbUri(`mongodb://${encodeURIComponent(tlsServer.user)}@127.0.0.1:${tlsServer.port}/?serverSelectionTimeoutMS=2000`).connection;
+      const tlsSecrets = { databasePassword: tlsServer.password, repositoryPassword: REPO_PASSWORD };
+      const refused = (await runJobInSession(new LocalWorkerLauncher(), backupJob({ source: plain, databases: [] }), tlsSecrets, recordingSession()).catch((failure: unknown) => failure)) as WorkerJobError;
+      expect(refused.code).toBe('unreachable');
+      expect(refused.message).toMatch(/requires TLS \(tls=true\)/);
+      expect(refused.message).not.toContain(tlsServer.password);
+      const client = await tlsServer.client();
+      await client.db('secure').collection('notes').insertMany([{ _id: 1 as never, text: 'over TLS' }]);
+      await client.close();
+      const outcome = (await runJobInSession(new LocalWorkerLauncher(), backupJob({ source: parseMongodbUri(tlsServer.uriWithUser()).connection, databases: ['secure'] }), tlsSecrets, recordingSession())) as BackupOutcome;
+      expect(outcome.databases).toEqual([{ name: 'secure', bytes: expect.any(Number), tables: 1, rows: 1 }]);
+    } finally {
+      await tlsServer.stop();
+    }
+  });
+
   it('refuses TLS to a server without it, in words that say so, with no secret in the message', async () => {
     const tls = parseMongodbUri(`mongodb://${encodeURIComponent(server.user)}@127.0.0.1:${server.port}/?tls=true&tlsInsecure=true&serverSelectionTimeoutMS=2000`).connection;
     const error = (await runJobInSession(new LocalWorkerLauncher(), backupJob({ source: tls }), secrets, recordingSession()).catch((failure: unknown) => failure)) as WorkerJobError;
