@@ -29,7 +29,7 @@ import { checkRepository } from './check.ts';
 import type { ForgetPlan, RetentionPolicy } from './retention.ts';
 import { planForget } from './retention.ts';
 import type { PrunePlan, PruneOptions } from './prune.ts';
-import { executePrune, planPrune } from './prune.ts';
+import { ABANDONED_UPLOAD_AGE_MS, executePrune, planPrune } from './prune.ts';
 import type { CopyOptions, CopyResult } from './copy.ts';
 import { copyRestorePoint } from './copy.ts';
 import type { RehydrateResult } from './rehydrate.ts';
@@ -85,6 +85,9 @@ export interface RepositoryInfo {
   storedBytes: number;
   /** Sum of every restore point's entry sizes (before deduplication and compression). */
   logicalBytes: number;
+  /** Temporary files in the backend (a local folder's `.tmp/`): crashed writers' leftovers, or live uploads. */
+  temporaryFiles: number;
+  temporaryBytes: number;
   chunker: ChunkerParams;
   packSize: number;
 }
@@ -255,6 +258,7 @@ export class Repository {
     let keyCount = 0;
     for await (const _file of this.storage.list(PREFIX.keys, options.signal)) keyCount++;
     const index = await this.loadIndex(options.signal);
+    const temporary = (await this.storage.temporaryFiles?.(options.signal)) ?? { count: 0, bytes: 0 };
     return {
       repositoryId: this.config.repositoryId,
       formatVersion: FORMAT_VERSION,
@@ -269,6 +273,8 @@ export class Repository {
       blobCount: index.blobCount,
       storedBytes,
       logicalBytes: restorePoints.reduce((sum, point) => sum + point.manifest.totals.size, 0),
+      temporaryFiles: temporary.count,
+      temporaryBytes: temporary.bytes,
       chunker: { minSize: this.config.chunker.minSize, avgSize: this.config.chunker.avgSize, maxSize: this.config.chunker.maxSize },
       packSize: this.config.packSize,
     };
@@ -282,6 +288,7 @@ export class Repository {
   async startBackup(request: BackupRequest, options: OperationOptions = {}): Promise<BackupSession> {
     const lock = await this.acquireLock(false, 'backup', options);
     try {
+      await this.removeAbandonedUploads(options);
       return await BackupSession.start(this, request, lock, options);
     } catch (error) {
       await lock.release();
@@ -344,9 +351,30 @@ export class Repository {
     return this.withLock(false, 'restore', options, (signal) => restoreToDirectory(this, restorePointId, directory, { ...options, signal }));
   }
 
-  /** Checks structure (and with `readData` every byte); never modifies the repository. */
+  /**
+   * Checks structure (and with `readData` every byte); never modifies the repository's files. It
+   * does remove temporary files crashed writers left (they are no part of the repository).
+   */
   check(options: CheckOptions = {}): Promise<CheckReport> {
-    return this.withLock(false, 'check', options, (signal) => checkRepository(this, { ...options, signal }));
+    return this.withLock(false, 'check', options, async (signal) => {
+      await this.removeAbandonedUploads({ ...options, signal });
+      return checkRepository(this, { ...options, signal });
+    });
+  }
+
+  /**
+   * Deletes temporary files no live lock owns. Called holding our own lock, after stale locks were
+   * taken over: when ours is the only lock left, no other writer is running, so any temporary file
+   * not touched for ABANDONED_UPLOAD_AGE_MS (a put's lives for milliseconds) was left by a process
+   * that died. With another live lock, its writer may own them: they stay for a later run.
+   */
+  private async removeAbandonedUploads(options: OperationOptions): Promise<void> {
+    if (!this.storage.removeAbandonedUploads) return;
+    let locks = 0;
+    for await (const _file of this.storage.list(PREFIX.locks, options.signal)) locks++;
+    if (locks > 1) return;
+    const removed = await this.storage.removeAbandonedUploads(ABANDONED_UPLOAD_AGE_MS, options.signal);
+    if (removed) (options.logger ?? this.logger).info(`Removed ${removed} temporary file(s) left by an interrupted backup or copy.`);
   }
 
   /**

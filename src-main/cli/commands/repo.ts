@@ -79,6 +79,7 @@ export function registerRepo(program: Command, ctx: CommandContext, wrap: Action
             ['Packs', String(info.packCount)],
             ['Stored bytes', String(info.storedBytes)],
             ['Logical bytes', String(info.logicalBytes)],
+            ...(info.temporaryFiles ? [['Leftover bytes', `${info.temporaryBytes} in ${info.temporaryFiles} temporary file(s) (an interrupted backup or copy; the next backup or check removes them)`]] : []),
           ]
             .map(([k, v]) => `${k!.padEnd(16)}${v}\n`)
             .join(''),

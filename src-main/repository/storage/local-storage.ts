@@ -104,6 +104,24 @@ export class LocalFolderStorage implements RepositoryStorage {
     return removed;
   }
 
+  async temporaryFiles(signal?: AbortSignal): Promise<{ count: number; bytes: number }> {
+    const folder = join(this.root, TEMP_DIR);
+    const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw toStorageError(TEMP_DIR, error);
+    });
+    let count = 0;
+    let bytes = 0;
+    for (const name of names) {
+      signal?.throwIfAborted();
+      const info = await stat(join(folder, name)).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      count++;
+      bytes += info.size;
+    }
+    return { count, bytes };
+  }
+
   private newTempPath(): string {
     return join(this.root, TEMP_DIR, `${randomBytes(12).toString('hex')}.tmp`);
   }

@@ -36,6 +36,7 @@ export class RetryingStorage implements RepositoryStorage {
    */
   readonly openUpload?: (signal?: AbortSignal) => Promise<StreamingUpload>;
   readonly removeAbandonedUploads?: (olderThanMs: number, signal?: AbortSignal) => Promise<number>;
+  readonly temporaryFiles?: (signal?: AbortSignal) => Promise<{ count: number; bytes: number }>;
   readonly prepare?: (signal?: AbortSignal) => Promise<void>;
 
   constructor(inner: RepositoryStorage, policy: Partial<RetryPolicy> = {}, logger: RepositoryLogger = silentLogger) {
@@ -46,6 +47,7 @@ export class RetryingStorage implements RepositoryStorage {
     if (inner.removeAbandonedUploads) {
       this.removeAbandonedUploads = (olderThanMs, signal) => this.retry('remove abandoned uploads', signal, () => inner.removeAbandonedUploads!(olderThanMs, signal));
     }
+    if (inner.temporaryFiles) this.temporaryFiles = (signal) => this.retry('list temporary files', signal, () => inner.temporaryFiles!(signal));
     if (inner.prepare) this.prepare = (signal) => this.retry('prepare the storage', signal, () => inner.prepare!(signal));
   }
 

@@ -84,6 +84,8 @@ export interface RepositoryStorage {
    * exclusive lock, when no backup of this repository can be writing.
    */
   removeAbandonedUploads?(olderThanMs: number, signal?: AbortSignal): Promise<number>;
+  /** Optional, with `openUpload`: how many temporary files there are and their bytes (leftovers of crashed writers, or live uploads). */
+  temporaryFiles?(signal?: AbortSignal): Promise<{ count: number; bytes: number }>;
   /**
    * Optional: creates what must exist before a repository is initialized here (an Azure
    * container); succeeds when it exists already. Absent where nothing is needed (a local folder
