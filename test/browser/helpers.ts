@@ -1,3 +1,4 @@
+import type { AppCore } from '../../src-main/app/app-core.ts';
 import { afterEach } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -78,4 +79,17 @@ export function printServiceStderrOnFailure(service: () => RunningService | unde
     const stderr = service()?.stderr();
     if (context.task.result?.state === 'fail' && stderr) console.error(`service stderr:\n${stderr}`);
   });
+}
+
+/**
+ * Catalogues a repository (password remembered, as the Repositories view does) in `core` and
+ * rescans it; returns the id of its first restore point.
+ */
+export async function catalogueRepository(core: AppCore, name: string, location: string, password: string): Promise<string> {
+  const added = core.repositoryCatalog.add({ name, location, password, create: false, encryption: 'aes-256-gcm', isArchive: false });
+  if ((await added.finished).session.status !== 'succeeded') throw new Error(`Cataloguing ${location} failed.`);
+  const record = core.repositories.list().find((repository) => repository.name === name)!;
+  const rescan = await core.repositoryCatalog.startRescan(record.id);
+  if ((await core.sessions.waitFor(rescan.id)).status !== 'succeeded') throw new Error(`Rescanning ${location} failed.`);
+  return core.restorePoints.list({ repositoryId: record.id })[0]!.id;
 }

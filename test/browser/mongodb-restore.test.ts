@@ -8,7 +8,7 @@ import { runCli } from '../helpers/cli.ts';
 import { startMongo, type TestMongo } from '../helpers/mongodb.ts';
 import { REPO_PASSWORD, createRepository } from '../integration/postgres/support.ts';
 import { canonicalDocuments } from '../integration/mongodb/sample-data.ts';
-import { assertPrerequisites, closeConsole, openConsole, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, catalogueRepository, closeConsole, openConsole, type PageProblems, type RunningService } from './helpers.ts';
 
 /** A MongoDB restore point in the console: its databases and collections, and a restore of some of them into FerretDB. */
 describe('console: restore a MongoDB restore point', () => {
@@ -35,12 +35,7 @@ describe('console: restore a MongoDB restore point', () => {
     });
     expect(backup.code, backup.stderr).toBe(0);
     const seed = AppCore.open({ dataDir });
-    const added = seed.repositoryCatalog.add({ name: 'mongo', location: repo, password: REPO_PASSWORD, create: false, encryption: 'aes-256-gcm', isArchive: false });
-    expect((await added.finished).session.status).toBe('succeeded');
-    const record = seed.repositories.list()[0]!;
-    const rescan = await seed.repositoryCatalog.startRescan(record.id);
-    expect((await seed.sessions.waitFor(rescan.id)).status).toBe('succeeded');
-    restorePointId = seed.restorePoints.list({ repositoryId: record.id })[0]!.id;
+    restorePointId = await catalogueRepository(seed, 'mongo', repo, REPO_PASSWORD);
     await seed.close();
     ({ service, browser, page, problems } = await openConsole(dataDir));
   });

@@ -7,7 +7,7 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { runCli } from '../helpers/cli.ts';
 import { dataChecksums, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { REPO_PASSWORD, createRepository } from '../integration/postgres/support.ts';
-import { assertPrerequisites, closeConsole, openConsole, type PageProblems, type RunningService } from './helpers.ts';
+import { assertPrerequisites, catalogueRepository, closeConsole, openConsole, type PageProblems, type RunningService } from './helpers.ts';
 
 /** Restoring a PostgreSQL restore point from the console into a real PostgreSQL 15 server. */
 describe('console: restore a repository restore point', () => {
@@ -33,12 +33,7 @@ describe('console: restore a repository restore point', () => {
     expect(backup.code, backup.stderr).toBe(0);
     // Catalogue the repository with its password remembered, as the Repositories view does.
     const seed = AppCore.open({ dataDir });
-    const added = seed.repositoryCatalog.add({ name: 'pg', location: repo, password: REPO_PASSWORD, create: false, encryption: 'aes-256-gcm', isArchive: false });
-    expect((await added.finished).session.status).toBe('succeeded');
-    const record = seed.repositories.list()[0]!;
-    const rescan = await seed.repositoryCatalog.startRescan(record.id);
-    expect((await seed.sessions.waitFor(rescan.id)).status).toBe('succeeded');
-    restorePointId = seed.restorePoints.list({ repositoryId: record.id })[0]!.id;
+    restorePointId = await catalogueRepository(seed, 'pg', repo, REPO_PASSWORD);
     // An earlier restore into the same target was lost half-way: the console must say so until a restore succeeds.
     seed.touchedTargets.touch('earlier-lost-restore', describeConnection(parsePostgresUri(server.uri()).connection), 'crm_from_console', new Date().toISOString());
     await seed.close();

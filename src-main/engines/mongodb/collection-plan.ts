@@ -1,6 +1,6 @@
 import { EngineError } from '../engine-error.ts';
 import type { EntrySource, StoredEntry } from '../engine.ts';
-import { documentsEntryName, metadataEntryName } from './layout.ts';
+import { documentsEntryName, metadataEntryName, parseCollectionMetadata, type CollectionMetadataDocument } from './layout.ts';
 import { splitNamespace } from './namespace.ts';
 
 /** One collection of a restore point as a restore moves it: where it comes from and where it goes. */
@@ -64,4 +64,11 @@ export function planCollectionMoves(source: EntrySource, selection: { databases?
     seen.set(key, `${move.database}.${move.collection}`);
   }
   return moves;
+}
+
+/** A collection's `collection.json`, read from the restore point and checked. */
+export async function readCollectionMetadata(source: EntrySource, move: Pick<CollectionMove, 'database' | 'collection' | 'metadataEntry'>, signal: AbortSignal): Promise<CollectionMetadataDocument> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await source.open(move.metadataEntry.name, signal)) chunks.push(chunk as Buffer);
+  return parseCollectionMetadata(Buffer.concat(chunks), `collection ${move.database}.${move.collection}`);
 }

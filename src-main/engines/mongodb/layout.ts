@@ -14,6 +14,9 @@ import { z } from 'zod';
  */
 const DATABASES = 'mongodb/databases/';
 
+/** Databases MongoDB keeps for itself; never backed up, reported as system databases. */
+export const SYSTEM_DATABASES: ReadonlySet<string> = new Set(['admin', 'local', 'config']);
+
 /** A name as one entry-name segment (`/` and `%` encoded; `.` and `..` too). */
 export function nameSegment(name: string): string {
   const encoded = encodeURIComponent(name);

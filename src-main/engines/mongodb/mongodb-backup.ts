@@ -8,16 +8,13 @@ import { formatBytes } from '../../shared/format-units.ts';
 import type { MongodbConnection } from './connection.ts';
 import { describeMongodbConnection, isCosmosRu, withClient } from './connection.ts';
 import type { CollectionEntryMetadata, CollectionMetadataDocument } from './layout.ts';
-import { documentsEntryName, metadataEntryName, serializeCollectionMetadata } from './layout.ts';
+import { SYSTEM_DATABASES, documentsEntryName, metadataEntryName, serializeCollectionMetadata } from './layout.ts';
 import { toEngineError } from './mongo-errors.ts';
 import { splitNamespace } from './namespace.ts';
 import { RateBudget } from './rate-budget.ts';
 import { resumeFilter } from './resume-filter.ts';
-import { ThrottleStats, errorCode, pauseForRetry, retryingRequest } from './throttling.ts';
+import { NAMESPACE_NOT_FOUND, ThrottleStats, errorCode, pauseForRetry, retryingRequest } from './throttling.ts';
 
-/** Databases MongoDB keeps for itself; never backed up. */
-const SYSTEM_DATABASES = new Set(['admin', 'local', 'config']);
-const NAMESPACE_NOT_FOUND = 26;
 /** A server that does not implement a query feature (FerretDB: `$type` of types it cannot store). */
 const NOT_IMPLEMENTED = 238;
 const BAD_VALUE = 2;

@@ -7,9 +7,9 @@ import { backupMongodb } from './mongodb-backup.ts';
 import { restoreMongodbToFolder } from './mongodb-folder.ts';
 import type { MongodbRestoreOptions } from './mongodb-options.ts';
 import { restoreMongodb } from './mongodb-restore.ts';
+import { SYSTEM_DATABASES } from './layout.ts';
 import { toEngineError } from './mongo-errors.ts';
 
-const SYSTEM_DATABASES = new Set(['admin', 'local', 'config']);
 /** The driver's own version, recorded with every restore point (Cosmos RU API 3.6/4.0 need the 6.9 line). */
 const DRIVER_VERSION = String((createRequire(import.meta.url)('mongodb/package.json') as { version: string }).version);
 

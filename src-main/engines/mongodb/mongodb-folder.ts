@@ -8,8 +8,8 @@ import { EngineError } from '../engine-error.ts';
 import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
 import { mapLimit } from '../stream-utils.ts';
 import { formatBytes } from '../../shared/format-units.ts';
-import { planCollectionMoves } from './collection-plan.ts';
-import { mongodumpFileStem, parseCollectionMetadata, type CollectionMetadataDocument } from './layout.ts';
+import { planCollectionMoves, readCollectionMetadata } from './collection-plan.ts';
+import { mongodumpFileStem, type CollectionMetadataDocument } from './layout.ts';
 
 /** A database directory name mongodump would write (database names hold no `/`; `.`/`..` cannot be names). */
 function databaseDirectory(database: string): string {
@@ -53,9 +53,7 @@ export async function restoreMongodbToFolder(request: EngineFolderRestoreRequest
     });
   const summaries = new Map<string, { name: string; bytes: number; tables: number; rows: number }>();
   await mapLimit(moves, 2, context.signal, async (move, signal) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await source.open(move.metadataEntry.name, signal)) chunks.push(chunk as Buffer);
-    const metadata = parseCollectionMetadata(Buffer.concat(chunks), `collection ${move.database}.${move.collection}`);
+    const metadata = await readCollectionMetadata(source, move, signal);
     const folder = join(root, databaseDirectory(move.database));
     await mkdir(folder, { recursive: true });
     const stem = mongodumpFileStem(move.collection);

@@ -5,18 +5,16 @@ import type { EngineContext, EngineRestoreRequest, EngineRestoreSummary, EntrySo
 import type { Redactor } from '../redact.ts';
 import { mapLimit } from '../stream-utils.ts';
 import { formatBytes } from '../../shared/format-units.ts';
-import { planCollectionMoves, type CollectionMove } from './collection-plan.ts';
+import { planCollectionMoves, readCollectionMetadata, type CollectionMove } from './collection-plan.ts';
 import type { MongodbConnection } from './connection.ts';
 import { describeMongodbConnection, isCosmosRu, withClient } from './connection.ts';
 import { writeDocuments } from './document-writer.ts';
 import type { CollectionMetadataDocument } from './layout.ts';
-import { parseCollectionMetadata } from './layout.ts';
 import type { MongodbRestoreOptions } from './mongodb-options.ts';
 import { toEngineError } from './mongo-errors.ts';
 import { RateBudget } from './rate-budget.ts';
-import { ThrottleStats, errorCode, retryingRequest } from './throttling.ts';
+import { NAMESPACE_NOT_FOUND, ThrottleStats, errorCode, retryingRequest } from './throttling.ts';
 
-const NAMESPACE_NOT_FOUND = 26;
 /** Index keys a server reports that createIndexes does not take back. */
 const REPORTED_ONLY_INDEX_KEYS = new Set(['v', 'ns']);
 /** Collection options that describe the source's storage, not the collection (a target makes its own). */
@@ -34,12 +32,6 @@ interface RestoreRun {
   parallelism: number;
   touched: Set<string>;
   onBytes(bytes: number): void;
-}
-
-async function readMetadata(source: EntrySource, move: CollectionMove, signal: AbortSignal): Promise<CollectionMetadataDocument> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await source.open(move.metadataEntry.name, signal)) chunks.push(chunk as Buffer);
-  return parseCollectionMetadata(Buffer.concat(chunks), `collection ${move.database}.${move.collection}`);
 }
 
 /** Target collections that already hold documents (or exist as views): refused unless clean. */
@@ -164,7 +156,7 @@ export async function restoreMongodb(request: EngineRestoreRequest<MongodbConnec
         const occupied = await occupiedTargets(client, moves, run);
         if (occupied.length) throw new EngineError('target_not_empty', `The target already holds ${occupied.join(', ')}; restore into other names (--database-map, --collection-map) or replace them with --drop.`);
       }
-      const metadata = await Promise.all(moves.map((move) => readMetadata(source, move, context.signal)));
+      const metadata = await Promise.all(moves.map((move) => readCollectionMetadata(source, move, context.signal)));
       const collections = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type !== 'view');
       const views = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type === 'view');
       context.log('info', `Restoring ${collections.length} collection(s) and ${views.length} view(s) (${formatBytes(total)} of documents) into ${where}; indexes ${run.indexesFirst ? 'before' : 'after'} the data.`);

@@ -6,6 +6,8 @@ export const TOO_MANY_REQUESTS = 16500;
 export const TIME_LIMIT_EXCEEDED = 50;
 /** A duplicate key: on a retried insert it means the first attempt did land. */
 export const DUPLICATE_KEY = 11000;
+/** The collection does not exist (dropped meanwhile, or never there). */
+export const NAMESPACE_NOT_FOUND = 26;
 
 /** Consecutive throttled attempts of one request before the engine gives up. */
 const MAX_CONSECUTIVE_RETRIES = 25;
