@@ -13,7 +13,8 @@ import { TouchedTargetsStore, halfRestoredMessage } from '../core/config-db/touc
 import { prepareDataDir } from '../core/data-dir.ts';
 import { PolicyService } from '../core/policies/policy-service.ts';
 import { runEnvironmentCheck } from '../core/sessions/environment-check.ts';
-import { SessionManager } from '../core/sessions/session-manager.ts';
+import { SessionManager, type CloseReport } from '../core/sessions/session-manager.ts';
+import { UnsavedRecordsJournal } from '../core/sessions/unsaved-records.ts';
 import { LogWatchHub } from '../core/api/log-watch-hub.ts';
 import { createHandlers } from './handlers.ts';
 import type { Handlers } from '../core/api/dispatcher.ts';
@@ -115,6 +116,7 @@ export class AppCore {
       heartbeatMs: options.sessionHeartbeatMs,
       // A restore lost with its process still names every database it left half-restored.
       interruptedNotes: (session) => (session.kind === 'restore' ? this.touchedTargets.halfRestoredBy(session.id).map((t) => `${halfRestoredMessage(t)}.`) : []),
+      journal: new UnsavedRecordsJournal(options.dataDir),
     });
     this.policies = new PolicyService({ store: new PoliciesStore(db), repositories: this.repositories, clock: this.clock });
     this.logWatch = new LogWatchHub(this.sessions);
@@ -196,6 +198,7 @@ export class AppCore {
     prepareDataDir(options.dataDir);
     const db = openConfigDatabase(join(options.dataDir, 'config.db'));
     const core = new AppCore(options, db);
+    core.sessions.writeJournaled();
     core.sessions.recoverInterrupted();
     core.sessions.startHeartbeat();
     return core;
@@ -270,14 +273,18 @@ export class AppCore {
     return this.db.transaction(fn)();
   }
 
-  /** Cancels running sessions, waits for them briefly, and closes the DB. */
-  async close(): Promise<void> {
+  /**
+   * Cancels running sessions, waits for them briefly, and closes the DB. Reports the session records
+   * the DB refused (disk full): they wait in a journal for the next start.
+   */
+  async close(): Promise<CloseReport> {
     this.configurationScheduler.stop();
     this.policyScheduler.stop();
     if (this.historyTimer) clearInterval(this.historyTimer);
-    await this.sessions.close();
+    const report = await this.sessions.close();
     // After the sessions: the end of work canceled by the shutdown is still mailed, then the DB closes.
     await this.emailNotifier.stop();
     this.db.close();
+    return report;
   }
 }

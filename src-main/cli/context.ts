@@ -1,5 +1,6 @@
 import { AppCore } from '../app/app-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
+import type { CloseReport } from '../core/sessions/session-manager.ts';
 import type { CliIo } from './output.ts';
 
 /** Global options every command understands. */
@@ -12,16 +13,36 @@ export interface GlobalOptions {
 export interface CommandContext {
   io: CliIo;
   globals(): GlobalOptions;
-  /** Opens the core on the chosen data folder; the command must close it. */
+  /** Opens the core on the chosen data folder; the command must close it with `closeCore`. */
   openCore(options?: { probeTimeoutMs?: number }): AppCore;
+  /** Closes the core and tells the user about records the config DB refused (the exit code becomes 3). */
+  closeCore(core: AppCore): Promise<void>;
 }
 
-export function createCommandContext(io: CliIo, globals: () => GlobalOptions): CommandContext {
+export function createCommandContext(io: CliIo, globals: () => GlobalOptions, onRecordsUnsaved: () => void = () => undefined): CommandContext {
   return {
     io,
     globals,
     openCore: (options) => AppCore.open({ dataDir: globals().dataDir ?? defaultDataDir(), ...options }),
+    closeCore: async (core) => {
+      const report = await core.close();
+      if (!report.unsavedSessions.length && !report.unsavedLines) return;
+      io.err(describeUnsaved(report));
+      onRecordsUnsaved();
+    },
   };
+}
+
+/** The warning for records the config DB refused: what is missing, where it waits, what to do. */
+function describeUnsaved(report: CloseReport): string {
+  const what = report.unsavedSessions.length
+    ? report.unsavedSessions.map((s) => `the record of session "${s.title}" (${s.status})`).join(', ')
+    : `${report.unsavedLines} log line(s)`;
+  const where = report.journalPath
+    ? `It was kept in ${report.journalPath} and is written into the database the next time Cosmos Backup starts.`
+    : 'No folder accepted a copy either: the next start closes the session as interrupted. Free some space on that disk.';
+  return `warning: ${what} could not be saved: the configuration database refused writes (is its disk full?). ${where}
+`;
 }
 
 /** Opens the core, runs `fn`, and always closes the core again. */
@@ -30,6 +51,6 @@ export async function withCore<T>(ctx: CommandContext, fn: (core: AppCore) => Pr
   try {
     return await fn(core);
   } finally {
-    await core.close();
+    await ctx.closeCore(core);
   }
 }

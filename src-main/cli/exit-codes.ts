@@ -1,7 +1,11 @@
-/** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong. */
+/**
+ * Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong, 3 the operation ended
+ * but the configuration database refused its record (disk full); the next start writes it.
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_RECORD_UNSAVED = 3;
 
 /** A command's result: the exit code it wants. */
 export type CommandResult = number | void;

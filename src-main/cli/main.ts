@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../core/version.ts';
 import { createCommandContext, type GlobalOptions } from './context.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandResult } from './exit-codes.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_RECORD_UNSAVED, EXIT_USAGE, type CommandResult } from './exit-codes.ts';
 import { printError, processIo, type CliIo } from './output.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerCheck } from './commands/check.ts';
@@ -22,7 +22,10 @@ import { registerNotify } from './commands/notify.ts';
 /** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('cosmos-backup');
-  const ctx = createCommandContext(io, () => program.opts<GlobalOptions>());
+  let recordsUnsaved = false;
+  const ctx = createCommandContext(io, () => program.opts<GlobalOptions>(), () => (recordsUnsaved = true));
+  // Work that ended well but whose record the config DB refused is not plain success.
+  const exitWith = (code: number) => setExitCode(code === EXIT_OK && recordsUnsaved ? EXIT_RECORD_UNSAVED : code);
   program
     .description('Cosmos Backup: protect Azure Cosmos DB accounts — headless service and command line.')
     .version(APP_VERSION, '-v, --version')
@@ -36,10 +39,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     async (...args: A) => {
       try {
         const code = await action(...args);
-        setExitCode(typeof code === 'number' ? code : EXIT_OK);
+        exitWith(typeof code === 'number' ? code : EXIT_OK);
       } catch (error) {
         printError(io, error, Boolean(program.opts<GlobalOptions>().json));
-        setExitCode(EXIT_FAILURE);
+        exitWith(EXIT_FAILURE);
       }
     };
   registerServe(program, ctx, wrap);

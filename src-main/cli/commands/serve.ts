@@ -35,7 +35,7 @@ export function registerServe(program: Command, ctx: CommandContext, wrap: Actio
           process.once('SIGTERM', stop);
         });
         await server.close();
-        await core.close();
+        await ctx.closeCore(core);
         return EXIT_OK;
       }),
     );

@@ -74,3 +74,12 @@ export function translateOpenError(error: unknown, file: string): unknown {
   }
   return error;
 }
+
+/**
+ * True for SQLite's refusals to write (disk full, read-only file or file system, I/O error): the
+ * work that wanted to record something went fine and only its record is missing.
+ */
+export function isConfigDbWriteRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|READONLY|IOERR)/.test(code);
+}

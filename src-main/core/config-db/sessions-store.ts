@@ -6,6 +6,7 @@ import {
   LOG_LEVELS,
   SESSION_KINDS,
   SESSION_STATUSES,
+  isFinalStatus,
   progressSchema,
   type LogLevel,
   type LogLine,
@@ -146,6 +147,32 @@ export class SessionsStore {
 
   appendLines(lines: readonly LogLine[]): void {
     if (lines.length) this.appendBatch(lines);
+  }
+
+  /**
+   * Writes records a stopped process could not save (see UnsavedRecordsJournal) in one transaction.
+   * Lines already present are skipped, so writing the same journal twice changes nothing; a record
+   * for a session this DB never saw is left out, since its kind and owner are unknown here.
+   */
+  writeUnsaved(sessions: readonly Session[], lines: readonly LogLine[]): { sessions: number; lines: number } {
+    const insertMissing = this.db.prepare('INSERT OR IGNORE INTO session_log (session_id, seq, time, level, message) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)');
+    return this.db.transaction(() => {
+      let written = 0;
+      for (const line of lines) {
+        if (insertMissing.run(line.sessionId, line.seq, line.time, line.level, line.message, line.sessionId).changes !== 1) continue;
+        this.bumpCounts.run(line.seq, line.level === 'warn' ? 1 : 0, line.level === 'error' ? 1 : 0, line.sessionId);
+        written++;
+      }
+      let updated = 0;
+      for (const session of sessions) {
+        const current = this.get(session.id);
+        // A record that already ended stays as it is: a later writer knew more.
+        if (!current || isFinalStatus(current.status)) continue;
+        this.update(session);
+        updated++;
+      }
+      return { sessions: updated, lines: written };
+    })();
   }
 
   /** Deletes sessions that ended before `iso`, with their logs; returns how many went. */

@@ -10,6 +10,7 @@ import type { RestorePointRecord, RestorePointsStore } from '../config-db/restor
 import type { RepositoriesStore } from '../config-db/repositories-store.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import { halfRestoredMessage, type TouchedTargetsStore } from '../config-db/touched-targets-store.ts';
+import { isConfigDbWriteRefused } from '../config-db/open-database.ts';
 import { serverOfResource, type BackupResource, type MongoAccountConnectionString, type ResourceSourceInput } from './resource-source.ts';
 import type { RepositoryCatalog, SuppliedRepositorySecrets } from '../repositories/repository-catalog.ts';
 import { catalogRecordOf } from '../repositories/repository-operations.ts';
@@ -172,8 +173,17 @@ export class WorkerJobs {
       const result = await runJobInSession(this.deps.launcherFor(placement), job, secrets, ctx, placement);
       if (result.kind !== 'backup') throw new AppError('internal', 'The worker answered a backup with a restore outcome.');
       outcome = result;
-      const catalogued = this.catalogBackup(access.location, access.password !== undefined, result, ctx.sessionId);
-      ctx.info(`Restore point ${result.restorePointId.slice(0, 12)} is in the catalog of repository "${catalogued.repositoryName}".`);
+      try {
+        const catalogued = this.catalogBackup(access.location, access.password !== undefined, result, ctx.sessionId);
+        ctx.info(`Restore point ${result.restorePointId.slice(0, 12)} is in the catalog of repository "${catalogued.repositoryName}".`);
+      } catch (error) {
+        if (!isConfigDbWriteRefused(error)) throw error;
+        // The restore point is whole in the repository; only the app's catalog of it is missing.
+        ctx.warn(
+          `Restore point ${result.restorePointId.slice(0, 12)} is stored in the repository, but the catalog could not record it: the configuration database refused the write (${(error as Error).message}). ` +
+            `Once its disk has space, run \`cosmos-backup repo rescan --repo ${record?.name ?? access.location}\` to list it.`,
+        );
+      }
       if (request.rememberDatabasePassword && databasePassword !== undefined) {
         await this.deps.secrets.set(server.passwordRef, databasePassword);
         ctx.info(`The password of ${server.description} is remembered (encrypted) for later backups.`);

@@ -19,6 +19,7 @@ export class LogBuffer {
   /** Lines kept in memory while the store refuses writes (disk full); beyond this, the oldest go. */
   private readonly maxUnwritten: number;
   dropped = 0;
+  private closed = false;
 
   constructor(options: {
     write: (lines: LogLine[]) => void;
@@ -37,12 +38,14 @@ export class LogBuffer {
   }
 
   add(line: LogLine): void {
-    this.pendingWrite.push(line);
     this.pendingEmit.push(line);
     if (!this.emitScheduled) {
       this.emitScheduled = true;
       setImmediate(() => this.emitNow());
     }
+    // After close the store is gone: listeners still hear the line, nothing waits to write it.
+    if (this.closed) return;
+    this.pendingWrite.push(line);
     if (this.pendingWrite.length >= this.maxBatch) this.flush();
     else if (!this.writeTimer) this.writeTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
   }
@@ -66,8 +69,27 @@ export class LogBuffer {
         this.dropped += excess;
       }
       this.onWriteError(error);
-      if (!this.writeTimer) this.writeTimer = setTimeout(() => this.flush(), Math.max(this.flushIntervalMs, 1000));
+      if (!this.writeTimer) {
+        this.writeTimer = setTimeout(() => this.flush(), Math.max(this.flushIntervalMs, 1000));
+        // A retry alone must not keep a finished process alive; close() hands the lines over.
+        this.writeTimer.unref();
+      }
     }
+  }
+
+  /**
+   * The last write before the process stops: no retry is scheduled (a timer would keep the process
+   * alive). Returns the lines the store still refused, for the caller to keep elsewhere.
+   */
+  close(): LogLine[] {
+    this.flush();
+    this.closed = true;
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    const unwritten = this.pendingWrite;
+    this.pendingWrite = [];
+    this.emitNow();
+    return unwritten;
   }
 
   private emitNow(): void {

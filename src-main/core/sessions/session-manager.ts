@@ -9,6 +9,7 @@ import { ProgressTracker } from './progress-tracker.ts';
 import type { SessionContext, SessionWork } from './session-context.ts';
 import { isOwnerGone } from './owner-liveness.ts';
 import { ForeignSessionWatcher } from './foreign-sessions.ts';
+import type { UnsavedRecordsJournal } from './unsaved-records.ts';
 
 /** What to start: the kind and a title people recognize in the list. */
 export interface SessionSpec {
@@ -35,6 +36,17 @@ export interface SessionManagerOptions {
   progressWriteIntervalMs?: number;
   /** Extra error lines for a session closed as interrupted (e.g. the half-restored targets of a restore). */
   interruptedNotes?: (session: Session) => string[];
+  /** Where records the config DB refused are kept when the process stops, and found at the next start. */
+  journal?: UnsavedRecordsJournal;
+}
+
+/** What `close()` could not write into the config DB. */
+export interface CloseReport {
+  /** Sessions whose latest record (status, summary) is not in the config DB. */
+  unsavedSessions: Session[];
+  unsavedLines: number;
+  /** Where those records wait for the next start, or null when no place accepted them. */
+  journalPath: string | null;
 }
 
 interface LiveSession {
@@ -69,6 +81,9 @@ export class SessionManager {
   private foreign: ForeignSessionWatcher | null = null;
   private foreignTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly journal: UnsavedRecordsJournal | undefined;
+  /** Latest records the store refused (disk full), written again at the next write that works. */
+  private readonly unsaved = new Map<string, Session>();
 
   constructor(options: SessionManagerOptions) {
     this.store = options.store;
@@ -78,6 +93,7 @@ export class SessionManager {
     this.staleAfterMs = options.staleAfterMs ?? 60_000;
     this.progressWriteIntervalMs = options.progressWriteIntervalMs ?? 250;
     this.interruptedNotes = options.interruptedNotes ?? (() => []);
+    this.journal = options.journal;
     this.owner = { instance: randomUUID(), pid: process.pid, host: hostname() };
     this.logBuffer = new LogBuffer({
       write: (lines) => this.store.appendLines(lines),
@@ -153,6 +169,8 @@ export class SessionManager {
   get(id: string): Session {
     const live = this.live.get(id);
     if (live) return { ...live.session, ...this.countsOf(id) };
+    const unsaved = this.unsaved.get(id);
+    if (unsaved) return { ...unsaved };
     const session = this.store.get(id);
     if (!session) throw new AppError('not_found', `No session with id ${id}.`);
     return session;
@@ -219,7 +237,14 @@ export class SessionManager {
   /** Starts the heartbeat that marks this process alive, picks up cross-process cancels and recovers orphans. */
   startHeartbeat(): void {
     if (this.heartbeatTimer) return;
-    this.heartbeatTimer = setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeatTimer = setInterval(() => {
+      try {
+        this.beat();
+      } catch (error) {
+        // A config DB that refuses writes (disk full) must not stop the process; sessions go on.
+        this.reportStoreError(error);
+      }
+    }, this.heartbeatMs);
     this.heartbeatTimer.unref();
   }
 
@@ -252,6 +277,7 @@ export class SessionManager {
   /** One heartbeat round (exposed so tests can drive it). */
   beat(): void {
     this.store.heartbeat(this.owner.instance, this.nowIso());
+    this.writeJournaled();
     for (const id of this.store.cancelRequestsFor(this.owner.instance)) {
       const live = this.live.get(id);
       if (live && live.session.status !== 'canceling') this.cancel(id);
@@ -260,14 +286,42 @@ export class SessionManager {
   }
 
   /** Stops taking work, cancels what runs, and waits (up to `timeoutMs`) for it to end. */
-  async close(timeoutMs = 10_000): Promise<void> {
+  async close(timeoutMs = 10_000): Promise<CloseReport> {
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.foreignTimer) clearInterval(this.foreignTimer);
     const pending = [...this.live.values()];
     for (const live of pending) this.cancel(live.session.id);
     await Promise.race([Promise.all(pending.map((l) => l.done)), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-    this.logBuffer.flush();
+    const lines = this.logBuffer.close();
+    this.retryUnsaved();
+    const sessions = [...this.unsaved.values()];
+    if (!sessions.length && !lines.length) return { unsavedSessions: [], unsavedLines: 0, journalPath: null };
+    const journalPath = this.journal?.save({ sessions, lines }) ?? null;
+    return { unsavedSessions: sessions, unsavedLines: lines.length, journalPath };
+  }
+
+  /**
+   * Writes what a stopped process left in the journal (its config DB refused it, e.g. the disk was
+   * full) — before interrupted sessions are closed, so a backup that ended well is not closed as
+   * interrupted. Returns how many session records it brought up to date.
+   */
+  writeJournaled(): number {
+    const taken = this.journal?.take();
+    if (!taken) return 0;
+    try {
+      const written = this.store.writeUnsaved(taken.records.sessions, taken.records.lines);
+      taken.done();
+      for (const session of taken.records.sessions) {
+        const saved = this.store.get(session.id);
+        if (saved) this.emit({ type: 'updated', session: saved });
+      }
+      return written.sessions;
+    } catch (error) {
+      // Still refused: the journal stays for the next try.
+      this.reportStoreError(error);
+      return 0;
+    }
   }
 
   private pump(): void {
@@ -367,10 +421,25 @@ export class SessionManager {
   private persist(live: LiveSession): void {
     try {
       this.store.update(live.session);
+      this.unsaved.delete(live.session.id);
+      this.retryUnsaved();
     } catch (error) {
+      this.unsaved.set(live.session.id, { ...live.session, ...this.countsOf(live.session.id) });
       this.reportStoreError(error);
     }
     this.emit({ type: 'updated', session: this.get(live.session.id) });
+  }
+
+  /** Writes records the store refused earlier; stops at the first refusal. */
+  private retryUnsaved(): void {
+    for (const [id, session] of this.unsaved) {
+      try {
+        this.store.update(session);
+        this.unsaved.delete(id);
+      } catch {
+        return;
+      }
+    }
   }
 
   private lastStoreError = 0;

@@ -43,3 +43,25 @@ describe('LogBuffer', () => {
     expect(buffer.dropped).toBe(2);
   });
 });
+
+describe('LogBuffer.close', () => {
+  it('hands back the lines the store still refuses and leaves no retry timer behind', () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const buffer = new LogBuffer({
+      write: () => {
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      },
+      emit: () => undefined,
+      flushIntervalMs: 10,
+    });
+    buffer.add(line(1));
+    buffer.add(line(2));
+    const unwritten = buffer.close();
+    expect(unwritten.map((l) => l.seq)).toEqual([1, 2]);
+    // A line after close is heard by listeners but never waits for a store that is gone.
+    buffer.add(line(3));
+    expect(buffer.close()).toEqual([]);
+    expect(timers()).toBe(before);
+  });
+});

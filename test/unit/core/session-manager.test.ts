@@ -5,6 +5,7 @@ import { SessionsStore } from '../../../src-main/core/config-db/sessions-store.t
 import { SessionManager, type SessionEvent } from '../../../src-main/core/sessions/session-manager.ts';
 import { systemClock } from '../../../src-main/core/clock.ts';
 import type { SessionContext } from '../../../src-main/core/sessions/session-context.ts';
+import { UnsavedRecordsJournal } from '../../../src-main/core/sessions/unsaved-records.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 let dir: ReturnType<typeof makeTempDir>;
@@ -136,5 +137,54 @@ describe('SessionManager', () => {
     const final = await manager.waitFor(session.id);
     expect(final.progress?.done).toBe(100);
     expect(final.progress?.rate).toBeGreaterThan(0);
+  });
+});
+
+describe('SessionManager when the config DB refuses writes', () => {
+  it('ends the session anyway, reports what it could not save at close, and a later manager writes it from the journal', async () => {
+    const store = new SessionsStore(db);
+    let refusing = false;
+    const full = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const refusingStore = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (refusing && (key === 'update' || key === 'appendLines' || key === 'heartbeat')) throw full();
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const journal = new UnsavedRecordsJournal(join(dir.path, 'data'));
+    const stderr = process.stderr.write;
+    process.stderr.write = () => true;
+    try {
+      const refused = new SessionManager({ store: refusingStore, clock: systemClock, journal });
+      const session = refused.start({ kind: 'backup', title: 'Backup of shop' }, async (ctx) => {
+        ctx.info('dumping');
+        refusing = true;
+        ctx.warn('catalog refused');
+        return { summary: 'stored' };
+      });
+      const final = await refused.waitFor(session.id);
+      expect(final.status).toBe('warning');
+      // The caller still reads the final record, though the store holds the running one.
+      expect(refused.get(session.id).status).toBe('warning');
+      expect(store.get(session.id)?.status).toBe('running');
+      const report = await refused.close(1000);
+      expect(report.unsavedSessions.map((s) => [s.id, s.status, s.summary])).toEqual([[session.id, 'warning', 'stored']]);
+      expect(report.unsavedLines).toBe(2);
+      expect(report.journalPath).toMatch(/unsaved-sessions/);
+      refusing = false;
+      const next = new SessionManager({ store, clock: systemClock, journal: new UnsavedRecordsJournal(join(dir.path, 'data')) });
+      expect(next.writeJournaled()).toBe(1);
+      expect(store.get(session.id)).toMatchObject({ status: 'warning', summary: 'stored', warningCount: 1, lastSeq: 2 });
+      expect(store.logs(session.id, 0, 10, 'debug').map((l) => l.message)).toEqual(['dumping', 'catalog refused']);
+      // Written once: the journal is gone, a second pass changes nothing.
+      expect(next.writeJournaled()).toBe(0);
+      await next.close(1000);
+    } finally {
+      process.stderr.write = stderr;
+    }
   });
 });
