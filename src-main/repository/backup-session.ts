@@ -1,17 +1,16 @@
 import { hostname } from 'node:os';
-import { CorruptDataError, RepositoryError, throwIfAborted } from './errors.ts';
+import { RepositoryError, throwIfAborted } from './errors.ts';
 import type { BackupEntryInput, WriteStats } from './backup-writer.ts';
 import { BackupWriter } from './backup-writer.ts';
 import { AAD } from './format/crypto.ts';
 import { encodeEnvelope } from './format/envelope.ts';
-import { PREFIX, idFromFileName, manifestFileName } from './format/ids.ts';
+import { manifestFileName } from './format/ids.ts';
 import type { IndexedPack } from './format/index-file.ts';
 import type { GfsFlags, Manifest, ManifestEntry } from './format/manifest.ts';
 import { parseManifest } from './format/manifest.ts';
 import type { RepositoryLock } from './locks.ts';
-import type { OperationOptions, RepositoryLogger } from './operation.ts';
-import { readPackHeader } from './pack-io.ts';
-import { RepositoryIndex } from './repository-index.ts';
+import type { OperationOptions } from './operation.ts';
+import { RepositoryIndex, adoptUnindexedPacks } from './repository-index.ts';
 import type { Repository } from './repository.ts';
 
 /** What a restore point is of, and how it was made (goes into the manifest). */
@@ -31,31 +30,6 @@ export interface BackupResult {
   restorePointId: string;
   manifest: Manifest;
   stats: WriteStats & { adoptedPacks: number; durationMs: number };
-}
-
-/**
- * Adopts packs no readable index names (left by a crashed or concurrent backup, or covered by a
- * damaged index file): those whose header verifies join the in-memory index and the index file of
- * this backup, so their chunks are reused instead of uploaded again.
- */
-async function adoptOrphanPacks(repository: Repository, index: RepositoryIndex, logger: RepositoryLogger, signal: AbortSignal): Promise<IndexedPack[]> {
-  const adopted: IndexedPack[] = [];
-  for await (const file of repository.storage.list(PREFIX.data, signal)) {
-    const packId = idFromFileName(file.name);
-    if (!packId || index.packs.has(packId) || file.tier === 'Archive') continue;
-    throwIfAborted(signal);
-    try {
-      const blobs = await readPackHeader(repository.storage, repository.crypto, packId, file.size, signal);
-      const pack = { packId, size: file.size, blobs };
-      index.addPack(pack);
-      adopted.push(pack);
-    } catch (error) {
-      if (!(error instanceof CorruptDataError)) throw error;
-      logger.warn(`Ignoring unindexed pack ${file.name}: ${error.message}`);
-    }
-  }
-  if (adopted.length > 0) logger.info(`Reusing ${adopted.length} pack(s) left by an earlier interrupted backup.`);
-  return adopted;
 }
 
 /**
@@ -94,7 +68,8 @@ export class BackupSession {
     const time = request.time ?? repository.clock();
     const index = await repository.loadIndex(signal);
     for (const damaged of index.damaged) logger.warn(`Index file ${damaged.file} is damaged and ignored: ${damaged.message}`);
-    const adopted = await adoptOrphanPacks(repository, index, logger, signal);
+    const adopted = await adoptUnindexedPacks(repository.storage, repository.crypto, index, logger, signal);
+    if (adopted.length > 0) logger.info(`Reusing ${adopted.length} pack(s) left by an earlier interrupted backup.`);
     const writer = new BackupWriter({
       storage: repository.storage,
       crypto: repository.crypto,

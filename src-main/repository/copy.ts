@@ -40,7 +40,7 @@ export async function copyRestorePoint(source: Repository, target: Repository, r
         logger.info(`Restore point ${restorePointId} is already in ${target.storage.description} as ${existing.id}.`);
         return { targetRestorePointId: existing.id, copied: false, newChunkCount: 0, uploadedBytes: 0 };
       }
-      const sourceIndex = await source.loadIndex(signal);
+      const sourceIndex = await source.loadIndexForReading({ signal, logger });
       const targetIndex = await RepositoryIndex.load(target.storage, target.crypto, signal);
       const writer = new BackupWriter({
         storage: target.storage,
@@ -58,7 +58,7 @@ export async function copyRestorePoint(source: Repository, target: Repository, r
       try {
         for (const entry of point.manifest.entries) {
           const chunks: string[] = [];
-          for await (const chunk of readEntryChunks({ storage: source.storage, crypto: source.crypto, index: sourceIndex, signal, recomputeIds: true }, entry)) {
+          for await (const chunk of readEntryChunks({ storage: source.storage, crypto: source.crypto, index: sourceIndex, signal, recomputeIds: true, restorePointId }, entry)) {
             throwIfAborted(signal);
             chunks.push(await writer.addChunk(chunk));
             done += chunk.length;

@@ -6,6 +6,8 @@ import type { IndexedPack } from './format/index-file.ts';
 import { newIndexFile, parseIndexFile } from './format/index-file.ts';
 import type { PackBlob } from './format/pack.ts';
 import type { RepositoryCrypto } from './format/repository-crypto.ts';
+import type { RepositoryLogger } from './operation.ts';
+import { readPackHeader } from './pack-io.ts';
 import type { RepositoryStorage } from './storage/storage.ts';
 
 /** Where a chunk is stored. */
@@ -94,4 +96,27 @@ export class RepositoryIndex {
     await storage.put(indexFileName(id), bytes, { signal });
     return id;
   }
+}
+
+/**
+ * Adds to `index` the packs no readable index file names (left by a crashed or concurrent backup, or
+ * listed by a damaged index file): a pack whose header verifies joins the index; one that does not is
+ * logged and ignored. Archived packs are skipped (their headers cannot be read). Returns the adopted.
+ */
+export async function adoptUnindexedPacks(storage: RepositoryStorage, crypto: RepositoryCrypto, index: RepositoryIndex, logger: RepositoryLogger, signal?: AbortSignal): Promise<IndexedPack[]> {
+  const adopted: IndexedPack[] = [];
+  for await (const file of storage.list(PREFIX.data, signal)) {
+    const packId = idFromFileName(file.name);
+    if (!packId || index.packs.has(packId) || file.tier === 'Archive') continue;
+    throwIfAborted(signal);
+    try {
+      const pack = { packId, size: file.size, blobs: await readPackHeader(storage, crypto, packId, file.size, signal) };
+      index.addPack(pack);
+      adopted.push(pack);
+    } catch (error) {
+      if (!(error instanceof CorruptDataError)) throw error;
+      logger.warn(`Ignoring unindexed pack ${file.name}: ${error.message}`);
+    }
+  }
+  return adopted;
 }

@@ -20,7 +20,8 @@ import type { OperationOptions, RepositoryLogger } from './operation.ts';
 import { silentLogger } from './operation.ts';
 import type { RestorePoint, RestorePointListing } from './restore-points.ts';
 import { listRestorePoints, readRestorePoint } from './restore-points.ts';
-import { RepositoryIndex } from './repository-index.ts';
+import { RepositoryIndex, adoptUnindexedPacks } from './repository-index.ts';
+import { explainDamage, rethrowExplained } from './damage.ts';
 import { entryStream } from './restore-reader.ts';
 import type { RestoreToDirectoryOptions, RestoreToDirectoryResult } from './restore-to-directory.ts';
 import { restoreToDirectory } from './restore-to-directory.ts';
@@ -181,7 +182,15 @@ export class Repository {
    * format (`format_too_new`) fails before anything is written.
    */
   static async open(rawStorage: RepositoryStorage, options: OpenOptions): Promise<Repository> {
-    const storage = wrapStorage(rawStorage, options);
+    try {
+      return await Repository.openUnexplained(wrapStorage(rawStorage, options), options);
+    } catch (error) {
+      // Damage to the config or a key is told in the user's words (what, what still works, what to do).
+      return rethrowExplained(error, {});
+    }
+  }
+
+  private static async openUnexplained(storage: RepositoryStorage, options: OpenOptions): Promise<Repository> {
     let configBytes: Buffer;
     try {
       configBytes = await storage.get(CONFIG_FILE, { signal: options.signal });
@@ -213,6 +222,13 @@ export class Repository {
         else if (isStorageError(error, 'not_found')) continue;
         else throw error;
       }
+    }
+    if (wrongPassword && lastCorruption) {
+      throw new RepositoryError(
+        'wrong_password',
+        `Wrong password for this repository, or the password belongs to key file ${lastCorruption.file}, which is damaged (${lastCorruption.message}). Try another password of this repository, or put back a copy of that key file.`,
+        { damagedKeyFile: lastCorruption.file },
+      );
     }
     if (wrongPassword) throw new RepositoryError('wrong_password', 'Wrong password for this repository.');
     throw lastCorruption ?? new RepositoryError('wrong_password', 'Wrong password for this repository.');
@@ -315,7 +331,21 @@ export class Repository {
 
   /** One restore point by id; `not_found` or `corrupt` when it cannot be used. */
   getRestorePoint(restorePointId: string, options: OperationOptions = {}): Promise<RestorePoint> {
-    return readRestorePoint(this, restorePointId, options.signal);
+    return readRestorePoint(this, restorePointId, options.signal).catch((error: unknown) => rethrowExplained(error, { restorePointId }));
+  }
+
+  /**
+   * The index for reading restore points. When an index file is damaged, the packs it listed are
+   * found again through their own headers (format §8), so a restore still finds every intact chunk.
+   */
+  async loadIndexForReading(options: OperationOptions = {}): Promise<RepositoryIndex> {
+    const index = await this.loadIndex(options.signal);
+    if (!index.damaged.length) return index;
+    const logger = options.logger ?? this.logger;
+    for (const damaged of index.damaged) logger.warn(explainDamage(new CorruptDataError(damaged.file, damaged.message.replace(`${damaged.file}: `, ''))).message);
+    const adopted = await adoptUnindexedPacks(this.storage, this.crypto, index, logger, options.signal);
+    logger.info(`Found ${adopted.length} pack(s) the damaged index listed through their own headers.`);
+    return index;
   }
 
   /**
@@ -328,7 +358,7 @@ export class Repository {
       const point = await this.getRestorePoint(restorePointId, options);
       const entry = point.manifest.entries.find((candidate) => candidate.name === entryName);
       if (!entry) throw new RepositoryError('not_found', `Restore point ${restorePointId} has no entry ${JSON.stringify(entryName)}.`);
-      const index = await this.loadIndex(options.signal);
+      const index = await this.loadIndexForReading(options);
       const signal = options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal;
       let released = false;
       const release = () => {
@@ -337,7 +367,7 @@ export class Repository {
           void lock.release();
         }
       };
-      const stream = entryStream({ storage: this.storage, crypto: this.crypto, index, signal }, entry, release);
+      const stream = entryStream({ storage: this.storage, crypto: this.crypto, index, signal, restorePointId: point.id }, entry, release);
       stream.once('close', release);
       return stream;
     } catch (error) {

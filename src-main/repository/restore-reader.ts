@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { CorruptDataError, RepositoryError, throwIfAborted } from './errors.ts';
 import type { ManifestEntry } from './format/manifest.ts';
 import type { RepositoryCrypto } from './format/repository-crypto.ts';
-import { packFileName } from './format/ids.ts';
+import { idFromFileName, packFileName } from './format/ids.ts';
+import { missingChunkError, rethrowExplained } from './damage.ts';
 import { readChunkFromAnyCopy } from './pack-io.ts';
 import type { BlobLocation, RepositoryIndex } from './repository-index.ts';
 import type { RepositoryStorage } from './storage/storage.ts';
@@ -17,6 +18,8 @@ export interface ChunkReadContext {
   recomputeIds?: boolean;
   /** Chunks fetched ahead of the consumer (default DEFAULT_PREFETCH). */
   prefetch?: number;
+  /** The restore point being read: damage is then explained with it. */
+  restorePointId?: string;
 }
 
 /**
@@ -56,7 +59,7 @@ export async function* readEntryChunks(context: ChunkReadContext, entry: Manifes
   const fetchOne = (chunkId: string): Promise<Buffer> => {
     const copies = index.locations(chunkId);
     const location = copies[0];
-    if (!location) return Promise.reject(new RepositoryError('corrupt', `Chunk ${chunkId} of entry ${entry.name} is not in the index.`, { chunkId }));
+    if (!location) return Promise.reject(missingChunkError(chunkId, { restorePointId: context.restorePointId, entry, damagedIndexFiles: index.damaged.map((d) => d.file) }));
     return readChunkFromAnyCopy(storage, crypto, copies, signal, recomputeIds).catch(explain(location, chunkId));
   };
   /** Queues chunks from `next` on: a run of neighbours in one pack shares one ranged read. */
@@ -100,7 +103,14 @@ export async function* readEntryChunks(context: ChunkReadContext, entry: Manifes
       // neighbours (one free place at a time would make every read a single chunk).
       if (pending.length <= window / 2) while (next < entry.chunks.length && pending.length < window) fetchRun(window - pending.length);
       throwIfAborted(signal);
-      const chunk = await pending.shift()!;
+      let chunk: Buffer;
+      try {
+        chunk = await pending.shift()!;
+      } catch (error) {
+        // Said in the user's terms: how much of which table or collection, in which restore point.
+        const damagedPack = error instanceof CorruptDataError ? idFromFileName(error.file) : undefined;
+        rethrowExplained(error, { restorePointId: context.restorePointId, entry, ...(damagedPack ? { affectedBytes: bytesInPack(index, entry, damagedPack) } : {}) });
+      }
       produced++;
       yield chunk;
     }
@@ -108,6 +118,16 @@ export async function* readEntryChunks(context: ChunkReadContext, entry: Manifes
     // Let abandoned prefetches finish quietly.
     await Promise.allSettled(pending);
   }
+}
+
+/** Bytes of `entry` stored in one pack: what a damaged pack costs that entry. */
+function bytesInPack(index: RepositoryIndex, entry: ManifestEntry, packId: string): number {
+  let bytes = 0;
+  for (const chunkId of entry.chunks) {
+    const location = index.get(chunkId);
+    if (location?.packId === packId) bytes += location.rawLength;
+  }
+  return bytes;
 }
 
 /** Marks a promise as handled until the consumer reaches it (its rejection is seen then). */

@@ -37,7 +37,7 @@ export async function restoreToDirectory(repository: Repository, restorePointId:
     await rehydrateRestorePoint(repository, restorePointId, { ...options, entries: entries.map((entry) => entry.name), onProgress: undefined });
   }
   const root = resolve(directory);
-  const index = await repository.loadIndex(options.signal);
+  const index = await repository.loadIndexForReading(options);
   const total = entries.reduce((sum, entry) => sum + entry.size, 0);
   const result: RestoreToDirectoryResult = { files: [], bytes: 0 };
   for (const entry of entries) {
@@ -48,7 +48,7 @@ export async function restoreToDirectory(repository: Repository, restorePointId:
     const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.partial`);
     const before = result.bytes;
     try {
-      const source = entryStream({ storage: repository.storage, crypto: repository.crypto, index, signal: options.signal }, entry);
+      const source = entryStream({ storage: repository.storage, crypto: repository.crypto, index, signal: options.signal, restorePointId: point.id }, entry);
       source.on('data', (chunk: Buffer) => {
         result.bytes += chunk.length;
         options.onProgress?.({ done: result.bytes, total, unit: 'bytes' });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CorruptDataError, RepositoryError } from '../errors.ts';
 import type { ScryptParams } from './crypto.ts';
 import { AAD, deriveWrappingKey, open, seal, sha256Hex } from './crypto.ts';
+import { CONFIG_FILE } from './ids.ts';
 
 const keyFileSchema = z.object({
   formatVersion: z.literal(1),
@@ -11,6 +12,8 @@ const keyFileSchema = z.object({
   salt: z.base64(),
   wrappedMasterKey: z.base64(),
   createdAt: z.iso.datetime(),
+  /** The repository the key belongs to (written since 2026-12; older key files lack it). */
+  repositoryId: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   checksum: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
@@ -27,6 +30,7 @@ function checksumOf(key: Omit<KeyFile, 'checksum'>): string {
         salt: key.salt,
         wrappedMasterKey: key.wrappedMasterKey,
         createdAt: key.createdAt,
+        ...(key.repositoryId !== undefined ? { repositoryId: key.repositoryId } : {}),
       }),
     ),
   );
@@ -43,6 +47,7 @@ export async function createKeyFile(masterKey: Buffer, password: string, reposit
     salt: salt.toString('base64'),
     wrappedMasterKey: seal(wrappingKey, masterKey, AAD.key(repositoryId)).toString('base64'),
     createdAt: now.toISOString(),
+    repositoryId,
   };
   return Buffer.from(JSON.stringify({ ...body, checksum: checksumOf(body) }, null, 2) + '\n');
 }
@@ -61,6 +66,11 @@ export async function unwrapKeyFile(fileName: string, bytes: Buffer, password: s
   if (!parsed.success) throw new CorruptDataError(fileName, 'key file does not match the format');
   const key = parsed.data;
   if (checksumOf(key) !== key.checksum) throw new CorruptDataError(fileName, 'key file checksum does not match (damaged)');
+  // The key file is intact (its checksum holds), so a different id means the config's id was damaged:
+  // without this, the authentication failure below would read as a wrong password.
+  if (key.repositoryId !== undefined && key.repositoryId !== repositoryId) {
+    throw new CorruptDataError(CONFIG_FILE, 'its repository id differs from the one its key files were made for');
+  }
   const wrappingKey = await deriveWrappingKey(password, Buffer.from(key.salt, 'base64'), key.scrypt);
   const masterKey = open(wrappingKey, Buffer.from(key.wrappedMasterKey, 'base64'), AAD.key(repositoryId));
   if (!masterKey || masterKey.length !== 32) throw new RepositoryError('wrong_password', 'Wrong password for this repository.');
