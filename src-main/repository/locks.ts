@@ -69,6 +69,7 @@ export class RepositoryLock {
   private readonly options: AcquireLockOptions;
   private readonly lost = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  /** When the lock file was last written, on the monotonic clock: a wall clock stepping forward must not lose the lock. */
   private lastRefresh: number;
   private refreshing: Promise<void> | undefined;
 
@@ -78,7 +79,7 @@ export class RepositoryLock {
     this.record = record;
     this.exclusive = record.exclusive;
     this.options = options;
-    this.lastRefresh = options.clock().getTime();
+    this.lastRefresh = performance.now();
   }
 
   /** Aborted when the lock was lost. */
@@ -184,10 +185,10 @@ export class RepositoryLock {
       }
       const record = { ...this.record, refreshedAt: clock().toISOString() };
       await this.storage.put(this.name, Buffer.from(JSON.stringify(record)), { overwrite: true });
-      this.lastRefresh = clock().getTime();
+      this.lastRefresh = performance.now();
     } catch (error) {
       logger.warn(`Could not refresh lock ${this.name}: ${(error as Error).message}`);
-      if (clock().getTime() - this.lastRefresh > timing.staleAfterMs) this.markLost('lock could not be refreshed before it went stale');
+      if (performance.now() - this.lastRefresh > timing.staleAfterMs) this.markLost('lock could not be refreshed before it went stale');
     }
   }
 

@@ -467,7 +467,15 @@ export class SessionManager {
     for (const listener of this.listeners) listener(event);
   }
 
+  private lastStamp = 0;
+
+  /**
+   * The time recorded on sessions and log lines. It never goes backwards within this process: when
+   * the wall clock steps back (NTP, a resumed VM, a manual change), a session still ends after it
+   * started and its log stays in order.
+   */
   private nowIso(): string {
-    return this.clock.now().toISOString();
+    this.lastStamp = Math.max(this.lastStamp, this.clock.now().getTime());
+    return new Date(this.lastStamp).toISOString();
   }
 }

@@ -295,6 +295,9 @@ function toStorageError(name: string, error: unknown): StorageError {
   if (code === 'ENOENT') return new StorageError('not_found', `${name} does not exist`, name, { cause: error });
   if (code === 'EEXIST') return new StorageError('already_exists', `${name} already exists`, name, { cause: error });
   if (code === 'ABORT_ERR') return new StorageError('aborted', `Reading ${name} was canceled`, name, { cause: error });
+  // The conditions a user fixes on the machine, said as such (the operation above says what was kept).
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageError('permanent', `The repository's disk is full (${code} while writing ${name}): free some space, then try again.`, name, { cause: error });
+  if (code === 'EROFS') return new StorageError('permanent', `The repository's file system is read-only (while writing ${name}): make it writable, then try again.`, name, { cause: error });
   const kind = TRANSIENT_FS_CODES.has(code) ? 'transient' : 'permanent';
   return new StorageError(kind, `File system error on ${path}: ${(error as Error).message}`, name, { cause: error });
 }

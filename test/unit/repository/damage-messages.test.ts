@@ -15,6 +15,18 @@ async function withTable() {
   return { storage: storage as MemoryStorage, table, restorePointId: result.restorePointId };
 }
 
+type Failure = Error & { code: string; details: Record<string, unknown> };
+
+/** The error a promise fails with; a promise that succeeds fails the test. */
+async function failureOf(promise: Promise<unknown>): Promise<Failure> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error as Failure,
+  );
+  if (!outcome) throw new Error('expected a failure, but it succeeded');
+  return outcome;
+}
+
 const fileOf = (storage: MemoryStorage, prefix: string) => [...storage.files.keys()].find((name) => name.startsWith(prefix))!;
 
 /** Changes one character of a stored file in place (the same length, still valid JSON when it was). */
@@ -29,7 +41,7 @@ describe('repository damage is explained in the user\'s terms', () => {
     const config = JSON.parse(storage.files.get('config')!.data.toString('utf8')) as { repositoryId: string };
     const flipped = (config.repositoryId[0] === 'a' ? 'b' : 'a') + config.repositoryId.slice(1);
     alter(storage, 'config', config.repositoryId, flipped);
-    const error = await Repository.open(storage, { password: PASSWORD }).catch((e: unknown) => e as Error & { code: string; details: Record<string, unknown> });
+    const error = await failureOf(Repository.open(storage, { password: PASSWORD }));
     expect(error.code).toBe('corrupt');
     expect(error.message).toMatch(/^The repository's configuration file \("config"\) is damaged \(its repository id differs/);
     expect(error.message).toMatch(/restore points themselves are not affected/);
@@ -55,7 +67,7 @@ describe('repository damage is explained in the user\'s terms', () => {
     const manifest = `restore-points/${restorePointId}`;
     storage.files.get(manifest)!.data[40]! ^= 0x01;
     const repository = await Repository.open(storage, { password: PASSWORD });
-    const error = await repository.getRestorePoint(restorePointId).catch((e: unknown) => e as Error & { details: Record<string, unknown> });
+    const error = await failureOf(repository.getRestorePoint(restorePointId));
     expect(error.message).toMatch(new RegExp(`^Restore point ${restorePointId.slice(0, 12)} is damaged \\(.+\\) and cannot be restored\\. Other restore points are not affected`));
     expect(error.details).toMatchObject({ damage: 'restore-point', restorePointId });
   });
@@ -64,7 +76,7 @@ describe('repository damage is explained in the user\'s terms', () => {
     const { storage, restorePointId } = await withTable();
     const repository = await Repository.open(storage, { password: PASSWORD });
     for (const name of [...storage.files.keys()].filter((n) => n.startsWith('data/'))) storage.files.get(name)!.data[10]! ^= 0x01;
-    const error = await repository.openEntry(restorePointId, 'postgres/databases/shop/tables/17.data').then(readAll).catch((e: unknown) => e as Error & { code: string; details: Record<string, unknown> });
+    const error = await failureOf(repository.openEntry(restorePointId, 'postgres/databases/shop/tables/17.data').then(readAll));
     expect(error.code).toBe('corrupt');
     expect(error.message).toMatch(new RegExp(`^[0-9.]+ (KiB|MiB) of table public\\.orders of database shop in restore point ${restorePointId.slice(0, 12)} is damaged \\(pack data/`));
     expect(error.message).toMatch(/repo check --read-data/);
@@ -83,7 +95,7 @@ describe('repository damage is explained in the user\'s terms', () => {
     expect(warnings.some((w) => /^The repository's index is damaged \(index\/[0-9a-f]{12}…: .*found through the packs' own headers/.test(w))).toBe(true);
     // With the packs gone as well, the failure still says index, not "chunk … is not in the index".
     for (const name of [...storage.files.keys()].filter((n) => n.startsWith('data/'))) storage.files.delete(name);
-    const error = await repository.openEntry(restorePointId, 'postgres/databases/shop/tables/17.data', { logger }).then(readAll).catch((e: unknown) => e as Error & { details: Record<string, unknown> });
+    const error = await failureOf(repository.openEntry(restorePointId, 'postgres/databases/shop/tables/17.data', { logger }).then(readAll));
     expect(error.message).toMatch(/^The repository's index is damaged \(index\/[0-9a-f]{12}…\), and part of the data of table public\.orders of database shop in restore point [0-9a-f]{12} was not found in any pack either/);
     expect(error.details).toMatchObject({ damage: 'index' });
   });
