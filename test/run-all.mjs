@@ -63,6 +63,9 @@ vitestProject('unit');
 if (!only.length || only.includes('integration')) countCheck('test peers', 'node', ['test/peers/build-peers.mjs']);
 vitestProject('integration');
 vitestProject('browser', ['npx', ['electron-vite', 'build']]);
+// The reliability suite in its bounded form (20 kill -9 trials per repository storage, 200 bit flips); `npm run test:faults` runs more.
+process.env.FAULTS_BOUNDED ??= '1';
+vitestProject('faults');
 rmSync(reportDir, { recursive: true, force: true });
 
 console.log('\n' + summary.join('\n'));

@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** Three projects: fast unit tests, integration tests with real servers, browser tests in Chromium. */
+/**
+ * Four projects: fast unit tests, integration tests with real servers, browser tests in Chromium, and
+ * the reliability suite (kill -9 and bit-flip trials; `npm run test:faults`, bounded in `npm test`).
+ */
 export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
@@ -22,6 +25,14 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          testTimeout: 1_800_000,
           fileParallelism: false,
         },
       },

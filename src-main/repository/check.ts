@@ -3,6 +3,7 @@ import { sha256Hex } from './format/crypto.ts';
 import { PREFIX, idFromFileName, packFileName } from './format/ids.ts';
 import type { OperationOptions } from './operation.ts';
 import { readPackHeader } from './pack-io.ts';
+import { adoptUnindexedPacks } from './repository-index.ts';
 import type { Repository } from './repository.ts';
 import { isStorageError } from './storage/storage.ts';
 
@@ -85,6 +86,10 @@ export async function checkRepository(repository: Repository, options: CheckOpti
   };
   const index = await repository.loadIndex(signal);
   for (const damaged of index.damaged) report({ kind: 'damaged-index', file: damaged.file, message: damaged.message });
+  const indexedPacks = new Set(index.packs.keys());
+  // As restores do: packs a damaged index file listed are found through their own headers, so only
+  // the restore points that really cannot be read are named.
+  if (index.damaged.length) await adoptUnindexedPacks(storage, crypto, index, logger, signal);
 
   const storedPacks = new Map<string, { size: number; archived: boolean }>();
   for await (const file of storage.list(PREFIX.data, signal)) {
@@ -192,7 +197,7 @@ export async function checkRepository(repository: Repository, options: CheckOpti
         if (!index.has(chunkId)) {
           if (!reportedMissing.has(chunkId)) {
             reportedMissing.add(chunkId);
-            report({ kind: 'missing-chunk', file: `restore-points/${point.id}`, message: `chunk ${chunkId} (entry ${entry.name}) is not in the index` });
+            report({ kind: 'missing-chunk', file: `restore-points/${point.id}`, message: `chunk ${chunkId} (entry ${entry.name}) is in no readable index file and no pack` });
           }
           bad = true;
         } else if (badChunks.has(chunkId)) {
@@ -207,7 +212,7 @@ export async function checkRepository(repository: Repository, options: CheckOpti
     logger.error(`check: restore point ${item.restorePointId} is damaged${item.manifestDamaged ? ' (manifest unreadable)' : `: entries ${item.entries.join(', ')}`}`);
   }
 
-  const unreferencedPacks = [...storedPacks.keys()].filter((packId) => !index.packs.has(packId)).map(packFileName);
+  const unreferencedPacks = [...storedPacks.keys()].filter((packId) => !indexedPacks.has(packId)).map(packFileName);
   if (unreferencedPacks.length) logger.info(`check: ${unreferencedPacks.length} unreferenced pack(s) (from interrupted backups); the next backup reuses them, prune removes them.`);
   return {
     ok: problems.length === 0,

@@ -4,29 +4,17 @@
 // {"restorePointId", "sha256", "adoptedPacks", "uploadedBytes"} line.
 import { createHash } from 'node:crypto';
 import { openRepository } from '../../../../src-main/repository/index.ts';
+import { generatedDump } from '../../../helpers/generated-dump.ts';
 
 const [folder, password, seed, megabytes] = process.argv.slice(2);
 const size = Number(megabytes) * 1024 * 1024;
 const digest = createHash('sha256');
 
-/** Deterministic mixed data: blocks shared by every seed, and blocks unique to this seed. */
-async function* generate(): AsyncGenerator<Buffer> {
-  for (let offset = 0, block = 0; offset < size; block++) {
-    const shared = block % 3 === 0;
-    const piece = Buffer.alloc(Math.min(64 * 1024, size - offset));
-    const key = shared ? `shared-${block}` : `${seed}-${block}`;
-    for (let i = 0; i < piece.length; i += 32) createHash('sha256').update(`${key}:${i}`).digest().copy(piece, i);
-    digest.update(piece);
-    offset += piece.length;
-    yield piece;
-  }
-}
-
 const repository = await openRepository(folder!, { password, lockTiming: { refreshIntervalMs: 200, staleAfterMs: 30_000 } });
 let reported = 0;
 const result = await repository.backup(
   { resource: { id: `resource-${seed}`, name: `resource-${seed}`, kind: 'test' }, engine: { name: 'test', versions: {} } },
-  [{ name: 'dump', data: generate() }],
+  [{ name: 'dump', data: generatedDump(seed!, size, (piece) => digest.update(piece)) }],
   {
     onProgress: ({ done }) => {
       if (done - reported >= 256 * 1024) {
