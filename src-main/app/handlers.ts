@@ -15,6 +15,7 @@ import type { ResourceLogins } from '../core/jobs/resource-logins.ts';
 import type { TouchedTargetsStore } from '../core/config-db/touched-targets-store.ts';
 import type { PolicyScheduler, PolicyScheduleView } from '../core/scheduling/policy-scheduler.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
+import { previewPolicyCoverage } from '../core/policies/policy-preview.ts';
 import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
 
@@ -37,6 +38,8 @@ export interface HandlerServices {
   appInfo(transport: AppInfo['transport']): AppInfo;
   scheduleOverview(count?: number): (PolicyScheduleView & { resourceCount: number })[];
   startEnvironmentCheck(): Session;
+  /** Runs `fn` in one config DB transaction (all or nothing). */
+  transaction<T>(fn: () => T): T;
 }
 
 
@@ -64,6 +67,9 @@ export function createHandlers(core: HandlerServices): Handlers {
       return { ok: result.ok, issues: result.issues };
     },
     'policies.save': (input) => core.policies.save(input.policy),
+    'policies.import': (input) => core.policies.importMany(input.policies, (fn) => core.transaction(fn)),
+    'policies.export': (input) => core.policies.exportAll(input.ids ?? []) as Record<string, unknown>[],
+    'policies.preview': (input) => previewPolicyCoverage(input.policy, { policies: core.policies.list(), inventory: core.azure.inventory }),
     'policies.run': (input) => core.policyRuns.start({ policyId: core.policies.get(input.id).id, schedules: [] }),
     'policies.setEnabled': (input) => core.policies.setEnabled(input.id, input.enabled),
     'schedules.list': () => core.scheduleOverview(3).map((view) => ({ ...view, nextRuns: view.nextRuns.map((run) => ({ at: run.at.toISOString(), schedules: run.schedules })) })),
@@ -80,6 +86,7 @@ export function createHandlers(core: HandlerServices): Handlers {
     'repositories.check': (input) => core.repositoryCatalog.startCheck(input.id, input.readData ?? false),
     'repositories.rescan': (input) => core.repositoryCatalog.startRescan(input.id),
     'restorePoints.list': (input) => core.restorePoints.list({ resourceId: input.resourceId, repositoryId: input.repositoryId, kind: input.kind, limit: input.limit }),
+    'azure.subscriptions': () => core.azure.inventory.listSubscriptions().map(({ id, displayName, tenantId, state }) => ({ id, displayName, tenantId, state })),
     'azure.resources': (input) => core.azure.inventory.listResources({ includeDeleted: input.includeDeleted ?? false }),
     'azure.sync': (input) => core.azure.startSync({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, subscriptionIds: input.subscriptionIds }),
     'azure.configure': (input) => core.azure.startConfiguration({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, policy: input.policy }),

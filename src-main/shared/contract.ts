@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSchema } from './session.ts';
-import { policySchema, SCHEDULE_NAMES } from './policy.ts';
+import { policySchema, RESOURCE_KINDS, SCHEDULE_NAMES } from './policy.ts';
 import { settingsSchema, settingsUpdateSchema } from './settings.ts';
 import { errorPayloadSchema } from './errors.ts';
 import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSyncInputSchema } from './azure-contract.ts';
@@ -43,6 +43,25 @@ export const policyValidationSchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 
+/** What a policy being written would cover: each resource, and the other policy that wins it by priority (null: this one). */
+export const policyPreviewSchema = z.object({
+  resources: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(RESOURCE_KINDS),
+      subscriptionId: z.string(),
+      subscriptionName: z.string().nullable(),
+      resourceGroup: z.string(),
+      location: z.string(),
+      governedBy: z.object({ id: z.string(), name: z.string(), priority: z.number() }).nullable(),
+    }),
+  ),
+  /** Problems with the scope that stop a preview (the rest of the policy is not needed yet). */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type PolicyPreview = z.infer<typeof policyPreviewSchema>;
+
 export const channels = {
   'app.info': { input: empty, output: appInfoSchema },
   'sessions.list': {
@@ -81,6 +100,12 @@ export const channels = {
   /** Checks a policy without saving it; the issues name each field at fault. */
   'policies.validate': { input: z.strictObject({ policy: z.unknown() }), output: policyValidationSchema },
   'policies.save': { input: z.strictObject({ policy: z.unknown() }), output: policySchema },
+  /** Saves the policies of an imported file, all or nothing; the same id or name replaces a policy (as `policy import`). */
+  'policies.import': { input: z.strictObject({ policies: z.unknown() }), output: z.array(policySchema) },
+  /** Policies in the file format of `policy export` (all, or the given ids). */
+  'policies.export': { input: z.strictObject({ ids: z.array(id).max(1000).default([]) }), output: z.array(z.record(z.string(), z.unknown())) },
+  /** The resources of the synced inventory a policy being written would cover, and which policy wins each. */
+  'policies.preview': { input: z.strictObject({ policy: z.unknown() }), output: policyPreviewSchema },
   /** Runs a policy's repository backup now; follow the returned policy session and its tasks. */
   'policies.run': { input: z.strictObject({ id }), output: sessionSchema },
   /** Turns a policy's schedules on or off. */
@@ -108,6 +133,8 @@ export const channels = {
     output: z.array(restorePointRecordSchema),
   },
   /** Accounts and clusters as of the last inventory sync. */
+  /** Subscriptions seen at the last inventory sync, with their names. */
+  'azure.subscriptions': { input: empty, output: z.array(z.object({ id: z.string(), displayName: z.string(), tenantId: z.string(), state: z.string() })) },
   'azure.resources': { input: z.strictObject({ includeDeleted: z.boolean().default(false) }), output: z.array(azureResourceSchema) },
   /** Starts an inventory sync session (subscriptions, accounts, clusters, restore-point records). */
   'azure.sync': { input: azureSyncInputSchema, output: sessionSchema },

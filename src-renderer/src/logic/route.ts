@@ -21,7 +21,12 @@ export interface Route {
   section: SectionId;
   /** The item shown in detail (a session id, a policy id), or null for the section's main page. */
   id: string | null;
+  /** For policies: `#/policies/new`, `#/policies/<id>/edit` and `#/policies/<id>/clone` open the wizard. */
+  action?: PolicyAction;
 }
+
+export type PolicyAction = 'new' | 'edit' | 'clone';
+const ITEM_ACTIONS = new Set<string>(['edit', 'clone']);
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id));
 // `#/resources/<resource id>` opens the point-in-time restore wizard of that resource.
@@ -32,16 +37,20 @@ export const DEFAULT_ROUTE: Route = { section: 'dashboard', id: null };
 /** Parses `location.hash`; anything unknown falls back to the dashboard. */
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
-  const [section = '', rawId, ...rest] = path.split('/');
+  const [section = '', rawId, action, ...rest] = path.split('/');
   if (!SECTION_IDS.has(section) || rest.length) return DEFAULT_ROUTE;
   const id = rawId ? safeDecode(rawId) : null;
   if (id !== null && !WITH_DETAIL.has(section as SectionId)) return DEFAULT_ROUTE;
+  if (section === 'policies' && id === 'new' && action === undefined) return { section: 'policies', id: null, action: 'new' };
+  if (action !== undefined) return section === 'policies' && id && ITEM_ACTIONS.has(action) ? { section: 'policies', id, action: action as PolicyAction } : DEFAULT_ROUTE;
   return { section: section as SectionId, id: id || null };
 }
 
 /** The hash for a route: `#/sessions/abc`. */
 export function routeHash(route: Route): string {
-  return route.id ? `#/${route.section}/${encodeURIComponent(route.id)}` : `#/${route.section}`;
+  if (route.action === 'new') return `#/${route.section}/new`;
+  const base = route.id ? `#/${route.section}/${encodeURIComponent(route.id)}` : `#/${route.section}`;
+  return route.id && route.action ? `${base}/${route.action}` : base;
 }
 
 function safeDecode(value: string): string | null {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ChannelInput } from '../../../src-main/shared/contract.ts';
+import type { ChannelInput, ChannelOutput } from '../../../src-main/shared/contract.ts';
 import { isFinalStatus, type Session } from '../../../src-main/shared/session.ts';
 import type { AzureResource } from '../logic/azure-resources.ts';
 import { errorMessage } from '../transport/client.ts';
@@ -52,9 +52,13 @@ export const useAzureResourcesStore = defineStore('azureResources', () => {
     });
   });
 
+  /** Subscriptions of the last sync, for names instead of GUIDs. */
+  const subscriptions = ref<ChannelOutput<'azure.subscriptions'>>([]);
+  const subscriptionName = (id: string) => subscriptions.value.find((s) => s.id.toLowerCase() === id.toLowerCase())?.displayName ?? id;
+
   function load(): Promise<void> {
     return track(async () => {
-      resources.value = await getClient().invoke('azure.resources', { includeDeleted: true });
+      [resources.value, subscriptions.value] = await Promise.all([getClient().invoke('azure.resources', { includeDeleted: true }), getClient().invoke('azure.subscriptions', {})]);
     });
   }
 
@@ -109,5 +113,5 @@ export const useAzureResourcesStore = defineStore('azureResources', () => {
     return session;
   }
 
-  return { startRestore, resources, loading, loaded, error, latest, actionError, starting, byId, running, signInMissing, load, sessionUpdated, onFinished, start };
+  return { startRestore, subscriptions, subscriptionName, resources, loading, loaded, error, latest, actionError, starting, byId, running, signInMissing, load, sessionUpdated, onFinished, start };
 });

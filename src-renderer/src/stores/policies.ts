@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Policy } from '../../../src-main/shared/policy.ts';
-import type { ChannelOutput } from '../../../src-main/shared/contract.ts';
+import type { Policy, PolicyInput } from '../../../src-main/shared/policy.ts';
+import type { ChannelOutput, PolicyPreview } from '../../../src-main/shared/contract.ts';
 import type { Session } from '../../../src-main/shared/session.ts';
 
 type ScheduleView = ChannelOutput<'schedules.list'>[number];
@@ -54,11 +54,48 @@ export const usePoliciesStore = defineStore('policies', () => {
     return getClient().invoke('policies.run', { id });
   }
 
+  /** Saves a policy (new when it has no id); throws a ClientError whose details list the issues per field. */
+  async function save(policy: PolicyInput): Promise<Policy> {
+    const saved = await getClient().invoke('policies.save', { policy });
+    byId.value = { ...byId.value, [saved.id]: saved };
+    await loadSchedules();
+    return saved;
+  }
+
+  /** The core's own check (repositories that exist, every rule); issues name their fields. */
+  function validate(policy: unknown): Promise<ChannelOutput<'policies.validate'>> {
+    return getClient().invoke('policies.validate', { policy });
+  }
+
+  /** The resources a policy being written would cover, and which other policy wins each. */
+  function preview(policy: unknown): Promise<PolicyPreview> {
+    return getClient().invoke('policies.preview', { policy });
+  }
+
+  /** Saves the policies of an imported file, all or nothing (the same id or name replaces). */
+  async function importFile(content: unknown): Promise<Policy[]> {
+    const saved = await getClient().invoke('policies.import', { policies: content });
+    byId.value = { ...byId.value, ...Object.fromEntries(saved.map((policy) => [policy.id, policy])) };
+    await loadSchedules();
+    return saved;
+  }
+
+  /** The file form of policies (all, or the given ids), as `policy export` writes it. */
+  function exportFile(ids: string[] = []): Promise<Record<string, unknown>[]> {
+    return getClient().invoke('policies.export', { ids });
+  }
+
+  async function remove(id: string): Promise<void> {
+    await getClient().invoke('policies.delete', { id });
+    const { [id]: _gone, ...rest } = byId.value;
+    byId.value = rest;
+  }
+
   async function setEnabled(id: string, enabled: boolean): Promise<void> {
     const policy = await getClient().invoke('policies.setEnabled', { id, enabled });
     byId.value = { ...byId.value, [policy.id]: policy };
     await loadSchedules();
   }
 
-  return { byId, loading, loaded, error, sorted, load, fetchOne, schedules, loadSchedules, runNow, setEnabled };
+  return { byId, loading, loaded, error, sorted, load, fetchOne, schedules, loadSchedules, runNow, setEnabled, save, validate, preview, remove, importFile, exportFile };
 });

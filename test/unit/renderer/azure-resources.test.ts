@@ -49,6 +49,7 @@ describe('azure resources store', () => {
     let listed = 0;
     const { client, calls } = fakeClient({
       'azure.resources': () => (listed++ ? [account('orders'), deleted] : []),
+      'azure.subscriptions': () => [{ id: 'sub-1', displayName: 'Production', tenantId: 't', state: 'Enabled' }],
       'azure.sync': () => session({ id: 'sync1', kind: 'sync', status: 'queued' }),
     });
     setClient(client);
@@ -58,6 +59,9 @@ describe('azure resources store', () => {
     await store.load();
     expect(store.resources).toEqual([]);
     expect(calls[0]).toEqual({ channel: 'azure.resources', input: { includeDeleted: true } });
+    // Subscriptions come with the inventory, for names instead of GUIDs (ids compare without case).
+    expect(store.subscriptionName('SUB-1')).toBe('Production');
+    expect(store.subscriptionName('sub-unknown')).toBe('sub-unknown');
 
     await store.start('sync');
     expect(store.latest).toEqual({ sync: 'sync1' });
