@@ -26,6 +26,7 @@ import { KeyFileProvider } from '../core/secrets/key-file-provider.ts';
 import { isRepositoryBackedUp } from '../core/jobs/resource-source.ts';
 import { AzureService, type AzureServiceTuning } from '../azure/azure-service.ts';
 import { AzureConnector, type ArmConnector } from '../azure/sign-in/azure-connector.ts';
+import { AzureSignIns } from '../azure/sign-in/sign-in.ts';
 import { ConfigurationScheduler } from '../azure/configuration-scheduler.ts';
 import { isFinalStatus } from '../shared/session.ts';
 import { WorkerJobs } from '../core/jobs/worker-jobs.ts';
@@ -78,6 +79,8 @@ export class AppCore {
   readonly secrets: SecretStore;
   readonly repositoryCatalog: RepositoryCatalog;
   readonly azureSignIns: AzureConnector;
+  /** Sign-ins started from the console (as sessions), listed and signed out. */
+  readonly signIns: AzureSignIns;
   readonly azure: AzureService;
   /** Target databases restores touched, half-restored until a restore of them succeeds. */
   readonly touchedTargets: TouchedTargetsStore;
@@ -121,6 +124,7 @@ export class AppCore {
     this.policies = new PolicyService({ store: new PoliciesStore(db), repositories: this.repositories, clock: this.clock });
     this.logWatch = new LogWatchHub(this.sessions);
     this.azureSignIns = new AzureConnector({ db, secrets: this.secrets, clock: this.clock });
+    this.signIns = new AzureSignIns({ connector: this.azureSignIns, sessions: this.sessions });
     this.azure = new AzureService({ db, sessions: this.sessions, policies: this.policies, clock: this.clock, inventory: this.inventory, restorePoints: this.restorePoints, connector: options.azureConnector ?? this.azureSignIns, tuning: options.azureTuning });
     this.repositoryCatalog = new RepositoryCatalog({ sessions: this.sessions, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock, secrets: this.secrets });
     const localLauncher = new LocalWorkerLauncher();

@@ -4,6 +4,7 @@ import type { Handlers } from '../core/api/dispatcher.ts';
 import type { AppInfo } from '../shared/contract.ts';
 import type { Session } from '../shared/session.ts';
 import type { AzureService } from '../azure/azure-service.ts';
+import type { AzureSignIns } from '../azure/sign-in/sign-in.ts';
 import type { Clock } from '../core/clock.ts';
 import type { LogWatchHub } from '../core/api/log-watch-hub.ts';
 import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
@@ -40,6 +41,7 @@ export interface HandlerServices {
   startEnvironmentCheck(): Session;
   /** Runs `fn` in one config DB transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
+  readonly signIns: AzureSignIns;
 }
 
 
@@ -86,6 +88,9 @@ export function createHandlers(core: HandlerServices): Handlers {
     'repositories.check': (input) => core.repositoryCatalog.startCheck(input.id, input.readData ?? false),
     'repositories.rescan': (input) => core.repositoryCatalog.startRescan(input.id),
     'restorePoints.list': (input) => core.restorePoints.list({ resourceId: input.resourceId, repositoryId: input.repositoryId, kind: input.kind, limit: input.limit }),
+    'azure.signIns': () => core.signIns.list(),
+    'azure.signIn': (input) => core.signIns.start({ ...input, cloudProfile: input.cloudProfile ?? 'AzureCloud' }),
+    'azure.signOut': async (input) => ({ removed: await core.signIns.signOut(input.cloudProfile, input.tenantId) }),
     'azure.subscriptions': () => core.azure.inventory.listSubscriptions().map(({ id, displayName, tenantId, state }) => ({ id, displayName, tenantId, state })),
     'azure.resources': (input) => core.azure.inventory.listResources({ includeDeleted: input.includeDeleted ?? false }),
     'azure.sync': (input) => core.azure.startSync({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, subscriptionIds: input.subscriptionIds }),

@@ -46,3 +46,54 @@ export const azureRestoreInputSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('cluster'), ...connect, sourceResourceId: z.string().min(1), targetName: z.string().min(1).max(100), targetResourceGroup: z.string().min(1).max(90), timestamp, reason: z.string().trim().min(1, 'must say why').max(2000) }),
 ]);
 export type AzureRestoreInput = z.input<typeof azureRestoreInputSchema>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// address' }).max(2048);
+
+/** How a person or an app signs in to Azure from the console (the CLI's `azure login`). */
+export const SIGN_IN_METHODS = ['interactive', 'device-code', 'service-principal'] as const;
+
+/**
+ * A sign-in to start: the cloud (a built-in one, a stored profile, or a custom cloud defined here
+ * under that name), the tenant, and for a service principal its app id and a secret or certificate.
+ * The secret travels once, to the core's encrypted store; it never comes back.
+ */
+export const azureSignInInputSchema = z
+  .strictObject({
+    method: z.enum(SIGN_IN_METHODS),
+    cloudProfile: z.string().trim().min(1, 'must not be empty').max(64).default('AzureCloud'),
+    customCloud: z
+      .strictObject({
+        armEndpoint: httpsUrl,
+        authorityHost: httpsUrl,
+        armAudience: httpsUrl.optional(),
+        caCertFile: z.string().trim().min(1).max(4096).optional(),
+      })
+      .optional(),
+    tenantId: z.string().trim().min(1, 'must not be empty').max(100).regex(/^[A-Za-z0-9.-]+$/, 'must be a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com'),
+    clientId: z.string().trim().regex(GUID, 'must be an application (client) id: a GUID').optional(),
+    clientSecret: z.string().min(1).max(1024).optional(),
+    certificatePem: z.string().min(1).max(65536).includes('PRIVATE KEY', { message: 'must hold the certificate and its private key (PEM)' }).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.method === 'service-principal') {
+      if (!input.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'is needed for a service principal' });
+      if (Boolean(input.clientSecret) === Boolean(input.certificatePem)) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'give a client secret or a certificate (one of them)' });
+    } else if (input.clientSecret || input.certificatePem) {
+      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'only a service principal signs in with a secret or certificate' });
+    }
+  });
+export type AzureSignInInput = z.input<typeof azureSignInInputSchema>;
+
+/** A stored sign-in as the console lists it (never its secret). */
+export const azureSignInViewSchema = z.object({
+  id: z.string(),
+  cloudProfile: z.string(),
+  tenantId: z.string(),
+  clientId: z.string(),
+  kind: z.enum(['interactive', 'device-code', 'service-principal-secret', 'service-principal-certificate']),
+  accountName: z.string().nullable(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type AzureSignInView = z.infer<typeof azureSignInViewSchema>;

@@ -3,7 +3,7 @@ import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSche
 import { policySchema, RESOURCE_KINDS, SCHEDULE_NAMES } from './policy.ts';
 import { settingsSchema, settingsUpdateSchema } from './settings.ts';
 import { errorPayloadSchema } from './errors.ts';
-import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSyncInputSchema } from './azure-contract.ts';
+import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSignInInputSchema, azureSignInViewSchema, azureSyncInputSchema } from './azure-contract.ts';
 import { addRepositoryInputSchema, backupStartInputSchema, repositoryRestoreInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
 
 /**
@@ -133,6 +133,12 @@ export const channels = {
     output: z.array(restorePointRecordSchema),
   },
   /** Accounts and clusters as of the last inventory sync. */
+  /** Stored Azure sign-ins (never their secrets). */
+  'azure.signIns': { input: empty, output: z.array(azureSignInViewSchema) },
+  /** Starts a sign-in as a session: a device code and where to enter it appear in its log. */
+  'azure.signIn': { input: azureSignInInputSchema, output: sessionSchema },
+  /** Forgets the sign-ins of a cloud profile (one tenant, or all) with their secrets and token caches. */
+  'azure.signOut': { input: z.strictObject({ cloudProfile: z.string().min(1).max(64), tenantId: z.string().min(1).max(100).optional() }), output: z.object({ removed: z.number().int() }) },
   /** Subscriptions seen at the last inventory sync, with their names. */
   'azure.subscriptions': { input: empty, output: z.array(z.object({ id: z.string(), displayName: z.string(), tenantId: z.string(), state: z.string() })) },
   'azure.resources': { input: z.strictObject({ includeDeleted: z.boolean().default(false) }), output: z.array(azureResourceSchema) },

@@ -13,6 +13,7 @@ export const SESSION_KINDS = [
   'rescan',
   'repository',
   'policy',
+  'sign-in',
 ] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { customCloud, type CloudProfile } from '../../azure/cloud-profiles.ts';
+import { signIn } from '../../azure/sign-in/sign-in.ts';
 import type { RestoreSelection } from '../../azure/pitr/validation.ts';
 import { customRoleDefinition } from '../../azure/role-definition.ts';
 import type { AppCore } from '../../app/app-core.ts';
@@ -69,22 +69,17 @@ export function registerAzure(program: Command, ctx: CommandContext, wrap: Actio
     .action(
       wrap((options: { tenantId: string; clientId?: string; clientSecretStdin?: boolean; certificate?: string; deviceCode?: boolean; interactive?: boolean; armEndpoint?: string; authorityHost?: string; caFile?: string; armAudience?: string }) =>
         withCore(ctx, async (core) => {
-          const name = scope().cloudProfile;
-          const profile: CloudProfile = options.armEndpoint
-            ? customCloud({ name: name ?? 'Custom', armEndpoint: options.armEndpoint, authorityHost: options.authorityHost ?? '', caCertFile: options.caFile, armAudience: options.armAudience })
-            : core.azureSignIns.resolveProfile(name);
-          let record;
-          if (options.deviceCode || options.interactive) {
-            record = options.deviceCode
-              ? await core.azureSignIns.loginDeviceCode(profile, options.tenantId, (message) => ctx.io.err(`${message}\n`), options.clientId)
-              : await core.azureSignIns.loginInteractive(profile, options.tenantId, options.clientId);
-          } else {
-            if (!options.clientId) throw new AppError('validation_failed', 'A service principal sign-in needs --client-id (or use --device-code / --interactive).');
-            const clientSecret = options.clientSecretStdin ? (await readStdin()).trim() : options.certificate ? undefined : process.env.AZURE_CLIENT_SECRET;
-            const certificatePem = options.certificate ? await readFile(options.certificate, 'utf8') : undefined;
-            if (!clientSecret && !certificatePem) throw new AppError('validation_failed', 'No credential: set AZURE_CLIENT_SECRET, pass --client-secret-stdin, or --certificate <pem-file>.');
-            record = await core.azureSignIns.loginServicePrincipal({ profile, tenantId: options.tenantId, clientId: options.clientId, clientSecret, certificatePem });
-          }
+          const method = options.deviceCode ? 'device-code' : options.interactive ? 'interactive' : 'service-principal';
+          if (method === 'service-principal' && !options.clientId) throw new AppError('validation_failed', 'A service principal sign-in needs --client-id (or use --device-code / --interactive).');
+          const clientSecret = method !== 'service-principal' ? undefined : options.clientSecretStdin ? (await readStdin()).trim() : options.certificate ? undefined : process.env.AZURE_CLIENT_SECRET;
+          const certificatePem = method === 'service-principal' && options.certificate ? await readFile(options.certificate, 'utf8') : undefined;
+          if (method === 'service-principal' && !clientSecret && !certificatePem) throw new AppError('validation_failed', 'No credential: set AZURE_CLIENT_SECRET, pass --client-secret-stdin, or --certificate <pem-file>.');
+          const customCloud = options.armEndpoint ? { armEndpoint: options.armEndpoint, authorityHost: options.authorityHost ?? '', caCertFile: options.caFile, armAudience: options.armAudience } : undefined;
+          const { record, profile } = await signIn(
+            core.azureSignIns,
+            { method, cloudProfile: scope().cloudProfile, customCloud, tenantId: options.tenantId, clientId: options.clientId, clientSecret, certificatePem },
+            (message) => ctx.io.err(`${message}\n`),
+          );
           const out = { cloudProfile: profile.name, tenantId: record.tenantId, clientId: record.clientId, kind: record.kind, accountName: record.accountName };
           if (json()) printJson(ctx.io, out);
           else ctx.io.out(`Signed in to ${profile.name} (tenant ${record.tenantId}) as ${record.accountName ?? record.clientId} (${record.kind}).\n`);

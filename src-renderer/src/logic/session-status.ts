@@ -48,6 +48,7 @@ export const STATUS_ICONS: Record<SessionStatus, string> = {
 
 export const KIND_LABELS: Record<SessionKind, string> = {
   'environment-check': 'Environment check',
+  'sign-in': 'Azure sign-in',
   configuration: 'Configuration',
   sync: 'Synchronization',
   backup: 'Backup',
