@@ -5,6 +5,8 @@ import type { AppInfo } from '../shared/contract.ts';
 import type { Session } from '../shared/session.ts';
 import type { AzureService } from '../azure/azure-service.ts';
 import type { AzureSignIns } from '../azure/sign-in/sign-in.ts';
+import { SMTP_PASSWORD_REF, type SmtpMailer } from '../core/notifications/mailer.ts';
+import type { SecretStore } from '../core/secrets/secret-store.ts';
 import type { Clock } from '../core/clock.ts';
 import type { LogWatchHub } from '../core/api/log-watch-hub.ts';
 import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
@@ -42,6 +44,9 @@ export interface HandlerServices {
   /** Runs `fn` in one config DB transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   readonly signIns: AzureSignIns;
+  readonly mailer: SmtpMailer;
+  readonly secrets: SecretStore;
+  readonly dataDir: string;
 }
 
 
@@ -88,6 +93,13 @@ export function createHandlers(core: HandlerServices): Handlers {
     'repositories.check': (input) => core.repositoryCatalog.startCheck(input.id, input.readData ?? false),
     'repositories.rescan': (input) => core.repositoryCatalog.startRescan(input.id),
     'restorePoints.list': (input) => core.restorePoints.list({ resourceId: input.resourceId, repositoryId: input.repositoryId, kind: input.kind, limit: input.limit }),
+    'notifications.smtpPassword': async (input) => {
+      if (input.password === null) await core.secrets.delete(SMTP_PASSWORD_REF);
+      else await core.secrets.set(SMTP_PASSWORD_REF, input.password);
+      return { kept: input.password !== null };
+    },
+    'notifications.status': async () => ({ smtpPasswordKept: (await core.secrets.get(SMTP_PASSWORD_REF)) !== undefined, configured: core.mailer.configured() }),
+    'notifications.test': async () => ({ sentTo: await core.mailer.sendTest(core.dataDir) }),
     'azure.signIns': () => core.signIns.list(),
     'azure.signIn': (input) => core.signIns.start({ ...input, cloudProfile: input.cloudProfile ?? 'AzureCloud' }),
     'azure.signOut': async (input) => ({ removed: await core.signIns.signOut(input.cloudProfile, input.tenantId) }),

@@ -198,9 +198,15 @@ export class Repository {
       if (isStorageError(error, 'not_found')) throw new RepositoryError('not_a_repository', `No repository at ${storage.description} (no config file).`);
       throw error;
     }
-    const config = parseConfig(configBytes);
     const keyNames: string[] = [];
     for await (const file of storage.list(PREFIX.keys, options.signal)) keyNames.push(file.name);
+    let config: RepositoryConfig;
+    try {
+      config = parseConfig(configBytes);
+    } catch (error) {
+      if (error instanceof RepositoryError && error.code === 'format_too_new') throw await Repository.newerOrDamaged(storage, configBytes, keyNames, options, error);
+      throw error;
+    }
     if (config.encryption === 'none') {
       if (keyNames.length > 0 || config.configMac) throw new CorruptDataError(CONFIG_FILE, 'says the repository is unencrypted but it has keys (tampered or damaged config)');
       return new Repository(storage, config, RepositoryCrypto.unencrypted(), undefined, undefined, options);
@@ -232,6 +238,34 @@ export class Repository {
     }
     if (wrongPassword) throw new RepositoryError('wrong_password', 'Wrong password for this repository.');
     throw lastCorruption ?? new RepositoryError('wrong_password', 'Wrong password for this repository.');
+  }
+
+  /**
+   * A config that names a newer format version: really newer, or a damaged version field? When the
+   * rest reads as this version's config and its MAC (made with a key the password opens) holds for
+   * this version, the version field was damaged: say so, not "upgrade". Otherwise the newer-format
+   * error stands.
+   */
+  private static async newerOrDamaged(storage: RepositoryStorage, configBytes: Buffer, keyNames: string[], options: OpenOptions, newer: RepositoryError): Promise<RepositoryError> {
+    let asCurrent: RepositoryConfig;
+    try {
+      const raw = JSON.parse(configBytes.toString('utf8')) as Record<string, unknown>;
+      asCurrent = parseConfig(Buffer.from(JSON.stringify({ ...raw, formatVersion: FORMAT_VERSION })));
+    } catch {
+      return newer;
+    }
+    if (asCurrent.encryption === 'none' || !options.password) return newer;
+    for (const name of keyNames) {
+      try {
+        const masterKey = await unwrapKeyFile(name, await storage.get(name, { signal: options.signal }), options.password, asCurrent.repositoryId);
+        if (RepositoryCrypto.fromMasterKey(masterKey).configMac(canonicalConfig(asCurrent)) === asCurrent.configMac) {
+          return new CorruptDataError(CONFIG_FILE, `names format version ${String(newer.details?.formatVersion)}, but it was written as version ${FORMAT_VERSION} (its version field is damaged)`);
+        }
+      } catch {
+        // This key does not open it with this password: try the next one.
+      }
+    }
+    return newer;
   }
 
   /** Runs `action` under a lock; the signal it gets aborts on caller cancel or lock loss. */

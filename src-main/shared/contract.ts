@@ -163,6 +163,12 @@ export const channels = {
   /** Starts a backup of a server into a catalogued repository on a worker; follow the returned session. */
   'backups.start': { input: backupStartInputSchema, output: sessionSchema },
   /** Every setting's current value. */
+  /** Keeps the SMTP login's password (encrypted), or forgets it (null). It never comes back. */
+  'notifications.smtpPassword': { input: z.strictObject({ password: z.string().min(1).max(1024).nullable() }), output: z.object({ kept: z.boolean() }) },
+  /** Whether an SMTP password is kept. */
+  'notifications.status': { input: empty, output: z.object({ smtpPasswordKept: z.boolean(), configured: z.boolean() }) },
+  /** Sends a test e-mail with the current settings; fails with the mail server's answer. */
+  'notifications.test': { input: empty, output: z.object({ sentTo: z.string() }) },
   'settings.get': { input: empty, output: settingsSchema },
   /** Changes some settings at once (all or nothing); they apply without a restart. */
   'settings.update': { input: z.strictObject({ values: settingsUpdateSchema }), output: settingsSchema },

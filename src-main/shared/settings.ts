@@ -50,7 +50,7 @@ export const SETTING_INFO: Record<SettingKey, { label: string; unit: string; des
   smtpHost: { label: 'SMTP server', unit: '', description: 'The mail server that sends notifications and reports.' },
   smtpPort: { label: 'SMTP port', unit: '', description: 'Its port (587 for STARTTLS, 465 for TLS).' },
   smtpSecurity: { label: 'SMTP security', unit: '', description: 'tls (from the first byte), starttls, or none (a server on this machine only).' },
-  smtpUser: { label: 'SMTP login', unit: '', description: 'The login at the mail server (empty: none). Its password: cosmos-backup notify smtp-password.' },
+  smtpUser: { label: 'SMTP login', unit: '', description: 'The login at the mail server (empty: none). Its password is kept apart, encrypted.' },
   emailFrom: { label: 'E-mail from', unit: '', description: 'The sender address.' },
   emailTo: { label: 'E-mail to', unit: '', description: 'Recipients, separated by commas.' },
   dailyReportTime: { label: 'Daily report', unit: '', description: 'When the daily report is e-mailed, HH:MM on this machine (empty: no report).' },
@@ -62,6 +62,9 @@ export const SETTING_INFO: Record<SettingKey, { label: string; unit: string; des
   },
 };
 
-/** A change to some settings, validated as a whole (all or nothing). */
-export const settingsUpdateSchema = settingsSchema.partial().strict();
-export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+/**
+ * A change to some settings, validated as a whole (all or nothing). Built without the defaults:
+ * `partial()` would keep them, so an update naming one setting would reset every other one.
+ */
+export type SettingsUpdate = Partial<Settings>;
+export const settingsUpdateSchema = z.strictObject(Object.fromEntries(Object.entries(settingsSchema.shape).map(([key, schema]) => [key, schema.unwrap().optional()]))) as unknown as z.ZodType<SettingsUpdate, SettingsUpdate>;

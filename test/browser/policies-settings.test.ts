@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/app/app-core.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -99,6 +101,66 @@ describe('console: policies and settings', () => {
     const shown = await runCli(['--data-dir', service.dataDir, '--json', 'settings', 'get']);
     expect(JSON.parse(shown.stdout)).toMatchObject({ configurationIntervalHours: 12, sessionLogRetentionDays: 90 });
     expect(problems.list).toEqual([]);
+  });
+
+  it('sets up e-mail: the server and addresses validated on their fields, the SMTP password kept apart, and a test e-mail really sent', async () => {
+    const received: { to: string[]; text: string }[] = [];
+    const logins: string[] = [];
+    const smtp = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      onAuth(auth, _session, callback) {
+        logins.push(`${auth.username}:${auth.password}`);
+        return auth.password === 'smtp-Secret-9' ? callback(null, { user: auth.username }) : callback(new Error('Invalid username or password'));
+      },
+      onData(stream, session, callback) {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), text });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    try {
+      await page.goto(`${service.url}#/settings`);
+      const form = page.getByTestId('email-settings');
+      await expect.poll(() => form.getByLabel('SMTP port').inputValue()).toBe('587');
+      await form.getByLabel('E-mail notifications').selectOption('failures');
+      await form.getByLabel('SMTP server').fill('127.0.0.1');
+      await form.getByLabel('SMTP port').fill(String((smtp.server.address() as AddressInfo).port));
+      await form.getByLabel('SMTP security').selectOption('none');
+      await form.getByLabel('SMTP login').fill('mailer');
+      await form.getByLabel('E-mail from').fill('backup@example.test');
+      await form.getByLabel('E-mail to').fill('ops@example.test; dba');
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await form.getByText('E-mail to must be e-mail addresses separated by commas.').waitFor();
+      await form.getByLabel('E-mail to').fill('ops@example.test, dba@example.test');
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await form.getByTestId('settings-saved').waitFor();
+
+      const password = page.getByTestId('smtp-password');
+      await password.getByText('No password is kept.').waitFor();
+      await password.getByLabel('SMTP password').fill('smtp-Secret-9');
+      await password.getByRole('button', { name: 'Keep password' }).click();
+      await page.getByTestId('email-message').filter({ hasText: 'The SMTP password is kept (encrypted).' }).waitFor();
+      await password.getByText('A password is kept (encrypted); type a new one to replace it.').waitFor();
+      await page.getByTestId('send-test-email').click();
+      await page.getByTestId('email-message').filter({ hasText: 'Sent a test e-mail to ops@example.test, dba@example.test.' }).waitFor();
+      expect(received).toHaveLength(1);
+      expect(received[0]!.to).toEqual(['ops@example.test', 'dba@example.test']);
+      expect(received[0]!.text).toContain('This is a test e-mail from Cosmos Backup');
+      expect(logins).toEqual(['mailer:smtp-Secret-9']);
+      const shown = JSON.parse((await runCli(['--data-dir', service.dataDir, '--json', 'settings', 'get'])).stdout) as Record<string, unknown>;
+      expect(shown).toMatchObject({ emailNotifications: 'failures', smtpSecurity: 'none', smtpUser: 'mailer', emailTo: 'ops@example.test, dba@example.test' });
+      expect(JSON.stringify(shown)).not.toContain('smtp-Secret-9');
+      expect(problems.list).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 
   it('says plainly which sections are not available yet', async () => {

@@ -27,8 +27,7 @@ export function registerNotify(program: Command, ctx: CommandContext, wrap: Acti
     .action(
       wrap(() =>
         withCore(ctx, async (core) => {
-          await core.mailer.send({ subject: 'Cosmos Backup: test e-mail', text: `This is a test e-mail from Cosmos Backup (data folder ${core.dataDir}). Notifications: ${core.settings.get('emailNotifications')}.` });
-          ctx.io.out(`Sent a test e-mail to ${core.settings.get('emailTo')}.\n`);
+          ctx.io.out(`Sent a test e-mail to ${await core.mailer.sendTest(core.dataDir)}.\n`);
         }),
       ),
     );

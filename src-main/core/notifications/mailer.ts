@@ -33,6 +33,13 @@ export class SmtpMailer implements Mailer {
     return Boolean(s.smtpHost && s.emailFrom && s.emailTo);
   }
 
+  /** Sends a test e-mail with the current settings; resolves with the recipients. */
+  async sendTest(dataDir: string): Promise<string> {
+    const s = this.settings();
+    await this.send({ subject: 'Cosmos Backup: test e-mail', text: `This is a test e-mail from Cosmos Backup (data folder ${dataDir}). Notifications: ${s.emailNotifications}.` });
+    return s.emailTo;
+  }
+
   async send(message: MailMessage): Promise<void> {
     const s = this.settings();
     if (!this.configured()) throw new Error('E-mail is not configured: set smtpHost, emailFrom and emailTo (cosmos-backup settings set …).');

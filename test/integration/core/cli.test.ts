@@ -101,6 +101,8 @@ describe('cosmos-backup CLI', () => {
     const listed = await cli('settings', 'get');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/configurationIntervalHours\s+8 hours\s+8 hours/);
+    expect((await cli('settings', 'set', 'healthCheckSamplePercent', '20')).code).toBe(0);
+    // Setting one value leaves the others as they were (an update once filled in every default).
     expect((await cli('settings', 'set', 'configurationIntervalHours', '12')).stdout).toBe('Configuration interval: 12 hours.\n');
     expect(JSON.parse((await cli('--json', 'settings', 'get', 'configurationIntervalHours')).stdout)).toEqual({ configurationIntervalHours: 12 });
     const tooBig = await cli('settings', 'set', 'configurationIntervalHours', '200');
@@ -110,7 +112,7 @@ describe('cosmos-backup CLI', () => {
     expect((await cli('settings', 'set', 'schedulingPaused', 'yes')).stderr).toMatch(/must be true or false/);
     expect((await cli('settings', 'set', 'noSuchSetting', '1')).code).toBe(2);
     // Nothing bad was stored.
-    expect(JSON.parse((await cli('--json', 'settings', 'get')).stdout)).toMatchObject({ configurationIntervalHours: 12, schedulingPaused: false, sessionLogRetentionDays: 180, healthCheckSamplePercent: 10, emailNotifications: 'off' });
+    expect(JSON.parse((await cli('--json', 'settings', 'get')).stdout)).toMatchObject({ configurationIntervalHours: 12, schedulingPaused: false, sessionLogRetentionDays: 180, healthCheckSamplePercent: 20, emailNotifications: 'off' });
   });
 
   it('reports a corrupt config DB without touching it', async () => {

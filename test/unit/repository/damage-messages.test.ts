@@ -100,3 +100,18 @@ describe('repository damage is explained in the user\'s terms', () => {
     expect(error.details).toMatchObject({ damage: 'index' });
   });
 });
+
+describe('a config whose format version changed', () => {
+  it('is damage when the rest was written as this version (its MAC says so), and a real newer format otherwise', async () => {
+    const { storage } = await withTable();
+    alter(storage, 'config', '"formatVersion": 1', '"formatVersion": 9');
+    const error = await failureOf(Repository.open(storage, { password: PASSWORD }));
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/^The repository's configuration file \("config"\) is damaged \(names format version 9, but it was written as version 1/);
+    // A config really written by a newer version (its MAC made over version 9) asks for an upgrade.
+    const { storage: other } = await withTable();
+    const text = other.files.get('config')!.data.toString('utf8');
+    other.files.get('config')!.data = Buffer.from(text.replace('"formatVersion": 1', '"formatVersion": 9').replace(/"configMac": "[^"]+"/, '"configMac": "made-by-a-newer-version"'));
+    await expect(Repository.open(other, { password: PASSWORD })).rejects.toMatchObject({ code: 'format_too_new' });
+  });
+});
