@@ -23,7 +23,9 @@ describe('repository lifecycle', () => {
     const { storage } = await memoryRepository();
     const memory = storage as MemoryStorage;
     const config = JSON.parse(memory.files.get('config')!.data.toString());
-    await storage.put('config', Buffer.from(JSON.stringify({ ...config, formatVersion: 2 })), { overwrite: true });
+    // A newer writer's config: version 2, with a MAC made over version 2 (not this one's).
+    const newerMac = (config.configMac as string).replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    await storage.put('config', Buffer.from(JSON.stringify({ ...config, formatVersion: 2, configMac: newerMac })), { overwrite: true });
     const before = snapshot(memory);
     const error = await Repository.open(storage, { password: PASSWORD }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'format_too_new' });
