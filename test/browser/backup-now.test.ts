@@ -43,7 +43,7 @@ describe('console: back up a server now', () => {
     await page.goto(`${service.url}#/restore-points`);
     await page.getByText(/No repository restore points in the catalog/).waitFor();
     await page.goto(`${service.url}#/repositories`);
-    await page.getByRole('button', { name: 'Back up a server into nightly' }).click();
+    await page.getByRole('button', { name: 'Back up now… a server into nightly' }).click();
     const form = page.getByTestId('backup-form');
     // Field-level validation before anything is sent.
     await form.getByLabel('Server', { exact: true }).fill('mysql://nope');
