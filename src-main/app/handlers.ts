@@ -19,6 +19,7 @@ import type { TouchedTargetsStore } from '../core/config-db/touched-targets-stor
 import type { PolicyScheduler, PolicyScheduleView } from '../core/scheduling/policy-scheduler.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
 import { previewPolicyCoverage } from '../core/policies/policy-preview.ts';
+import { dashboardSummary } from '../core/jobs/dashboard-summary.ts';
 import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
 
@@ -67,6 +68,16 @@ export function createHandlers(core: HandlerServices): Handlers {
     },
     'sessions.cancel': (input) => core.sessions.cancel(input.id),
     'checks.environment': () => core.startEnvironmentCheck(),
+    'dashboard.summary': async () =>
+      dashboardSummary({
+        inventory: core.azure.inventory,
+        restorePoints: core.restorePoints,
+        policies: core.policies.list(),
+        sessions: core.sessions.list({ limit: 10_000 }),
+        repositories: await core.repositoryCatalog.list(),
+        upcoming: core.scheduleOverview(3).flatMap((view) => view.nextRuns.map((run) => ({ policyId: view.policyId, policyName: view.policyName, at: run.at.toISOString(), schedules: run.schedules }))).sort((a, b) => a.at.localeCompare(b.at)),
+        now: core.clock.now(),
+      }),
     'policies.list': () => core.policies.list(),
     'policies.get': (input) => core.policies.get(input.id),
     'policies.validate': (input) => {

@@ -62,6 +62,31 @@ export const policyPreviewSchema = z.object({
 });
 export type PolicyPreview = z.infer<typeof policyPreviewSchema>;
 
+/** The dashboard's answer to "am I protected?" (see core/jobs/dashboard-summary.ts). */
+const protectionState = z.enum(['protected', 'unprotected', 'failing', 'overdue']);
+export const dashboardSummarySchema = z.object({
+  generatedAt: z.string(),
+  counts: z.record(protectionState, z.number().int()),
+  rows: z.array(
+    z.object({
+      resourceId: z.string(),
+      name: z.string(),
+      kind: z.enum(RESOURCE_KINDS),
+      state: protectionState,
+      reason: z.string(),
+      policyName: z.string().nullable(),
+      lastBackupAt: z.string().nullable(),
+      expectedEveryHours: z.number().nullable(),
+    }),
+  ),
+  sessionsByDay: z.array(z.object({ day: z.string(), succeeded: z.number(), warning: z.number(), failed: z.number(), canceled: z.number() })),
+  sessionsLast24h: z.object({ succeeded: z.number(), warning: z.number(), failed: z.number(), canceled: z.number(), running: z.number() }),
+  restorePointsByDay: z.array(z.object({ day: z.string(), count: z.number(), total: z.number() })),
+  repositories: z.array(z.object({ id: z.string(), name: z.string(), sizeBytes: z.number().nullable(), restorePointCount: z.number().nullable() })),
+  upcoming: z.array(z.object({ policyId: z.string(), policyName: z.string(), at: z.string(), schedules: z.array(z.string()) })),
+});
+export type DashboardSummary = z.infer<typeof dashboardSummarySchema>;
+
 export const channels = {
   'app.info': { input: empty, output: appInfoSchema },
   'sessions.list': {
@@ -95,6 +120,8 @@ export const channels = {
   'sessions.unwatch': { input: z.strictObject({ id }), output: z.object({ watching: z.literal(false) }) },
   'sessions.cancel': { input: z.strictObject({ id }), output: sessionSchema },
   'checks.environment': { input: empty, output: sessionSchema },
+  /** "Am I protected?": every resource's state, sessions of the last 24 h and 7 days, restore-point growth, repository sizes, next runs. */
+  'dashboard.summary': { input: empty, output: dashboardSummarySchema },
   'policies.list': { input: empty, output: z.array(policySchema) },
   'policies.get': { input: z.strictObject({ id }), output: policySchema },
   /** Checks a policy without saving it; the issues name each field at fault. */

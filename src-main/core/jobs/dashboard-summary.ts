@@ -1,0 +1,114 @@
+import type { DashboardSummary } from '../../shared/contract.ts';
+import type { Policy } from '../../shared/policy.ts';
+import type { Session } from '../../shared/session.ts';
+import type { InventoryStore } from '../config-db/inventory-store.ts';
+import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
+import { governingPolicy } from '../policies/scope-matcher.ts';
+import { isRepositoryBackedUp } from './resource-source.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** How often a policy's repository backups come, at the least (the most frequent enabled schedule). */
+function expectedEveryHours(policy: Policy): number | null {
+  const schedules = policy.repositoryBackup?.schedules;
+  if (!schedules) return null;
+  if (schedules.daily?.enabled) return Math.ceil(168 / schedules.daily.days.length);
+  if (schedules.weekly?.enabled) return 168;
+  if (schedules.monthly?.enabled) return 31 * 24;
+  if (schedules.yearly?.enabled) return 366 * 24;
+  return null;
+}
+
+const dayOf = (iso: string) => iso.slice(0, 10);
+
+/**
+ * "Am I protected?" in one answer: every resource of the inventory as protected, unprotected
+ * (no policy), failing (its last backup session failed, or its continuous backup is not what the
+ * policy says) or overdue (no repository restore point within one and a half schedule periods);
+ * the sessions of the last 24 hours and 7 days; restore-point growth; repository sizes; the next
+ * runs. Days are UTC days.
+ */
+export function dashboardSummary(deps: {
+  inventory: Pick<InventoryStore, 'listResources'>;
+  restorePoints: Pick<RestorePointsStore, 'list'>;
+  policies: Policy[];
+  sessions: Session[];
+  repositories: { id: string; name: string; sizeBytes: number | null; restorePointCount: number | null }[];
+  upcoming: { policyId: string; policyName: string; at: string; schedules: string[] }[];
+  now: Date;
+}): DashboardSummary {
+  const now = deps.now.getTime();
+  const points = deps.restorePoints.list({ limit: 1_000_000 });
+  const newestRepositoryPoint = new Map<string, string>();
+  for (const point of points) {
+    if (point.kind === 'continuous') continue;
+    const key = point.resourceId.toLowerCase();
+    if ((newestRepositoryPoint.get(key) ?? '') < point.pointTime) newestRepositoryPoint.set(key, point.pointTime);
+  }
+  const lastBackupSession = new Map<string, Session>();
+  for (const session of deps.sessions) {
+    if (session.kind !== 'backup' || !session.resourceId || !session.endedAt) continue;
+    const key = session.resourceId.toLowerCase();
+    if ((lastBackupSession.get(key)?.endedAt ?? '') < session.endedAt) lastBackupSession.set(key, session);
+  }
+  const rows: DashboardSummary['rows'] = [];
+  for (const resource of deps.inventory.listResources()) {
+    if (resource.deleted) continue;
+    const policy = governingPolicy(deps.policies, resource)?.policy ?? null;
+    const lastBackupAt = newestRepositoryPoint.get(resource.id.toLowerCase()) ?? null;
+    const repository = isRepositoryBackedUp(resource) && Boolean(policy?.repositoryBackup);
+    const every = repository && policy ? expectedEveryHours(policy) : null;
+    const backupMode = (resource.properties as { backupPolicy?: { type?: string; continuousModeProperties?: { tier?: string } } }).backupPolicy;
+    let state: DashboardSummary['rows'][number]['state'] = 'protected';
+    let reason = policy ? `Governed by ${policy.name}` : 'No policy covers it';
+    if (!policy) state = 'unprotected';
+    else if (repository && lastBackupSession.get(resource.id.toLowerCase())?.status === 'failed') {
+      state = 'failing';
+      reason = `Its last backup failed: ${lastBackupSession.get(resource.id.toLowerCase())!.summary ?? ''}`.trim();
+    } else if (resource.kind === 'cosmosdb-account' && policy.continuousBackup?.enabled && (backupMode?.type !== 'Continuous' || backupMode.continuousModeProperties?.tier !== policy.continuousBackup.tier)) {
+      state = 'failing';
+      reason = `Continuous backup is ${backupMode?.type === 'Continuous' ? (backupMode.continuousModeProperties?.tier ?? 'on') : (backupMode?.type ?? 'unknown')}, the policy says ${policy.continuousBackup.tier}`;
+    } else if (every !== null && (!lastBackupAt || now - Date.parse(lastBackupAt) > every * 1.5 * HOUR)) {
+      state = 'overdue';
+      reason = lastBackupAt ? `No backup for ${Math.round((now - Date.parse(lastBackupAt)) / HOUR)} h (expected every ${every} h)` : 'Never backed up';
+    }
+    rows.push({ resourceId: resource.id, name: resource.name, kind: resource.kind, state, reason, policyName: policy?.name ?? null, lastBackupAt, expectedEveryHours: every });
+  }
+  const order = { failing: 0, overdue: 1, unprotected: 2, protected: 3 } as const;
+  rows.sort((a, b) => order[a.state] - order[b.state] || (a.lastBackupAt ?? '').localeCompare(b.lastBackupAt ?? '') || a.name.localeCompare(b.name));
+
+  const days = Array.from({ length: 7 }, (_, i) => dayOf(new Date(now - (6 - i) * DAY).toISOString()));
+  const byDay = new Map(days.map((day) => [day, { day, succeeded: 0, warning: 0, failed: 0, canceled: 0 }]));
+  const last24h = { succeeded: 0, warning: 0, failed: 0, canceled: 0, running: 0 };
+  for (const session of deps.sessions) {
+    const created = Date.parse(session.createdAt);
+    const final = session.status === 'succeeded' || session.status === 'warning' || session.status === 'failed' || session.status === 'canceled' ? session.status : null;
+    if (now - created <= DAY) {
+      if (final) last24h[final]++;
+      else last24h.running++;
+    }
+    const bucket = byDay.get(dayOf(session.createdAt));
+    if (bucket && final) bucket[final]++;
+  }
+
+  const growthDays = Array.from({ length: 30 }, (_, i) => dayOf(new Date(now - (29 - i) * DAY).toISOString()));
+  const repositoryPoints = points.filter((p) => p.kind !== 'continuous');
+  let cumulative = repositoryPoints.filter((p) => dayOf(p.pointTime) < growthDays[0]!).length;
+  const restorePointsByDay = growthDays.map((day) => {
+    const count = repositoryPoints.filter((p) => dayOf(p.pointTime) === day).length;
+    cumulative += count;
+    return { day, count, total: cumulative };
+  });
+
+  return {
+    generatedAt: deps.now.toISOString(),
+    counts: { protected: rows.filter((r) => r.state === 'protected').length, unprotected: rows.filter((r) => r.state === 'unprotected').length, failing: rows.filter((r) => r.state === 'failing').length, overdue: rows.filter((r) => r.state === 'overdue').length },
+    rows,
+    sessionsByDay: [...byDay.values()],
+    sessionsLast24h: last24h,
+    restorePointsByDay,
+    repositories: deps.repositories.map((r) => ({ id: r.id, name: r.name, sizeBytes: r.sizeBytes, restorePointCount: r.restorePointCount })),
+    upcoming: deps.upcoming.slice(0, 8),
+  };
+}

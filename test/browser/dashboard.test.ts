@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { AppCore } from '../../src-main/app/app-core.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
+
+const SUB = '00000000-1111-4222-8333-444444444444';
+const clusterId = (name: string) => `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/${name}`;
+
+/** The dashboard answers "am I protected?" from the real core's data, and every figure leads to its list. */
+describe('console: the dashboard', () => {
+  const dir = makeTempDir('cosmos-console-dashboard-');
+  const dataDir = join(dir.path, 'data');
+  let service: RunningService;
+  let browser: Browser;
+  let page: Page;
+  let problems: PageProblems;
+
+  beforeAll(async () => {
+    assertPrerequisites();
+    const seed = AppCore.open({ dataDir });
+    const now = new Date();
+    const at = now.toISOString();
+    const repository = seed.repositories.add({ name: 'nightly', location: join(dir.path, 'repo'), kind: 'local', encrypted: true }, at);
+    seed.inventory.upsertSubscription({ id: SUB, tenantId: 't', displayName: 'Production', state: 'Enabled', syncedAt: at });
+    const record = (name: string, tags: Record<string, string>) => ({ id: clusterId(name), subscriptionId: SUB, resourceGroup: 'rg', name, kind: 'postgres-cluster' as const, api: null, location: 'westeurope', tags, properties: {}, deleted: false, syncedAt: at });
+    seed.inventory.replaceResources(SUB, [record('fresh', { env: 'prod' }), record('broken', { env: 'prod' }), record('orphan', {})], at);
+    seed.policies.save({ name: 'Nightly clusters', scope: { include: { tags: [{ name: 'env', value: 'prod' }] } }, repositoryBackup: { repositoryId: repository.id, schedules: { daily: { enabled: true, time: '02:00', keepDays: 7 } } } });
+    for (const name of ['fresh', 'broken']) {
+      seed.restorePoints.put({ id: `${'a'.repeat(60)}${name === 'fresh' ? '0001' : '0002'}`, kind: 'repository', resourceId: clusterId(name), policyId: null, repositoryId: repository.id, sessionId: null, pointTime: new Date(now.getTime() - 3 * 3_600_000).toISOString(), windowStart: null, windowEnd: null, gfs: [], sizeBytes: 1024, metadata: { resourceName: name }, createdAt: at });
+    }
+    const failed = seed.sessions.start({ kind: 'backup', title: 'Backup of broken to nightly', resourceId: clusterId('broken') }, async () => {
+      throw new Error('pg_dump: connection refused');
+    });
+    await seed.sessions.waitFor(failed.id);
+    await seed.close();
+    ({ service, browser, page, problems } = await openConsole(dataDir));
+  });
+
+  printServiceStderrOnFailure(() => service);
+
+  afterAll(async () => {
+    await closeConsole(browser, service);
+    dir.remove();
+  });
+
+  it('counts failing, unprotected and protected resources, lists the ones needing attention with why, and charts the sessions', async () => {
+    await page.goto(`${service.url}#/dashboard`);
+    const protection = page.getByTestId('protection');
+    await protection.waitFor();
+    const count = async (state: string) => ((await page.getByTestId(`protection-${state}`).textContent()) ?? '').trim();
+    expect(await count('failing')).toBe('1Failing');
+    expect(await count('overdue')).toBe('0Overdue');
+    expect(await count('unprotected')).toBe('1Unprotected');
+    expect(await count('protected')).toBe('1Protected');
+    const rows = page.getByTestId('protection-row');
+    expect(await rows.allTextContents()).toEqual([expect.stringMatching(/broken.*Failing.*Its last backup failed: pg_dump: connection refused.*Nightly clusters/), expect.stringMatching(/orphan.*Unprotected.*No policy covers it/)]);
+    // A figure leads to the list behind it.
+    await page.getByTestId('protection-protected').click();
+    await rows.filter({ hasText: 'fresh' }).waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await page.getByTestId('sessions-24h').textContent()).toContain('1 failed');
+    expect(await page.getByTestId('sessions-chart').locator('canvas').getAttribute('aria-label')).toMatch(/last 7 days: 0 succeeded, 0 with warnings, 1 failed, 0 canceled/);
+    expect(await page.getByTestId('growth-chart').locator('canvas').getAttribute('aria-label')).toMatch(/2 now/);
+    await page.getByTestId('sessions-24h').click();
+    await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
+    expect(problems.list).toEqual([]);
+  });
+});

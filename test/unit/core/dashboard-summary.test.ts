@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { dashboardSummary } from '../../../src-main/core/jobs/dashboard-summary.ts';
+import type { ProtectedResourceRecord } from '../../../src-main/core/config-db/inventory-store.ts';
+import type { RestorePointRecord } from '../../../src-main/core/config-db/restore-points-store.ts';
+import { policySchema, type Policy } from '../../../src-main/shared/policy.ts';
+import type { Session } from '../../../src-main/shared/session.ts';
+
+const SUB = '00000000-1111-4222-8333-444444444444';
+const NOW = new Date('2026-12-05T12:00:00Z');
+const cluster = (name: string, tags: Record<string, string> = {}): ProtectedResourceRecord => ({ id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/${name}`, subscriptionId: SUB, resourceGroup: 'rg', name, kind: 'postgres-cluster', api: null, location: 'westeurope', tags, properties: {}, deleted: false, syncedAt: NOW.toISOString() });
+const account = (name: string, tier: string): ProtectedResourceRecord => ({ ...cluster(name), id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/${name}`, kind: 'cosmosdb-account', api: 'Sql', properties: { backupPolicy: { type: 'Continuous', continuousModeProperties: { tier } } } });
+const point = (resource: ProtectedResourceRecord, hoursAgo: number): RestorePointRecord => ({ id: `${resource.name}-${hoursAgo}`, kind: 'repository', resourceId: resource.id, policyId: null, repositoryId: 'r', sessionId: null, pointTime: new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString(), windowStart: null, windowEnd: null, gfs: [], sizeBytes: 1, metadata: {}, createdAt: NOW.toISOString() });
+const session = (fields: Partial<Session>): Session => ({ id: Math.random().toString(36), kind: 'backup', title: 't', status: 'succeeded', createdAt: NOW.toISOString(), startedAt: null, endedAt: NOW.toISOString(), progress: null, summary: null, resourceId: null, parentId: null, policyId: null, warningCount: 0, errorCount: 0, lastSeq: 0, ...fields });
+
+describe('the dashboard summary', () => {
+  it('tells protected, unprotected, failing and overdue resources apart, the ones needing attention first', () => {
+    const [fresh, stale, broken, orphan] = [cluster('fresh', { env: 'prod' }), cluster('stale', { env: 'prod' }), cluster('broken', { env: 'prod' }), cluster('orphan')];
+    const [good, drifted] = [account('good', 'Continuous30Days'), account('drifted', 'Continuous7Days')];
+    const policy: Policy = policySchema.parse({ id: 'p', name: 'Nightly', enabled: true, priority: 50, description: '', createdAt: '', updatedAt: '', retries: { count: 3, intervalMinutes: 10 }, missedRuns: 'runOnce', parallelism: 2, healthCheck: { enabled: false, day: 'sun', time: '03:00', testRestore: false }, archive: null,
+      scope: { resourceKinds: ['postgres-cluster', 'cosmosdb-account'], include: { all: false, subscriptions: [], resourceGroups: [], tags: [{ name: 'env', value: 'prod' }], resources: [good.id, drifted.id] }, exclude: { subscriptions: [], resourceGroups: [], tags: [], resources: [] } },
+      continuousBackup: { enabled: true, tier: 'Continuous30Days', migratePeriodicAccounts: false },
+      repositoryBackup: { repositoryId: 'r', schedules: { daily: { enabled: true, time: '02:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], keepDays: 7 } } } });
+    const summary = dashboardSummary({
+      inventory: { listResources: () => [fresh, stale, broken, orphan, good, drifted] },
+      restorePoints: { list: () => [point(fresh, 3), point(stale, 60), point(broken, 10), point(fresh, 24 * 40)] },
+      policies: [policy],
+      sessions: [session({ resourceId: broken.id, status: 'failed', summary: 'pg_dump: connection refused', createdAt: new Date(NOW.getTime() - 3_600_000).toISOString() }), session({ status: 'succeeded', createdAt: new Date(NOW.getTime() - 3 * 86_400_000).toISOString() })],
+      repositories: [{ id: 'r', name: 'nightly', sizeBytes: 2048, restorePointCount: 4 }],
+      upcoming: [],
+      now: NOW,
+    });
+    expect(summary.counts).toEqual({ protected: 2, unprotected: 1, failing: 2, overdue: 1 });
+    expect(summary.rows.map((r) => [r.name, r.state])).toEqual([
+      ['drifted', 'failing'],
+      ['broken', 'failing'],
+      ['stale', 'overdue'],
+      ['orphan', 'unprotected'],
+      ['good', 'protected'],
+      ['fresh', 'protected'],
+    ]);
+    expect(summary.rows.find((r) => r.name === 'broken')!.reason).toBe('Its last backup failed: pg_dump: connection refused');
+    expect(summary.rows.find((r) => r.name === 'drifted')!.reason).toBe('Continuous backup is Continuous7Days, the policy says Continuous30Days');
+    expect(summary.rows.find((r) => r.name === 'stale')!.reason).toBe('No backup for 60 h (expected every 24 h)');
+    expect(summary.sessionsLast24h).toEqual({ succeeded: 0, warning: 0, failed: 1, canceled: 0, running: 0 });
+    expect(summary.sessionsByDay.map((d) => [d.day, d.succeeded, d.failed])).toEqual([['2026-11-29', 0, 0], ['2026-11-30', 0, 0], ['2026-12-01', 0, 0], ['2026-12-02', 1, 0], ['2026-12-03', 0, 0], ['2026-12-04', 0, 0], ['2026-12-05', 0, 1]]);
+    // Growth: the 40-day-old point is counted before the window; the others arrive within it.
+    expect(summary.restorePointsByDay[0]!.total).toBe(1);
+    expect(summary.restorePointsByDay.at(-1)!.total).toBe(4);
+  });
+});
