@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/app/app-core.ts';
@@ -65,6 +66,21 @@ describe('console: sessions, live log, cancel, restart', () => {
     await expectText(page.getByTestId('session-status'), 'Canceled');
     await log.getByText('Cancel requested; stopping.').waitFor();
     expect(await page.getByRole('button', { name: 'Cancel session' }).count()).toBe(0);
+
+    // Search the log, then export the whole session as a text file.
+    await page.getByTestId('log-search').fill('INTEGRITY');
+    await expect.poll(() => log.getByTestId('log-line').count()).toBe(1);
+    await log.getByText('Configuration database: integrity ok.').waitFor();
+    await page.getByTestId('log-search').fill('no such text anywhere');
+    await log.getByText('No line at the selected levels contains “no such text anywhere”.').waitFor();
+    await page.getByTestId('log-search').fill('');
+    await expect.poll(() => log.getByTestId('log-line').count()).toBeGreaterThan(2);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-session').click()]);
+    expect(download.suggestedFilename()).toMatch(/^Environment-check-\d{4}-\d{2}-\d{2}\.log$/);
+    const exported = readFileSync((await download.path())!, 'utf8');
+    expect(exported).toMatch(/^Session: Environment check\nKind: environment-check\nStatus: canceled\n/);
+    expect(exported).toMatch(/INFO  Configuration database: integrity ok\./);
+    expect(exported).toMatch(/WARN  Cancel requested; stopping\./);
 
     // The list shows it too, updated by events.
     await page.getByRole('link', { name: 'Sessions', exact: true }).first().click();

@@ -16,7 +16,8 @@ export interface SessionLogModelOptions {
 /**
  * The log of one watched session as the console holds it: lines 1..`lastSeq` in sequence order,
  * deduplicated by seq, with lines that arrive past a hole parked until the hole is filled.
- * `visible` is the subset that passes the level filter, kept incrementally so a 100,000-line log
+ * `visible` is the subset that passes the level filter and the search text (case-insensitive), kept
+ * incrementally so a 100,000-line log
  * does not get re-filtered on every batch. Plain data (no Vue reactivity): the store signals changes.
  */
 export class SessionLogModel {
@@ -30,6 +31,7 @@ export class SessionLogModel {
   private shown: LogLine[] = [];
   private readonly ahead = new Map<number, LogLine>();
   private levels: ReadonlySet<LogLevel> = new Set(LOG_LEVELS);
+  private query = '';
   private readonly counts: Record<LogLevel, number> = { debug: 0, info: 0, warn: 0, error: 0 };
 
   constructor(sessionId: string, options: SessionLogModelOptions = {}) {
@@ -54,6 +56,11 @@ export class SessionLogModel {
 
   get enabledLevels(): ReadonlySet<LogLevel> {
     return this.levels;
+  }
+
+  /** The search text lines must contain (empty: every line). */
+  get search(): string {
+    return this.query;
   }
 
   /** Lines received past a hole, waiting for it to be filled. */
@@ -89,13 +96,27 @@ export class SessionLogModel {
   /** Shows only the given levels. */
   setLevels(levels: Iterable<LogLevel>): void {
     this.levels = new Set(levels);
-    this.shown = this.held.filter((line) => this.levels.has(line.level));
+    this.refilter();
+  }
+
+  /** Shows only lines whose message contains `text` (ignoring case); empty shows all. */
+  setSearch(text: string): void {
+    this.query = text.trim().toLowerCase();
+    this.refilter();
+  }
+
+  private passes(line: LogLine): boolean {
+    return this.levels.has(line.level) && (!this.query || line.message.toLowerCase().includes(this.query));
+  }
+
+  private refilter(): void {
+    this.shown = this.held.filter((line) => this.passes(line));
   }
 
   private append(line: LogLine): void {
     this.held.push(line);
     this.counts[line.level]++;
-    if (this.levels.has(line.level)) this.shown.push(line);
+    if (this.passes(line)) this.shown.push(line);
     this.lastSeq = line.seq;
   }
 

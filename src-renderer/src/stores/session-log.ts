@@ -116,5 +116,12 @@ export const useSessionLogStore = defineStore('sessionLog', () => {
     bump();
   }
 
-  return { revision, modelOf, errorOf, watch, unwatch, connectionOpened, receiveLines, setLevels };
+  function setSearch(id: string, text: string): void {
+    const entry = logs.value.get(id);
+    if (!entry) return;
+    entry.model.setSearch(text);
+    bump();
+  }
+
+  return { revision, modelOf, errorOf, watch, unwatch, connectionOpened, receiveLines, setLevels, setSearch };
 });

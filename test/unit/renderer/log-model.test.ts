@@ -115,3 +115,19 @@ describe('LogCatchUp', () => {
     expect(failing.busy).toBe(false);
   });
 });
+
+describe('SessionLogModel search', () => {
+  it('shows only lines containing the text (ignoring case), with the level filter, also for lines that arrive later', () => {
+    const model = new SessionLogModel('s1');
+    const line = (seq: number, level: 'info' | 'warn', message: string) => ({ sessionId: 's1', seq, time: '2026-12-05T00:00:00.000Z', level, message });
+    model.merge([line(1, 'info', 'Dumping table Orders'), line(2, 'warn', 'orders: slow'), line(3, 'info', 'Dumping table customers')]);
+    model.setSearch('  ORDERS ');
+    expect(seqs(model.visible)).toEqual([1, 2]);
+    model.setLevels(['warn']);
+    expect(seqs(model.visible)).toEqual([2]);
+    model.merge([line(4, 'warn', 'Orders done'), line(5, 'warn', 'other')]);
+    expect(seqs(model.visible)).toEqual([2, 4]);
+    model.setSearch('');
+    expect(seqs(model.visible)).toEqual([2, 4, 5]);
+  });
+});
