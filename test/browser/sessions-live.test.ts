@@ -79,8 +79,8 @@ describe('console: sessions, live log, cancel, restart', () => {
     expect(download.suggestedFilename()).toMatch(/^Environment-check-\d{4}-\d{2}-\d{2}\.log$/);
     const exported = readFileSync((await download.path())!, 'utf8');
     expect(exported).toMatch(/^Session: Environment check\nKind: environment-check\nStatus: canceled\n/);
-    expect(exported).toMatch(/INFO  Configuration database: integrity ok\./);
-    expect(exported).toMatch(/WARN  Cancel requested; stopping\./);
+    expect(exported).toMatch(/INFO {2}Configuration database: integrity ok\./);
+    expect(exported).toMatch(/WARN {2}Cancel requested; stopping\./);
 
     // The list shows it too, updated by events.
     await page.getByRole('link', { name: 'Sessions', exact: true }).first().click();
