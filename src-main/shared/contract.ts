@@ -98,6 +98,8 @@ export const channels = {
       before: z.string().optional(),
       /** Only the tasks of this session (a policy run's per-resource backups and retention). */
       parentId: id.optional(),
+      /** Only the sessions of this resource (backups, restores of it). */
+      resourceId: z.string().min(1).max(1000).optional(),
     }),
     output: z.array(sessionSchema),
   },

@@ -85,6 +85,7 @@ describe('console: accessibility (axe-core)', () => {
   const views: [string, string, string][] = [
     ['dashboard', '#/dashboard', 'Dashboard'],
     ['resources', '#/resources', 'Resources'],
+    ['resource page', `#/resources/${encodeURIComponent(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/billing`)}`, 'billing'],
     ['policies', '#/policies', 'Policies'],
     ['policy detail', `#/policies/${'{policy}'}`, 'Nightly clusters'],
     ['policy wizard', '#/policies/new', 'New policy'],

@@ -67,4 +67,23 @@ describe('console: the dashboard', () => {
     await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
     expect(problems.list).toEqual([]);
   });
+
+  it('opens a resource page from the dashboard: details, one timeline of its restore points, its sessions', async () => {
+    await page.goto(`${service.url}#/dashboard`);
+    await page.getByTestId('protection-row').filter({ hasText: 'broken' }).getByRole('link', { name: 'broken' }).click();
+    await page.getByRole('heading', { name: 'broken', level: 1 }).waitFor();
+    const facts = page.getByTestId('resource-facts');
+    await facts.getByRole('link', { name: 'Nightly clusters' }).waitFor();
+    expect(await facts.textContent()).toContain('env = prod');
+    const timeline = page.getByTestId('timeline-item');
+    await timeline.first().waitFor();
+    expect(await timeline.allTextContents()).toEqual([expect.stringMatching(/Repository restore point in nightly · 1\.0 KiB/)]);
+    await page.getByTestId('resource-sessions').getByRole('link', { name: 'Backup of broken to nightly' }).waitFor();
+    expect(await page.getByTestId('resource-sessions').textContent()).toContain('Failed');
+    // The Resources list leads to the same page.
+    await page.goto(`${service.url}#/resources`);
+    await page.getByTestId('resource-link').filter({ hasText: 'fresh' }).click();
+    await page.getByRole('heading', { name: 'fresh', level: 1 }).waitFor();
+    expect(problems.list).toEqual([]);
+  });
 });

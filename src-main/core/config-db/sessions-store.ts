@@ -98,6 +98,8 @@ export interface SessionListFilter {
   before?: string;
   /** Only the tasks of this session (a policy run's per-resource sessions). */
   parentId?: string;
+  /** Only the sessions of this Azure resource (ids compare without case, as in ARM). */
+  resourceId?: string;
 }
 
 /** Persistence of sessions and their log lines. Log lines are written in batches inside one transaction. */
@@ -204,6 +206,10 @@ export class SessionsStore {
     if (filter.parentId) {
       where.push('parent_id = ?');
       params.push(filter.parentId);
+    }
+    if (filter.resourceId) {
+      where.push('lower(resource_id) = lower(?)');
+      params.push(filter.resourceId);
     }
     if (filter.before) {
       where.push('created_at < ?');

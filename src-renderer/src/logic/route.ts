@@ -21,12 +21,16 @@ export interface Route {
   section: SectionId;
   /** The item shown in detail (a session id, a policy id), or null for the section's main page. */
   id: string | null;
-  /** For policies: `#/policies/new`, `#/policies/<id>/edit` and `#/policies/<id>/clone` open the wizard. */
-  action?: PolicyAction;
+  /**
+   * For policies: `#/policies/new`, `#/policies/<id>/edit` and `#/policies/<id>/clone` open the wizard;
+   * for resources, `#/resources/<id>/restore` opens the point-in-time restore wizard.
+   */
+  action?: RouteAction;
 }
 
 export type PolicyAction = 'new' | 'edit' | 'clone';
-const ITEM_ACTIONS = new Set<string>(['edit', 'clone']);
+export type RouteAction = PolicyAction | 'restore';
+const ITEM_ACTIONS: Partial<Record<SectionId, Set<string>>> = { policies: new Set(['edit', 'clone']), resources: new Set(['restore']) };
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id));
 // `#/resources/<resource id>` opens the point-in-time restore wizard of that resource.
@@ -42,7 +46,7 @@ export function parseHash(hash: string): Route {
   const id = rawId ? safeDecode(rawId) : null;
   if (id !== null && !WITH_DETAIL.has(section as SectionId)) return DEFAULT_ROUTE;
   if (section === 'policies' && id === 'new' && action === undefined) return { section: 'policies', id: null, action: 'new' };
-  if (action !== undefined) return section === 'policies' && id && ITEM_ACTIONS.has(action) ? { section: 'policies', id, action: action as PolicyAction } : DEFAULT_ROUTE;
+  if (action !== undefined) return id && ITEM_ACTIONS[section as SectionId]?.has(action) ? { section: section as SectionId, id, action: action as RouteAction } : DEFAULT_ROUTE;
   return { section: section as SectionId, id: id || null };
 }
 

@@ -72,3 +72,15 @@ describe('policy summaries', () => {
     expect(list.sort(comparePolicies).map((p) => p.id)).toEqual(['c', 'b', 'a']);
   });
 });
+
+describe('routes with an action', () => {
+  it('opens the wizards: a new policy, editing or cloning one, a resource\'s point-in-time restore; anything else is the dashboard', () => {
+    expect(parseHash('#/policies/new')).toEqual({ section: 'policies', id: null, action: 'new' });
+    expect(parseHash('#/policies/p1/edit')).toEqual({ section: 'policies', id: 'p1', action: 'edit' });
+    const resource = '/subscriptions/s/resourceGroups/g/providers/x/y/z';
+    expect(parseHash(routeHash({ section: 'resources', id: resource, action: 'restore' }))).toEqual({ section: 'resources', id: resource, action: 'restore' });
+    expect(parseHash(routeHash({ section: 'resources', id: resource }))).toEqual({ section: 'resources', id: resource });
+    expect(parseHash('#/resources/r1/edit')).toEqual({ section: 'dashboard', id: null });
+    expect(parseHash('#/sessions/s1/restore')).toEqual({ section: 'dashboard', id: null });
+  });
+});
