@@ -12,7 +12,7 @@ import { FORMAT_VERSION, canonicalConfig, newConfig, parseConfig, serializeConfi
 import type { ScryptParams } from './format/crypto.ts';
 import { DEFAULT_SCRYPT } from './format/crypto.ts';
 import { CONFIG_FILE, PREFIX } from './format/ids.ts';
-import { createKeyFile, unwrapKeyFile } from './format/key-file.ts';
+import { createKeyFile, legacyKeyFileParams, unwrapKeyFile } from './format/key-file.ts';
 import { RepositoryCrypto } from './format/repository-crypto.ts';
 import type { LockTiming } from './locks.ts';
 import { DEFAULT_LOCK_TIMING, RepositoryLock } from './locks.ts';
@@ -110,6 +110,8 @@ export class Repository {
   readonly tuning: WriteTuning;
   private readonly masterKey: Buffer | undefined;
   private keyFileName: string | undefined;
+  /** Set when opened through a key file older than repository-bound ones: the next backup rewrites it. */
+  private legacyKey: { password: string; scrypt: ScryptParams } | undefined;
 
   private constructor(
     storage: RepositoryStorage,
@@ -218,10 +220,14 @@ export class Repository {
     for (const name of keyNames) {
       throwIfAborted(options.signal);
       try {
-        const masterKey = await unwrapKeyFile(name, await storage.get(name, { signal: options.signal }), options.password, config.repositoryId);
+        const keyBytes = await storage.get(name, { signal: options.signal });
+        const masterKey = await unwrapKeyFile(name, keyBytes, options.password, config.repositoryId);
         const crypto = RepositoryCrypto.fromMasterKey(masterKey);
         if (crypto.configMac(canonicalConfig(config)) !== config.configMac) throw new CorruptDataError(CONFIG_FILE, 'authentication failed (damaged or tampered)');
-        return new Repository(storage, config, crypto, masterKey, name, options);
+        const repository = new Repository(storage, config, crypto, masterKey, name, options);
+        const legacy = legacyKeyFileParams(keyBytes);
+        if (legacy) repository.legacyKey = { password: options.password, scrypt: legacy };
+        return repository;
       } catch (error) {
         if (error instanceof RepositoryError && error.code === 'wrong_password') wrongPassword = true;
         else if (error instanceof CorruptDataError && error.file !== CONFIG_FILE) lastCorruption = error;
@@ -336,6 +342,7 @@ export class Repository {
    * reused by the next backup or pruned).
    */
   async startBackup(request: BackupRequest, options: OperationOptions = {}): Promise<BackupSession> {
+    await this.rebindLegacyKey(options);
     const lock = await this.acquireLock(false, 'backup', options);
     try {
       await this.removeAbandonedUploads(options);
@@ -473,6 +480,23 @@ export class Repository {
       if (!options.dryRun) await executePrune(this, plan, { ...options, signal });
       return plan;
     });
+  }
+
+  /**
+   * Rewrites a key file written before key files named their repository, with the same password and
+   * cost, so that from then on a damaged config id is told as damage, not as a wrong password.
+   * Best effort: a backup is never failed for it (another writer may hold the lock; it is tried again).
+   */
+  private async rebindLegacyKey(options: OperationOptions): Promise<void> {
+    const legacy = this.legacyKey;
+    if (!legacy) return;
+    try {
+      await this.changePassword(legacy.password, { ...options, scrypt: legacy.scrypt, logger: silentLogger });
+      this.legacyKey = undefined;
+      (options.logger ?? this.logger).info('Rewrote the key file in the current format (it now names its repository).');
+    } catch (error) {
+      (options.logger ?? this.logger).warn(`Could not rewrite the key file in the current format this time: ${(error as Error).message}`);
+    }
   }
 
   /**

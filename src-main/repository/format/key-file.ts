@@ -76,3 +76,16 @@ export async function unwrapKeyFile(fileName: string, bytes: Buffer, password: s
   if (!masterKey || masterKey.length !== 32) throw new RepositoryError('wrong_password', 'Wrong password for this repository.');
   return masterKey;
 }
+
+/**
+ * The scrypt parameters of a key file written before key files named their repository (so a damaged
+ * config id would read as a wrong password); null for a current key file or one that does not parse.
+ */
+export function legacyKeyFileParams(bytes: Buffer): ScryptParams | null {
+  try {
+    const parsed = keyFileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    return parsed.success && parsed.data.repositoryId === undefined ? parsed.data.scrypt : null;
+  } catch {
+    return null;
+  }
+}

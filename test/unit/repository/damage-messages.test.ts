@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Repository } from '../../../src-main/repository/repository.ts';
 import type { MemoryStorage } from '../../../src-main/repository/storage/memory-storage.ts';
-import { ENGINE, PASSWORD, RESOURCE, readAll, testData } from './support/fixtures.ts';
+import { ENGINE, PASSWORD, RESOURCE, readAll, recordingLogger, testData } from './support/fixtures.ts';
 import { memoryRepository } from './support/memory-repository.ts';
 
 /** A repository with one restore point: a table's data (with the metadata engines record) and a small entry. */
@@ -114,5 +115,35 @@ describe('a config whose format version changed', () => {
     // Well-formed, but made over version 9: it does not hold for version 1.
     other.files.get('config')!.data = Buffer.from(text.replace('"formatVersion": 1', '"formatVersion": 9').replace(/"configMac": "(.)/, (_m, c: string) => `"configMac": "${c === '0' ? '1' : '0'}`));
     await expect(Repository.open(other, { password: PASSWORD })).rejects.toMatchObject({ code: 'format_too_new' });
+  });
+});
+
+describe('key files from before they named their repository', () => {
+  it('are rewritten by the next backup, after which a damaged config id is told as damage', async () => {
+    const { storage } = await withTable();
+    const keyName = fileOf(storage, 'keys/');
+    // Make the key file what older versions wrote: no repositoryId, checksum over the other fields.
+    const key = JSON.parse(storage.files.get(keyName)!.data.toString('utf8')) as Record<string, unknown>;
+    const { repositoryId: _gone, checksum: _old, ...legacy } = key;
+    const canonical = JSON.stringify({ formatVersion: legacy.formatVersion, kdf: legacy.kdf, scrypt: legacy.scrypt, salt: legacy.salt, wrappedMasterKey: legacy.wrappedMasterKey, createdAt: legacy.createdAt });
+    storage.files.get(keyName)!.data = Buffer.from(JSON.stringify({ ...legacy, checksum: createHash('sha256').update(canonical).digest('hex') }));
+    const config = JSON.parse(storage.files.get('config')!.data.toString('utf8')) as { repositoryId: string };
+    const flipped = (config.repositoryId[0] === 'a' ? 'b' : 'a') + config.repositoryId.slice(1);
+
+    // An old key cannot tell a damaged config id from a wrong password (the limitation this removes).
+    alter(storage, 'config', config.repositoryId, flipped);
+    await expect(Repository.open(storage, { password: PASSWORD })).rejects.toMatchObject({ code: 'wrong_password' });
+    alter(storage, 'config', flipped, config.repositoryId);
+
+    const logger = recordingLogger();
+    const repository = await Repository.open(storage, { password: PASSWORD, logger });
+    await repository.backup({ resource: RESOURCE, engine: ENGINE, gfs: {} }, [{ name: 'more', data: testData(10_000, 'more') }]);
+    expect(logger.lines).toContain('info Rewrote the key file in the current format (it now names its repository).');
+    const rewritten = JSON.parse(storage.files.get(fileOf(storage, 'keys/'))!.data.toString('utf8')) as { repositoryId?: string };
+    expect(rewritten.repositoryId).toBe(config.repositoryId);
+    expect([...storage.files.keys()].filter((n) => n.startsWith('keys/'))).toHaveLength(1);
+
+    alter(storage, 'config', config.repositoryId, flipped);
+    await expect(Repository.open(storage, { password: PASSWORD })).rejects.toMatchObject({ code: 'corrupt', details: { damage: 'config' } });
   });
 });
