@@ -104,6 +104,37 @@ describe('console: the policy wizard', () => {
     expect(problems.list).toEqual([]);
   });
 
+  it('can be used with the keyboard alone, from the first field to the saved policy', async () => {
+    await page.goto(`${service.url}#/policies/new`);
+    await page.getByRole('heading', { name: 'New policy', level: 1 }).waitFor();
+    /** Presses Tab until the focused element matches, as a keyboard user would. */
+    const tabTo = async (describe: string, matches: () => boolean) => {
+      for (let presses = 0; presses < 60; presses++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(matches)) return;
+      }
+      throw new Error(`Tab never reached ${describe}`);
+    };
+    await tabTo('the name field', () => document.activeElement?.id === 'policy-name');
+    await page.keyboard.type('Keyboard only');
+    await tabTo('Next', () => document.activeElement?.textContent?.trim() === 'Next');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Scope' }).waitFor();
+    await tabTo('"every resource"', () => (document.activeElement as HTMLElement | null)?.dataset.testid === 'scope-all');
+    await page.keyboard.press('Space');
+    await tabTo('Create policy', () => document.activeElement?.textContent?.trim() === 'Create policy');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Keyboard only', level: 1 }).waitFor();
+    const saved = (await storedPolicies()).find((p) => p.name === 'Keyboard only')!;
+    expect(saved.scope.include.all).toBe(true);
+    expect(saved.continuousBackup).toMatchObject({ enabled: true, tier: 'Continuous7Days' });
+    // Leave the list as the next test expects it.
+    await runCli(['--data-dir', dataDir, 'policy', 'delete', 'Keyboard only']);
+    await page.goto(`${service.url}#/policies/${encodeURIComponent((await storedPolicies()).find((p) => p.name === 'Nightly Postgres')!.id!)}`);
+    await page.getByRole('heading', { name: 'Nightly Postgres', level: 1 }).waitFor();
+    expect(problems.list).toEqual([]);
+  });
+
   it('edits, clones, imports and deletes (with a confirmation) from the console', async () => {
     await page.getByTestId('edit-policy').click();
     await page.getByRole('heading', { name: 'Edit Nightly Postgres', level: 1 }).waitFor();
