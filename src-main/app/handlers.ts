@@ -55,7 +55,7 @@ export interface HandlerServices {
 export function createHandlers(core: HandlerServices): Handlers {
   return {
     'app.info': (_input, client) => core.appInfo(client.transport),
-    'sessions.list': (input) => core.sessions.list({ status: input.status, kind: input.kind, limit: input.limit ?? 200, before: input.before, parentId: input.parentId, resourceId: input.resourceId }),
+    'sessions.list': (input) => core.sessions.list({ status: input.status, kind: input.kind, limit: input.limit ?? 200, before: input.before, parentId: input.parentId, resourceId: input.resourceId, policyId: input.policyId, after: input.after }),
     'sessions.get': (input) => core.sessions.get(input.id),
     'sessions.logs': (input) => core.sessions.logs(input.id, input.afterSeq ?? 0, input.limit ?? 5000, input.minLevel ?? 'debug'),
     'sessions.watch': (input, client) => {

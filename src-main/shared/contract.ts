@@ -100,6 +100,10 @@ export const channels = {
       parentId: id.optional(),
       /** Only the sessions of this resource (backups, restores of it). */
       resourceId: z.string().min(1).max(1000).optional(),
+      /** Only the sessions of this policy (its runs and their tasks). */
+      policyId: id.optional(),
+      /** Only sessions created at or after this time (ISO 8601). */
+      after: z.iso.datetime().optional(),
     }),
     output: z.array(sessionSchema),
   },

@@ -100,6 +100,10 @@ export interface SessionListFilter {
   parentId?: string;
   /** Only the sessions of this Azure resource (ids compare without case, as in ARM). */
   resourceId?: string;
+  /** Only the sessions of this policy (its runs and their tasks). */
+  policyId?: string;
+  /** Only sessions created at or after this time (ISO). */
+  after?: string;
 }
 
 /** Persistence of sessions and their log lines. Log lines are written in batches inside one transaction. */
@@ -210,6 +214,14 @@ export class SessionsStore {
     if (filter.resourceId) {
       where.push('lower(resource_id) = lower(?)');
       params.push(filter.resourceId);
+    }
+    if (filter.policyId) {
+      where.push('policy_id = ?');
+      params.push(filter.policyId);
+    }
+    if (filter.after) {
+      where.push('created_at >= ?');
+      params.push(filter.after);
     }
     if (filter.before) {
       where.push('created_at < ?');

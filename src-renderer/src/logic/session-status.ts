@@ -136,10 +136,32 @@ export function compareSessionsNewestFirst(a: Session, b: Session): number {
 export interface SessionFilter {
   statuses: SessionStatus[];
   kinds: SessionKind[];
+  /** Only the sessions of this policy / resource (empty: any). */
+  policyId?: string;
+  resourceId?: string;
+  /** Only sessions created in the last … (empty: any time). */
+  since?: SessionSince;
 }
 
-export function matchesFilter(session: Session, filter: SessionFilter): boolean {
+export const SINCE_OPTIONS = [
+  { value: '24h', label: 'Last 24 hours', hours: 24 },
+  { value: '7d', label: 'Last 7 days', hours: 168 },
+  { value: '30d', label: 'Last 30 days', hours: 720 },
+] as const;
+export type SessionSince = (typeof SINCE_OPTIONS)[number]['value'] | '';
+
+/** The earliest creation time a `since` filter lets through (ISO), or undefined for any time. */
+export function sinceTime(since: SessionSince | undefined, nowMs: number): string | undefined {
+  const option = SINCE_OPTIONS.find((o) => o.value === since);
+  return option ? new Date(nowMs - option.hours * 3_600_000).toISOString() : undefined;
+}
+
+export function matchesFilter(session: Session, filter: SessionFilter, nowMs = Date.now()): boolean {
   if (filter.statuses.length && !filter.statuses.includes(session.status)) return false;
   if (filter.kinds.length && !filter.kinds.includes(session.kind)) return false;
+  if (filter.policyId && session.policyId !== filter.policyId) return false;
+  if (filter.resourceId && session.resourceId?.toLowerCase() !== filter.resourceId.toLowerCase()) return false;
+  const after = sinceTime(filter.since, nowMs);
+  if (after && session.createdAt < after) return false;
   return true;
 }

@@ -6,6 +6,7 @@ import {
   countByStatus,
   isNewerSnapshot,
   matchesFilter,
+  sinceTime,
   type SessionFilter,
 } from '../logic/session-status.ts';
 import { errorMessage } from '../transport/client.ts';
@@ -40,11 +41,15 @@ export const useSessionsStore = defineStore('sessions', () => {
   async function load(): Promise<void> {
     loading.value = true;
     try {
-      const { statuses, kinds } = filter.value;
+      const { statuses, kinds, policyId, resourceId, since } = filter.value;
+      const after = sinceTime(since, Date.now());
       const list = await getClient().invoke('sessions.list', {
         limit: SESSION_PAGE,
         ...(statuses.length ? { status: statuses } : {}),
         ...(kinds.length ? { kind: kinds } : {}),
+        ...(policyId ? { policyId } : {}),
+        ...(resourceId ? { resourceId } : {}),
+        ...(after ? { after } : {}),
       });
       for (const session of list) upsert(session);
       loaded.value = true;
@@ -57,7 +62,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   }
 
   async function setFilter(next: SessionFilter): Promise<void> {
-    filter.value = { statuses: [...next.statuses], kinds: [...next.kinds] };
+    filter.value = { ...next, statuses: [...next.statuses], kinds: [...next.kinds] };
     await load();
   }
 

@@ -188,3 +188,17 @@ describe('SessionManager when the config DB refuses writes', () => {
     }
   });
 });
+
+describe('SessionsStore.list filters', () => {
+  it('by resource (without case), by policy and by creation time', async () => {
+    const store = new SessionsStore(db);
+    const make = (id: string, createdAt: string, resourceId: string | null, policyId: string | null) =>
+      store.insert({ id, kind: 'backup', title: id, status: 'succeeded', createdAt, startedAt: null, endedAt: null, progress: null, summary: null, resourceId, parentId: null, policyId, warningCount: 0, errorCount: 0, lastSeq: 0 }, { instance: 'i', pid: 1, host: 'h' });
+    make('old', '2026-11-01T00:00:00.000Z', '/subscriptions/S/x', 'p1');
+    make('new', '2026-12-05T00:00:00.000Z', '/subscriptions/S/x', null);
+    make('other', '2026-12-05T01:00:00.000Z', '/subscriptions/S/y', 'p1');
+    expect(store.list({ limit: 10, resourceId: '/SUBSCRIPTIONS/s/X' }).map((s) => s.id)).toEqual(['new', 'old']);
+    expect(store.list({ limit: 10, policyId: 'p1' }).map((s) => s.id)).toEqual(['other', 'old']);
+    expect(store.list({ limit: 10, after: '2026-12-01T00:00:00.000Z' }).map((s) => s.id)).toEqual(['other', 'new']);
+  });
+});

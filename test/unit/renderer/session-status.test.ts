@@ -7,6 +7,7 @@ import {
   isCancellable,
   isNewerSnapshot,
   matchesFilter,
+  sinceTime,
   STATUS_ICONS,
   STATUS_LABELS,
 } from '../../../src-renderer/src/logic/session-status.ts';
@@ -66,5 +67,17 @@ describe('session status', () => {
     expect(matchesFilter(s, { statuses: ['failed'], kinds: [] })).toBe(true);
     expect(matchesFilter(s, { statuses: ['running'], kinds: [] })).toBe(false);
     expect(matchesFilter(s, { statuses: [], kinds: ['environment-check'] })).toBe(false);
+  });
+
+  it('filters by policy, by resource (ids without case) and by how recent', () => {
+    const now = Date.parse('2026-12-05T12:00:00.000Z');
+    const s = session({ policyId: 'p1', resourceId: '/subscriptions/S/resourceGroups/G/x', createdAt: '2026-12-05T00:00:00.000Z' });
+    expect(matchesFilter(s, { statuses: [], kinds: [], policyId: 'p1' }, now)).toBe(true);
+    expect(matchesFilter(s, { statuses: [], kinds: [], policyId: 'p2' }, now)).toBe(false);
+    expect(matchesFilter(s, { statuses: [], kinds: [], resourceId: '/subscriptions/s/resourcegroups/g/X' }, now)).toBe(true);
+    expect(matchesFilter(s, { statuses: [], kinds: [], since: '24h' }, now)).toBe(true);
+    expect(matchesFilter(s, { statuses: [], kinds: [], since: '24h' }, now + 13 * 3_600_000)).toBe(false);
+    expect(sinceTime('7d', now)).toBe('2026-11-28T12:00:00.000Z');
+    expect(sinceTime('', now)).toBeUndefined();
   });
 });
