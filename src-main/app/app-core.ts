@@ -27,6 +27,7 @@ import { isRepositoryBackedUp } from '../core/jobs/resource-source.ts';
 import { AzureService, type AzureServiceTuning } from '../azure/azure-service.ts';
 import { AzureConnector, type ArmConnector } from '../azure/sign-in/azure-connector.ts';
 import { AzureSignIns } from '../azure/sign-in/sign-in.ts';
+import { RestoreAuditStore } from '../core/config-db/restore-audit-store.ts';
 import { ConfigurationScheduler } from '../azure/configuration-scheduler.ts';
 import { isFinalStatus } from '../shared/session.ts';
 import { WorkerJobs } from '../core/jobs/worker-jobs.ts';
@@ -79,6 +80,8 @@ export class AppCore {
   readonly secrets: SecretStore;
   readonly repositoryCatalog: RepositoryCatalog;
   readonly azureSignIns: AzureConnector;
+  /** Who restored what, when and why. */
+  readonly restoreAudit: RestoreAuditStore;
   /** Sign-ins started from the console (as sessions), listed and signed out. */
   readonly signIns: AzureSignIns;
   readonly azure: AzureService;
@@ -113,6 +116,7 @@ export class AppCore {
     this.restorePoints = new RestorePointsStore(db);
     this.inventory = new InventoryStore(db);
     this.touchedTargets = new TouchedTargetsStore(db);
+    this.restoreAudit = new RestoreAuditStore(db);
     this.sessions = new SessionManager({
       store: new SessionsStore(db),
       clock: this.clock,
@@ -125,7 +129,7 @@ export class AppCore {
     this.logWatch = new LogWatchHub(this.sessions);
     this.azureSignIns = new AzureConnector({ db, secrets: this.secrets, clock: this.clock });
     this.signIns = new AzureSignIns({ connector: this.azureSignIns, sessions: this.sessions });
-    this.azure = new AzureService({ db, sessions: this.sessions, policies: this.policies, clock: this.clock, inventory: this.inventory, restorePoints: this.restorePoints, connector: options.azureConnector ?? this.azureSignIns, tuning: options.azureTuning });
+    this.azure = new AzureService({ db, sessions: this.sessions, policies: this.policies, clock: this.clock, inventory: this.inventory, restorePoints: this.restorePoints, connector: options.azureConnector ?? this.azureSignIns, tuning: options.azureTuning, restoreAudit: this.restoreAudit });
     this.repositoryCatalog = new RepositoryCatalog({ sessions: this.sessions, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock, secrets: this.secrets });
     const localLauncher = new LocalWorkerLauncher();
     this.workerJobs = new WorkerJobs({
@@ -135,6 +139,7 @@ export class AppCore {
       restorePoints: this.restorePoints,
       inventory: this.inventory,
       touchedTargets: this.touchedTargets,
+      restoreAudit: this.restoreAudit,
       secrets: this.secrets,
       clock: this.clock,
       launcherFor: options.launcherFor ?? (() => localLauncher),

@@ -7,6 +7,7 @@ import type { AzureService } from '../azure/azure-service.ts';
 import type { AzureSignIns } from '../azure/sign-in/sign-in.ts';
 import { SMTP_PASSWORD_REF, type SmtpMailer } from '../core/notifications/mailer.ts';
 import type { SecretStore } from '../core/secrets/secret-store.ts';
+import type { RestoreAuditStore } from '../core/config-db/restore-audit-store.ts';
 import type { Clock } from '../core/clock.ts';
 import type { LogWatchHub } from '../core/api/log-watch-hub.ts';
 import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
@@ -45,6 +46,7 @@ export interface HandlerServices {
   /** Runs `fn` in one config DB transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   readonly signIns: AzureSignIns;
+  readonly restoreAudit: RestoreAuditStore;
   readonly mailer: SmtpMailer;
   readonly secrets: SecretStore;
   readonly dataDir: string;
@@ -126,6 +128,7 @@ export function createHandlers(core: HandlerServices): Handlers {
         repository: { ref: repository.id },
         restorePointId: input.restorePointId,
         requireCatalogued: true,
+        reason: input.reason,
         databases: input.databases ?? [],
         target:
           target.kind === 'folder'
@@ -142,6 +145,8 @@ export function createHandlers(core: HandlerServices): Handlers {
       });
       return started.session;
     },
+    'restores.audit': () =>
+      core.restoreAudit.list().map((entry) => ({ ...entry, status: safeSession(core, entry.sessionId)?.status ?? null })),
     'restores.halfRestored': () => core.touchedTargets.halfRestored().map(({ sessionId, server, database, touchedAt }) => ({ sessionId, server, database, touchedAt })),
     'restorePoints.rehydrate': async (input) => {
       const repository = core.repositoryCatalog.require(input.repositoryId);
@@ -177,4 +182,13 @@ function restoreOptionsFor(target: { uri: string; noOwner?: boolean; collections
   }
   if (target.collections?.length) throw new AppError('validation_failed', 'Collections apply to MongoDB targets only.', { field: 'target.collections' });
   return { noOwner: target.noOwner ?? false };
+}
+
+/** A session by id, or undefined when its history was pruned. */
+function safeSession(core: HandlerServices, id: string): Session | undefined {
+  try {
+    return core.sessions.get(id);
+  } catch {
+    return undefined;
+  }
 }

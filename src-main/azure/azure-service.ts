@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { InventoryStore } from '../core/config-db/inventory-store.ts';
+import { currentUserName, type RestoreAuditStore } from '../core/config-db/restore-audit-store.ts';
 import type { ConfigDb } from '../core/config-db/open-database.ts';
 import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
@@ -37,13 +38,15 @@ export class AzureService {
   readonly inventory: InventoryStore;
   readonly restorePoints: RestorePointsStore;
   readonly restores: AzureRestoresStore;
+  private readonly restoreAudit: RestoreAuditStore | undefined;
   readonly connector: ArmConnector;
   private readonly sessions: SessionManager;
   private readonly policies: PolicyService;
   private readonly clock: Clock;
   private readonly tuning: AzureServiceTuning;
 
-  constructor(deps: { db: ConfigDb; inventory: InventoryStore; restorePoints: RestorePointsStore; sessions: SessionManager; policies: PolicyService; clock: Clock; connector: ArmConnector; tuning?: AzureServiceTuning }) {
+  constructor(deps: { db: ConfigDb; inventory: InventoryStore; restorePoints: RestorePointsStore; sessions: SessionManager; policies: PolicyService; clock: Clock; connector: ArmConnector; tuning?: AzureServiceTuning; restoreAudit?: RestoreAuditStore }) {
+    this.restoreAudit = deps.restoreAudit;
     this.inventory = deps.inventory;
     this.restorePoints = deps.restorePoints;
     this.restores = new AzureRestoresStore(deps.db);
@@ -125,6 +128,7 @@ export class AzureService {
 
   startAccountRestore(request: CosmosAccountRestoreRequest, options: ConnectOptions = {}): Session {
     return this.sessions.start({ kind: 'restore', title: `Point-in-time restore into ${request.targetName}`, resourceId: request.source.resourceId ?? null }, async (ctx) => {
+      this.recordRestore(ctx.sessionId, `Point-in-time restore into ${request.targetName}`, request.reason);
       const { arm } = await this.connector.connect(options);
       const r = await runCosmosAccountRestore(this.restoreDeps(arm), ctx, request);
       return { summary: `Restored into ${r.targetResourceId}` };
@@ -134,6 +138,7 @@ export class AzureService {
   startInAccountRestore(request: InAccountRestoreRequest, options: ConnectOptions = {}): Session {
     const what = request.child ? `${request.database}/${request.child}` : request.database;
     return this.sessions.start({ kind: 'restore', title: `In-account restore of ${what}`, resourceId: request.accountId }, async (ctx) => {
+      this.recordRestore(ctx.sessionId, `In-account restore of ${what}`, request.reason);
       const { arm } = await this.connector.connect(options);
       const r = await runInAccountRestore(this.restoreDeps(arm), ctx, request);
       return { summary: `Restored ${r.targetResourceId}` };
@@ -142,6 +147,7 @@ export class AzureService {
 
   startClusterRestore(request: ClusterRestoreRequest, options: ConnectOptions = {}): Session {
     return this.sessions.start({ kind: 'restore', title: `Point-in-time restore into ${request.targetName}`, resourceId: request.sourceResourceId }, async (ctx) => {
+      this.recordRestore(ctx.sessionId, `Point-in-time restore into ${request.targetName}`, request.reason);
       const { arm } = await this.connector.connect(options);
       const r = await runClusterRestore(this.restoreDeps(arm), ctx, request);
       return { summary: `Restored into ${r.targetResourceId}` };
@@ -149,6 +155,11 @@ export class AzureService {
   }
 
   /** Starts the restore the console's wizard describes (the contract's `azure.restorePitr`). */
+  /** Records a point-in-time restore in the restore audit (who, what, when, why) before it changes anything. */
+  private recordRestore(sessionId: string, what: string, reason: string): void {
+    this.restoreAudit?.record({ sessionId, kind: 'point-in-time', what, reason, requestedBy: currentUserName(), createdAt: this.clock.now().toISOString() });
+  }
+
   startRestore(input: AzureRestoreInput): Session {
     const connect = { cloudProfile: input.cloudProfile, tenantId: input.tenantId };
     const timestamp = new Date(input.timestamp);

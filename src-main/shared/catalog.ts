@@ -62,6 +62,8 @@ export const repositoryRestoreInputSchema = z.strictObject({
   restorePointId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a restore point id'),
   repositoryId: z.string().min(1),
   databases: z.array(z.string().min(1)).default([]),
+  /** Why: recorded in the restore audit with who and when (point-in-time restores ask the same). */
+  reason: z.string().trim().min(1, 'must say why').max(2000),
   target: z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('database'),

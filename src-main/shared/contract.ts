@@ -184,6 +184,11 @@ export const channels = {
   /** Starts a restore of a repository restore point on a worker; follow the returned session. */
   'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
   /** Target databases a failed, canceled or lost restore left half-restored (until a restore of them succeeds). */
+  /** Who restored what, when and why: repository and point-in-time restores, newest first. */
+  'restores.audit': {
+    input: empty,
+    output: z.array(z.object({ sessionId: z.string(), kind: z.enum(['repository', 'point-in-time']), what: z.string(), reason: z.string(), requestedBy: z.string(), createdAt: z.string(), status: z.string().nullable() })),
+  },
   'restores.halfRestored': {
     input: empty,
     output: z.array(z.object({ sessionId: z.string(), server: z.string(), database: z.string(), touchedAt: z.string() })),

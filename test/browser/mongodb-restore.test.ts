@@ -61,6 +61,7 @@ describe('console: restore a MongoDB restore point', () => {
     const collections = form.getByRole('group', { name: 'Collections of crm' });
     await collections.getByLabel('audit log').uncheck();
     expect(await collections.getByLabel('contacts').isChecked()).toBe(true);
+    await form.getByLabel('Reason for the restore').fill('Contacts overwritten by an import');
     await form.getByRole('button', { name: 'Start restore' }).click();
     await page.waitForURL(/#\/sessions\//);
     await page.getByText('Succeeded').first().waitFor({ timeout: 60_000 });

@@ -56,10 +56,18 @@ describe('console: restore a repository restore point', () => {
     await form.getByLabel('Target server').fill(server.uri());
     await form.getByLabel('Password of the target user').fill(server.password);
     await form.getByLabel('Restore crm as').fill('crm_from_console');
+    // A restore says why; the reason is asked on its field and lands in the audit.
+    await form.getByRole('button', { name: 'Start restore' }).click();
+    await form.getByText('Say why you restore: it is recorded in the restore audit with who and when.').waitFor();
+    await form.getByLabel('Reason for the restore').fill('Compare with yesterday (ticket 815)');
     await form.getByRole('button', { name: 'Start restore' }).click();
     await page.waitForURL(/#\/sessions\//);
     await page.getByText('Succeeded').first().waitFor({ timeout: 60_000 });
     expect(await dataChecksums(server, 'crm_from_console')).toEqual(await dataChecksums(server, 'crm'));
+    await page.goto(`${service.url}#/restore-points`);
+    const audit = page.getByTestId('audit-row').filter({ hasText: 'Compare with yesterday (ticket 815)' });
+    await audit.waitFor();
+    expect(await audit.textContent()).toMatch(/Repository: Restore of .* to postgres:\/\/.*Compare with yesterday \(ticket 815\)succeeded$/);
     // The successful restore of that target clears the warning.
     await page.goto(`${service.url}#/restore-points`);
     await page.getByRole('heading', { name: 'Restore points' }).waitFor();

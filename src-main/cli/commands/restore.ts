@@ -24,6 +24,7 @@ interface RestoreOptions {
   globals?: boolean;
   owner?: boolean;
   passwordFile?: string;
+  reason?: string;
   parallel?: number;
   rehydrate?: true | 'standard' | 'high';
   collection?: string[];
@@ -67,6 +68,7 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
     })
     .option('--parallel <n>', 'tables loaded and indexes built at once per database (default 2)', parsePositiveInt)
     .option('--password-file <file>', 'file whose first line is the repository password (else $COSMOS_BACKUP_REPO_PASSWORD, else the remembered one)')
+    .option('--reason <text>', 'why: recorded in the restore audit with who and when')
     .action(
       wrap(async (restorePointId: string, options: RestoreOptions) => {
         if (Boolean(options.target) === Boolean(options.toFolder)) {
@@ -99,6 +101,7 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
             target,
             parallelism: options.parallel,
             passwordSources: cliPasswordSources,
+            ...(options.reason ? { reason: options.reason } : {}),
             ...(options.rehydrate ? { rehydrate: options.rehydrate === 'high' ? ('High' as const) : ('Standard' as const) } : {}),
           });
           return followJob(core, ctx.io, Boolean(ctx.globals().json), 'Restore', started);

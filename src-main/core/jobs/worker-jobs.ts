@@ -11,6 +11,7 @@ import type { RepositoriesStore } from '../config-db/repositories-store.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import { halfRestoredMessage, type TouchedTargetsStore } from '../config-db/touched-targets-store.ts';
 import { isConfigDbWriteRefused } from '../config-db/open-database.ts';
+import { currentUserName, type RestoreAuditStore } from '../config-db/restore-audit-store.ts';
 import { serverOfResource, type BackupResource, type MongoAccountConnectionString, type ResourceSourceInput } from './resource-source.ts';
 import type { RepositoryCatalog, SuppliedRepositorySecrets } from '../repositories/repository-catalog.ts';
 import { catalogRecordOf } from '../repositories/repository-operations.ts';
@@ -93,6 +94,8 @@ export interface RestoreRequest {
   rehydrate?: 'Standard' | 'High';
   /** The session this restore is a task of (a health check's test restore). */
   parentSessionId?: string;
+  /** Why the restore is done, for the restore audit (the console asks for it). */
+  reason?: string;
 }
 
 /** A started job: its session now, and its outcome once the session ended. */
@@ -109,6 +112,8 @@ export interface WorkerJobsDeps {
   readonly inventory: Pick<InventoryStore, 'getResource'>;
   /** Where restores record the target databases they touch (half-restored until a restore of them succeeds). */
   readonly touchedTargets: TouchedTargetsStore;
+  /** Who restored what, when and why. */
+  readonly restoreAudit?: RestoreAuditStore;
   readonly secrets: SecretStore;
   readonly clock: Clock;
   /** The MongoDB read budget when a request names none (composition root: the setting; 0: none). */
@@ -243,7 +248,11 @@ export class WorkerJobs {
     }
     const secrets = this.jobSecrets(access, databasePassword);
     let outcome: RestoreOutcome | undefined;
+    const reason = request.reason?.trim() || (request.parentSessionId ? 'Test restore of the weekly health check.' : 'No reason given.');
     const session = this.deps.sessions.start({ kind: 'restore', title, resourceId, parentId: request.parentSessionId ?? null }, async (ctx) => {
+      // Recorded before anything is restored, so the audit has every restore, whatever its end.
+      this.deps.restoreAudit?.record({ sessionId: ctx.sessionId, kind: 'repository', what: title, reason, requestedBy: currentUserName(), createdAt: this.deps.clock.now().toISOString() });
+      ctx.info(`Restore reason: ${reason}`);
       ctx.info(`Repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
       if (request.rehydrate) await rehydrateForRestore(access, job.restorePointId, request.rehydrate, ctx);
       let result: JobOutcome;

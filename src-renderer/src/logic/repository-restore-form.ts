@@ -26,9 +26,11 @@ export interface RestoreFormValues {
   clean: boolean;
   noOwner: boolean;
   folder: string;
+  /** Why: recorded in the restore audit. */
+  reason: string;
 }
 
-export type RestoreField = 'uri' | 'password' | 'folder' | 'renames' | 'collections';
+export type RestoreField = 'uri' | 'password' | 'folder' | 'renames' | 'collections' | 'reason';
 export type RestoreFieldErrors = Partial<Record<RestoreField, string>>;
 
 const ENTRY_PREFIX: Record<RestoreEngine, RegExp> = {
@@ -77,7 +79,7 @@ export function collectionsOf(point: Pick<RepositoryPointView, 'entries'>, datab
 export function emptyRestoreForm(point: Pick<RepositoryPointView, 'entries' | 'engine' | 'resourceKind'>): RestoreFormValues {
   const databases = databasesOf(point);
   const collections = restoreEngineOf(point) === 'mongodb' ? databases.flatMap((db) => collectionsOf(point, db).map((name) => `${db}.${name}`)) : [];
-  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, collections, clean: false, noOwner: false, folder: '' };
+  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, collections, clean: false, noOwner: false, folder: '', reason: '' };
 }
 
 /** Database names each engine accepts: PostgreSQL quotes any name but these; MongoDB forbids more. */
@@ -102,6 +104,7 @@ export function validateRestoreForm(values: RestoreFormValues, engine: RestoreEn
   } else if (!values.folder.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(values.folder.trim())) {
     errors.folder = 'Enter an absolute folder path on the machine that runs Cosmos Backup.';
   }
+  if (!values.reason.trim()) errors.reason = 'Say why you restore: it is recorded in the restore audit with who and when.';
   return errors;
 }
 
@@ -126,7 +129,7 @@ export function buildRestoreInput(point: Pick<RepositoryPointView, 'id' | 'repos
   const all = databasesOf(point);
   const databases = values.selected.length === all.length ? [] : values.selected;
   if (values.targetKind === 'folder') {
-    return { restorePointId: point.id, repositoryId: point.repositoryId, databases, target: { kind: 'folder', path: values.folder.trim() } };
+    return { restorePointId: point.id, repositoryId: point.repositoryId, databases, reason: values.reason.trim(), target: { kind: 'folder', path: values.folder.trim() } };
   }
   const databaseMap = Object.fromEntries(values.selected.filter((db) => values.renames[db]?.trim() && values.renames[db]!.trim() !== db).map((db) => [db, values.renames[db]!.trim()]));
   const password = values.password ? { password: values.password } : {};
@@ -136,6 +139,7 @@ export function buildRestoreInput(point: Pick<RepositoryPointView, 'id' | 'repos
       restorePointId: point.id,
       repositoryId: point.repositoryId,
       databases: selection.databases,
+      reason: values.reason.trim(),
       target: { kind: 'database', uri: values.uri.trim(), ...password, databaseMap, clean: values.clean, collections: selection.collections },
     };
   }
@@ -143,6 +147,7 @@ export function buildRestoreInput(point: Pick<RepositoryPointView, 'id' | 'repos
     restorePointId: point.id,
     repositoryId: point.repositoryId,
     databases,
+    reason: values.reason.trim(),
     target: { kind: 'database', uri: values.uri.trim(), ...password, databaseMap, clean: values.clean, noOwner: values.noOwner },
   };
 }

@@ -45,6 +45,8 @@ describe('point-in-time restores against the Azure emulator', () => {
     expect(text).toContain('Restore reason: ticket 4711: items overwritten by a bad deploy');
     const journal = env.core.azure.restores.list()[0]!;
     expect(journal).toMatchObject({ status: 'succeeded', reason: 'ticket 4711: items overwritten by a bad deploy', kind: 'cosmos-account', targetResourceId: accountId('rg-prod', 'orders-pitr') });
+    // The restore audit has it too, with who, beside repository restores.
+    expect(env.core.restoreAudit.list().find((entry) => entry.sessionId === session.id)).toMatchObject({ kind: 'point-in-time', what: 'Point-in-time restore into orders-pitr', reason: 'ticket 4711: items overwritten by a bad deploy', requestedBy: expect.any(String) });
   });
 
   it('restores a deleted account from its restore-point record', async () => {

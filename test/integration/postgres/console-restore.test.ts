@@ -56,6 +56,7 @@ describe('restore from the console', () => {
     const started = await call<Session>('restores.start', {
       restorePointId: point.id,
       repositoryId,
+      reason: 'Ticket 4711: rows deleted by mistake',
       target: { kind: 'database', uri: server.uri(), password: server.password, databaseMap: { crm: 'crm_copy' } },
     });
     const final = await core.sessions.waitFor(started.id);
@@ -68,15 +69,23 @@ describe('restore from the console', () => {
 
   it('writes a stock pg_dump directory to a folder', async () => {
     const folder = join(temp.path, 'export');
-    const started = await call<Session>('restores.start', { restorePointId: point.id, repositoryId, target: { kind: 'folder', path: folder } });
+    const started = await call<Session>('restores.start', { restorePointId: point.id, repositoryId, reason: 'Export for the auditors', target: { kind: 'folder', path: folder } });
     expect((await core.sessions.waitFor(started.id)).status).not.toBe('failed');
     expect(existsSync(join(folder, 'crm', 'toc.dat'))).toBe(true);
+    // Both restores are in the audit: who, what, why, and how they ended.
+    const audit = await call<{ kind: string; what: string; reason: string; requestedBy: string; status: string | null }[]>('restores.audit', {});
+    expect(audit.map((a) => a.reason)).toEqual(['Export for the auditors', 'Ticket 4711: rows deleted by mistake']);
+    expect(audit.every((a) => a.kind === 'repository' && a.requestedBy.length > 0 && a.status !== null && a.status !== 'running')).toBe(true);
+    expect(audit[0]!.what).toMatch(/to folder /);
   });
 
   it('refuses bad input before anything runs', async () => {
-    await expect(call('restores.start', { restorePointId: point.id, repositoryId, target: { kind: 'folder', path: 'relative/dir' } })).rejects.toMatchObject({ code: 'validation_failed' });
-    await expect(call('restores.start', { restorePointId: point.id, repositoryId, target: { kind: 'database', uri: 'not a uri' } })).rejects.toMatchObject({ code: 'validation_failed' });
-    await expect(call('restores.start', { restorePointId: 'f'.repeat(64), repositoryId, target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(call('restores.start', { restorePointId: 'nope', repositoryId, target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'invalid_payload' });
+    const reason = 'testing bad input';
+    await expect(call('restores.start', { restorePointId: point.id, repositoryId, reason, target: { kind: 'folder', path: 'relative/dir' } })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(call('restores.start', { restorePointId: point.id, repositoryId, reason, target: { kind: 'database', uri: 'not a uri' } })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(call('restores.start', { restorePointId: 'f'.repeat(64), repositoryId, reason, target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(call('restores.start', { restorePointId: 'nope', repositoryId, reason, target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'invalid_payload' });
+    // The console must say why: a restore without a reason is refused before anything starts.
+    await expect(call('restores.start', { restorePointId: point.id, repositoryId, reason: '  ', target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'invalid_payload' });
   });
 });

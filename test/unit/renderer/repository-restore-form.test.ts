@@ -38,9 +38,13 @@ describe('repository restore form', () => {
     expect(databasesOf(point)).toEqual(['crm', 'second db', 'shop']);
   });
 
-  it('asks for a PostgreSQL URI without a password inside', () => {
+  it('asks for a PostgreSQL URI without a password inside, and for a reason', () => {
     const values = emptyRestoreForm(point);
     expect(validateRestoreForm(values).uri).toMatch(/PostgreSQL URI/);
+    expect(validateRestoreForm(values).reason).toMatch(/Say why you restore/);
+    values.reason = '  ';
+    expect(validateRestoreForm(values).reason).toMatch(/Say why you restore/);
+    values.reason = 'Ticket 815';
     values.uri = 'postgres://admin:hunter2@db.example.com:5432/postgres';
     expect(validateRestoreForm(values).uri).toMatch(/Leave the password out/);
     values.uri = 'postgres://admin@db.example.com:5432/postgres?sslmode=require';
@@ -56,12 +60,13 @@ describe('repository restore form', () => {
   });
 
   it('builds the request: renames only where they change, all databases as an empty list, password only when given', () => {
-    const values = { ...emptyRestoreForm(point), uri: ' postgres://u@h:5432/postgres ', password: 'pw', clean: true };
+    const values = { ...emptyRestoreForm(point), uri: ' postgres://u@h:5432/postgres ', password: 'pw', clean: true, reason: ' Ticket 815 ' };
     values.renames = { crm: 'crm_copy', shop: 'shop', 'second db': '' };
     expect(buildRestoreInput(point, values)).toEqual({
       restorePointId: point.id,
       repositoryId: 'repo-1',
       databases: [],
+      reason: 'Ticket 815',
       target: { kind: 'database', uri: 'postgres://u@h:5432/postgres', password: 'pw', databaseMap: { crm: 'crm_copy' }, clean: true, noOwner: false },
     });
     values.selected = ['shop'];
@@ -79,7 +84,7 @@ describe('repository restore form', () => {
   });
 
   it('asks a MongoDB restore for a connection string without a password, and at least one collection per database', () => {
-    const values = emptyRestoreForm(mongoPoint);
+    const values = { ...emptyRestoreForm(mongoPoint), reason: 'Ticket 815' };
     expect(validateRestoreForm(values, 'mongodb').uri).toMatch(/MongoDB connection string/);
     values.uri = 'mongodb://admin:secret@db.example.com:27017/?tls=true';
     expect(validateRestoreForm(values, 'mongodb').uri).toMatch(/Leave the password out/);
@@ -90,12 +95,13 @@ describe('repository restore form', () => {
   });
 
   it('builds a MongoDB request: whole databases where every collection is chosen, single collections elsewhere, drop as clean', () => {
-    const values = { ...emptyRestoreForm(mongoPoint), uri: 'mongodb://u@h:27017/', password: 'pw', clean: true };
+    const values = { ...emptyRestoreForm(mongoPoint), uri: 'mongodb://u@h:27017/', password: 'pw', clean: true, reason: 'Ticket 815' };
     values.renames = { crm: 'crm_copy', shop: '' };
     expect(buildRestoreInput(mongoPoint, values)).toEqual({
       restorePointId: mongoPoint.id,
       repositoryId: 'repo-2',
       databases: [],
+      reason: 'Ticket 815',
       target: { kind: 'database', uri: 'mongodb://u@h:27017/', password: 'pw', databaseMap: { crm: 'crm_copy' }, clean: true, collections: [] },
     });
     values.collections = ['crm.people', 'shop.we ird/name'];
@@ -105,7 +111,7 @@ describe('repository restore form', () => {
   });
 
   it('restores to an absolute folder', () => {
-    const values = { ...emptyRestoreForm(point), targetKind: 'folder' as const, folder: 'relative' };
+    const values = { ...emptyRestoreForm(point), targetKind: 'folder' as const, folder: 'relative', reason: 'Ticket 815' };
     expect(validateRestoreForm(values).folder).toMatch(/absolute/);
     values.folder = '/srv/exports';
     expect(validateRestoreForm(values)).toEqual({});

@@ -3,6 +3,7 @@ import { azureSchema } from './002-azure.ts';
 import { schedulingSchema } from './003-scheduling.ts';
 import { healthCheckSchema } from './004-health-checks.ts';
 import { touchedTargetsSchema } from './005-touched-targets.ts';
+import { restoreAuditSchema } from './006-restore-audit.ts';
 
 /** One forward-only schema step. `version` is stored in `PRAGMA user_version` once it has run. */
 export interface Migration {
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'scheduling', sql: schedulingSchema },
   { version: 4, name: 'health checks', sql: healthCheckSchema },
   { version: 5, name: 'touched restore targets', sql: touchedTargetsSchema },
+  { version: 6, name: 'restore audit', sql: restoreAuditSchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
