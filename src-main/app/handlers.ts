@@ -97,6 +97,7 @@ export function createHandlers(core: HandlerServices): Handlers {
       await core.resourceLogins.set(input.resourceId, { user: input.user, password: input.password });
       return { resourceId: input.resourceId, user: input.user };
     },
+    'resourceLogins.status': async (input) => Promise.all(input.resourceIds.map(async (resourceId) => ({ resourceId, user: (await core.resourceLogins.get(resourceId))?.user ?? null }))),
     'policies.delete': (input) => {
       core.policies.delete(input.id);
       return { deleted: true as const };

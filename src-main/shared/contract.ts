@@ -150,6 +150,11 @@ export const channels = {
     input: z.strictObject({ resourceId: z.string().min(1).max(1000), user: z.string().trim().min(1).max(63), password: z.string().min(1).max(1024) }),
     output: z.object({ resourceId: z.string(), user: z.string() }),
   },
+  /** Which resources have a database login for scheduled backups, and its user name (never the password). */
+  'resourceLogins.status': {
+    input: z.strictObject({ resourceIds: z.array(z.string().min(1).max(1000)).max(1000) }),
+    output: z.array(z.object({ resourceId: z.string(), user: z.string().nullable() })),
+  },
   'policies.delete': { input: z.strictObject({ id }), output: z.object({ deleted: z.literal(true) }) },
   'repositories.list': { input: empty, output: z.array(repositorySummarySchema) },
   /** Starts the connection test (open, or create) as a session; the repository is catalogued only if it passes. */

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -87,6 +87,20 @@ describe('console: the policy wizard', () => {
     await wizard.getByRole('heading', { name: 'Protection' }).waitFor();
     await page.getByTestId('continuous-enabled').uncheck();
     await page.getByTestId('repository-enabled').check();
+    // The clusters this policy will back up need a database login: one is set here, from the wizard.
+    const logins = page.getByTestId('policy-login');
+    await logins.filter({ hasText: 'billing' }).getByText('no login yet').waitFor();
+    expect(await logins.count()).toBe(2);
+    await page.getByRole('button', { name: 'Set login… billing' }).click();
+    const loginForm = page.getByTestId('resource-login-form');
+    await loginForm.getByLabel('Login').fill('citus');
+    await loginForm.getByLabel('Password').fill('billing-Secret-7');
+    await loginForm.getByRole('button', { name: 'Save login' }).click();
+    await loginForm.getByRole('status').waitFor();
+    await loginForm.getByRole('button', { name: 'Close' }).click();
+    await logins.filter({ hasText: 'billing' }).getByText('login citus').waitFor();
+    await logins.filter({ hasText: 'orders' }).getByText('no login yet').waitFor();
+    expect(readFileSync(join(dataDir, 'config.db')).includes('billing-Secret-7')).toBe(false);
     await page.getByTestId('wizard-save').click();
     await wizard.getByText('Repository must name a repository.').waitFor();
     await page.getByLabel('Repository', { exact: true }).selectOption({ label: 'nightly' });
