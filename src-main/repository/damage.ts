@@ -1,5 +1,5 @@
 import { formatBytes } from '../shared/format-units.ts';
-import { CorruptDataError, RepositoryError } from './errors.ts';
+import { CorruptDataError } from './errors.ts';
 import { CONFIG_FILE, PREFIX, idFromFileName } from './format/ids.ts';
 import type { ManifestEntry } from './format/manifest.ts';
 
@@ -163,9 +163,4 @@ function capitalize(text: string): string {
 export function rethrowExplained(error: unknown, context: DamageContext): never {
   if (error instanceof CorruptDataError) throw explainDamage(error, context);
   throw error;
-}
-
-/** True for a RepositoryError of code `corrupt` (explained or not). */
-export function isDamage(error: unknown): error is RepositoryError {
-  return error instanceof RepositoryError && error.code === 'corrupt';
 }

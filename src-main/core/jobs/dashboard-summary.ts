@@ -93,10 +93,17 @@ export function dashboardSummary(deps: {
   }
 
   const growthDays = Array.from({ length: 30 }, (_, i) => dayOf(new Date(now - (29 - i) * DAY).toISOString()));
-  const repositoryPoints = points.filter((p) => p.kind !== 'continuous');
-  let cumulative = repositoryPoints.filter((p) => dayOf(p.pointTime) < growthDays[0]!).length;
+  // One pass over the points: those before the window start the total, the rest count per day.
+  const perDay = new Map<string, number>();
+  let cumulative = 0;
+  for (const point of points) {
+    if (point.kind === 'continuous') continue;
+    const day = dayOf(point.pointTime);
+    if (day < growthDays[0]!) cumulative++;
+    else perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
   const restorePointsByDay = growthDays.map((day) => {
-    const count = repositoryPoints.filter((p) => dayOf(p.pointTime) === day).length;
+    const count = perDay.get(day) ?? 0;
     cumulative += count;
     return { day, count, total: cumulative };
   });
