@@ -41,6 +41,13 @@ import { PolicyScheduler, type PolicyScheduleView } from '../core/scheduling/pol
 import { planCoverage } from '../core/scheduling/coverage-plan.ts';
 import { PolicyScheduleStore } from '../core/config-db/policy-schedule-store.ts';
 import { LocalWorkerLauncher } from '../worker/local-launcher.ts';
+import { agentBundleArchive } from '../worker/agent-bundle/agent-bundle-archive.ts';
+import { WorkerConfigurationsStore } from '../core/config-db/worker-configurations-store.ts';
+import { WorkersStore } from '../core/config-db/workers-store.ts';
+import { WorkerPlacementRouter } from '../azure/workers/worker-placement-router.ts';
+import { WorkersService } from '../azure/workers/workers-service.ts';
+import type { AzureVmTuning } from '../azure/workers/azure-vm-launcher.ts';
+import { randomUUID } from 'node:crypto';
 import type { WorkerLauncherFactory } from '../worker/worker-launcher.ts';
 
 export interface AppCoreOptions {
@@ -54,8 +61,10 @@ export interface AppCoreOptions {
   /** Where Azure sessions get their ARM clients (default: sign-ins and AZURE_* variables). */
   azureConnector?: ArmConnector;
   azureTuning?: AzureServiceTuning;
-  /** Chooses a worker launcher per job (default: the agent as a child process of this computer). */
+  /** Chooses a worker launcher per job (default: the placement router: a VM in the data's region, or this computer, as the worker configurations and settings say). */
   launcherFor?: WorkerLauncherFactory;
+  /** Waits of worker VM jobs (tests shorten them). */
+  workerTuning?: AzureVmTuning;
   /** Policy runs' parallelism and retry waits (tests shorten the waits). */
   policyRunTuning?: Pick<PolicyRunsDeps, 'parallelism' | 'retryDelayMs'>;
 }
@@ -89,6 +98,13 @@ export class AppCore {
   readonly touchedTargets: TouchedTargetsStore;
   /** Backups and restores on workers: the one home of those use cases. */
   readonly workerJobs: WorkerJobs;
+  /** Worker configurations (one per region) and the worker VMs the app created. */
+  readonly workerConfigurations: WorkerConfigurationsStore;
+  readonly workers: WorkersStore;
+  /** Decides where each job runs (a VM in the data's region, or this computer). */
+  readonly workerRouter: WorkerPlacementRouter;
+  /** Worker configurations and worker VMs: the CLI's `worker` commands and the console's Workers view. */
+  readonly workersService: WorkersService;
   /** Copy, archive, rehydrate, retention and prune: the one home of those use cases. */
   readonly repositoryJobs: RepositoryJobs;
   /** Database logins per Azure resource (sealed in the secret store), for scheduled backups. */
@@ -132,6 +148,28 @@ export class AppCore {
     this.azure = new AzureService({ db, sessions: this.sessions, policies: this.policies, clock: this.clock, inventory: this.inventory, restorePoints: this.restorePoints, connector: options.azureConnector ?? this.azureSignIns, tuning: options.azureTuning, restoreAudit: this.restoreAudit });
     this.repositoryCatalog = new RepositoryCatalog({ sessions: this.sessions, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock, secrets: this.secrets });
     const localLauncher = new LocalWorkerLauncher();
+    this.workerConfigurations = new WorkerConfigurationsStore(db);
+    this.workers = new WorkersStore(db);
+    this.workerRouter = new WorkerPlacementRouter({
+      local: localLauncher,
+      connector: options.azureConnector ?? this.azureSignIns,
+      configurations: this.workerConfigurations,
+      workers: this.workers,
+      clock: this.clock,
+      installationId: () => this.installationId(),
+      defaultWorker: () => this.settings.get('workerDefault'),
+      jobTimeoutSeconds: () => this.settings.get('workerJobTimeoutHours') * 3600,
+      bundle: () => agentBundleArchive(),
+      tuning: options.workerTuning,
+    });
+    this.workersService = new WorkersService({
+      configurations: this.workerConfigurations,
+      workers: this.workers,
+      connector: options.azureConnector ?? this.azureSignIns,
+      sessions: this.sessions,
+      clock: this.clock,
+      installationId: () => this.installationId(),
+    });
     this.workerJobs = new WorkerJobs({
       sessions: this.sessions,
       catalog: this.repositoryCatalog,
@@ -142,7 +180,7 @@ export class AppCore {
       restoreAudit: this.restoreAudit,
       secrets: this.secrets,
       clock: this.clock,
-      launcherFor: options.launcherFor ?? (() => localLauncher),
+      launcherFor: options.launcherFor ?? (() => this.workerRouter),
       mongoAccountConnectionString: (resourceId) => this.azure.mongoConnectionString(resourceId),
       mongoMaxDocumentsPerSecond: () => this.settings.get('mongoMaxDocumentsPerSecond'),
     });
@@ -286,6 +324,16 @@ export class AppCore {
    * Cancels running sessions, waits for them briefly, and closes the DB. Reports the session records
    * the DB refused (disk full): they wait in a journal for the next start.
    */
+  /** This installation's id (made once): worker resources are tagged with it, so a sweep releases only its own. */
+  installationId(): string {
+    let id = this.settings.getState('installationId');
+    if (!id) {
+      id = randomUUID();
+      this.settings.setState('installationId', id, this.clock.now().toISOString());
+    }
+    return id;
+  }
+
   async close(): Promise<CloseReport> {
     this.configurationScheduler.stop();
     this.policyScheduler.stop();

@@ -1,5 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
+import { ComputeManagementClient } from '@azure/arm-compute';
 import { CosmosDBManagementClient } from '@azure/arm-cosmosdb';
+import { NetworkManagementClient } from '@azure/arm-network';
 import { MongoClusterManagementClient } from '@azure/arm-mongocluster';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import {
@@ -38,6 +40,8 @@ export class ArmClients {
   readonly pollOptions: { updateIntervalInMs: number };
   private readonly cosmosClients = new Map<string, CosmosDBManagementClient>();
   private readonly mongoClients = new Map<string, MongoClusterManagementClient>();
+  private readonly computeClients = new Map<string, ComputeManagementClient>();
+  private readonly networkClients = new Map<string, NetworkManagementClient>();
   private subscriptionClient: SubscriptionClient | null = null;
   private genericPipeline: Pipeline | null = null;
   private readonly httpClient: HttpClient = createDefaultHttpClient();
@@ -88,6 +92,26 @@ export class ArmClients {
     if (!client) {
       client = this.withTokenRecovery(new MongoClusterManagementClient(this.credential, subscriptionId, this.options()));
       this.mongoClients.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** Worker VMs and their Run Commands. */
+  compute(subscriptionId: string): ComputeManagementClient {
+    let client = this.computeClients.get(subscriptionId);
+    if (!client) {
+      client = this.withTokenRecovery(new ComputeManagementClient(this.credential, subscriptionId, this.options()));
+      this.computeClients.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** Worker networks: VNets, subnets, NSGs, NAT gateways, NICs. */
+  network(subscriptionId: string): NetworkManagementClient {
+    let client = this.networkClients.get(subscriptionId);
+    if (!client) {
+      client = this.withTokenRecovery(new NetworkManagementClient(this.credential, subscriptionId, this.options()));
+      this.networkClients.set(subscriptionId, client);
     }
     return client;
   }

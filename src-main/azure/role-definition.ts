@@ -60,7 +60,50 @@ export const CALL_RULES: readonly CallRule[] = [
   { methods: ['PUT'], path: new RegExp(`^${RG}/providers/Microsoft\\.DocumentDB/mongoClusters/[^/]+$`, 'i'), action: 'Microsoft.DocumentDB/mongoClusters/write', why: 'point-in-time restore into a new cluster' },
   { methods: ['GET'], path: new RegExp(`^${DOCDB_OPS}/mongoClusterAzureAsyncOperation/[^/]+$`, 'i'), action: 'Microsoft.DocumentDB/locations/mongoClusterAzureAsyncOperation/read', why: 'follow cluster restores' },
   { methods: ['GET'], path: new RegExp(`^${DOCDB_OPS}/mongoClusterOperationResults/[^/]+$`, 'i'), action: 'Microsoft.DocumentDB/locations/mongoClusterOperationResults/read', why: 'follow cluster restores' },
+  ...workerRules(),
 ];
+
+/** The calls of workers on Azure VMs: the auto network, the worker VMs, their Run Commands and the orphan sweep. */
+function workerRules(): CallRule[] {
+  const NET = `${RG}/providers/Microsoft\\.Network`;
+  const VM = `${RG}/providers/Microsoft\\.Compute/virtualMachines/[^/]+`;
+  const rules: CallRule[] = [
+    { methods: ['PUT'], path: new RegExp(`^${SUB}/resourcegroups/[^/]+$`, 'i'), action: 'Microsoft.Resources/subscriptions/resourceGroups/write', why: 'workers: create the resource group of the auto network of a region' },
+    { methods: ['DELETE'], path: new RegExp(`^${SUB}/resourcegroups/cosmos-backup-workers-[^/]+$`, 'i'), action: 'Microsoft.Resources/subscriptions/resourceGroups/delete', why: 'workers: the sweep removes an auto network unused for a day (its own resource group only)' },
+    { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Compute/virtualMachines$`, 'i'), action: 'Microsoft.Compute/virtualMachines/read', why: 'workers: the orphan sweep finds worker VMs by tag' },
+    { methods: ['GET'], path: new RegExp(`^${VM}$`, 'i'), action: 'Microsoft.Compute/virtualMachines/read', why: 'workers: follow a worker VM' },
+    { methods: ['PUT'], path: new RegExp(`^${VM}$`, 'i'), action: 'Microsoft.Compute/virtualMachines/write', why: 'workers: create a worker VM in the data’s region' },
+    { methods: ['DELETE'], path: new RegExp(`^${VM}$`, 'i'), action: 'Microsoft.Compute/virtualMachines/delete', why: 'workers: delete a worker VM after its job (its disk and NIC go with it)' },
+    { methods: ['POST'], path: new RegExp(`^${VM}/deallocate$`, 'i'), action: 'Microsoft.Compute/virtualMachines/deallocate/action', why: 'workers: keep-warm leaves a released worker deallocated' },
+    { methods: ['POST'], path: new RegExp(`^${VM}/start$`, 'i'), action: 'Microsoft.Compute/virtualMachines/start/action', why: 'workers: start a kept-warm worker for the next job' },
+    { methods: ['GET'], path: new RegExp(`^${VM}/runCommands/[^/]+$`, 'i'), action: 'Microsoft.Compute/virtualMachines/runCommands/read', why: 'workers: follow the agent’s Run Command' },
+    { methods: ['PUT'], path: new RegExp(`^${VM}/runCommands/[^/]+$`, 'i'), action: 'Microsoft.Compute/virtualMachines/runCommands/write', why: 'workers: start the agent’s bootstrap with a managed Run Command' },
+    { methods: ['DELETE'], path: new RegExp(`^${RG}/providers/Microsoft\\.Compute/disks/[^/]+$`, 'i'), action: 'Microsoft.Compute/disks/delete', why: 'workers: the sweep deletes a worker’s disk left behind' },
+    { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Compute/locations/[^/]+/(operations|operationResults)/[^/]+$`, 'i'), action: 'Microsoft.Compute/locations/operations/read', why: 'workers: follow VM operations' },
+    { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Network/locations/[^/]+/operations/[^/]+$`, 'i'), action: 'Microsoft.Network/locations/operations/read', why: 'workers: follow network operations' },
+    { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Network/locations/[^/]+/operationResults/[^/]+$`, 'i'), action: 'Microsoft.Network/locations/operationResults/read', why: 'workers: follow network operations' },
+    // Checked by ARM when a NIC joins a subnet, a subnet uses an NSG and a NAT gateway, a NAT gateway uses a public IP.
+    { methods: ['PUT'], path: /^$/, action: 'Microsoft.Network/virtualNetworks/subnets/join/action', why: 'workers: a worker’s NIC joins the worker subnet' },
+    { methods: ['PUT'], path: /^$/, action: 'Microsoft.Network/networkSecurityGroups/join/action', why: 'workers: the auto subnet uses its NSG' },
+    { methods: ['PUT'], path: /^$/, action: 'Microsoft.Network/natGateways/join/action', why: 'workers: the auto subnet uses its NAT gateway' },
+    { methods: ['PUT'], path: /^$/, action: 'Microsoft.Network/publicIPAddresses/join/action', why: 'workers: the NAT gateway uses its public IP' },
+  ];
+  for (const [type, what] of [
+    ['virtualNetworks', 'the auto network’s VNet'],
+    ['virtualNetworks/[^/]+/subnets', 'the worker subnet'],
+    ['networkSecurityGroups', 'the auto network’s NSG (no inbound rule)'],
+    ['natGateways', 'the auto network’s NAT gateway (outbound access)'],
+    ['publicIPAddresses', 'the NAT gateway’s public IP'],
+    ['networkInterfaces', 'a worker VM’s NIC'],
+  ] as const) {
+    const path = new RegExp(`^${NET}/${type}/[^/]+$`, 'i');
+    const action = `Microsoft.Network/${type.replace('/[^/]+/', '/')}`;
+    rules.push({ methods: ['GET'], path, action: `${action}/read`, why: `workers: read ${what}` });
+    rules.push({ methods: ['PUT'], path, action: `${action}/write`, why: `workers: create ${what}` });
+    rules.push({ methods: ['DELETE'], path, action: `${action}/delete`, why: `workers: delete ${what}` });
+  }
+  return rules;
+}
 
 /** The action an ARM call needs, or null when the app is not expected to make it. */
 export function actionFor(method: string, path: string): string | null {

@@ -17,6 +17,7 @@ import { registerSchedule } from './commands/schedule.ts';
 import { registerResourceLogin } from './commands/resource-login.ts';
 import { registerProtection } from './commands/protection.ts';
 import { registerNotify } from './commands/notify.ts';
+import { registerWorker } from './commands/worker.ts';
 
 
 /** Builds the whole command tree. Commands report their exit code through `setExitCode`. */
@@ -59,6 +60,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerResourceLogin(program, ctx, wrap);
   registerProtection(program, ctx, wrap);
   registerNotify(program, ctx, wrap);
+  registerWorker(program, ctx, wrap);
   // Every subcommand shares the error behaviour of the root.
   const configure = (command: Command) => {
     command.showHelpAfterError().exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -13,6 +13,7 @@ export type { RestoreToDirectoryOptions, RestoreToDirectoryResult } from './rest
 export type { CheckOptions, CheckReport, CheckProblem, CheckProblemKind, AffectedRestorePoint } from './check.ts';
 export { planForget } from './retention.ts';
 export { useCodecWorkerEntry } from './codec/blob-codec-pool.ts';
+export { useBlobSdk } from './storage/azure-blob-storage.ts';
 export type { RetentionPolicy, ForgetPlan, ForgetPlanItem } from './retention.ts';
 export type { PrunePlan, PruneOptions } from './prune.ts';
 export type { CopyOptions, CopyResult } from './copy.ts';

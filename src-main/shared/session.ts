@@ -14,6 +14,7 @@ export const SESSION_KINDS = [
   'repository',
   'policy',
   'sign-in',
+  'worker',
 ] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
 

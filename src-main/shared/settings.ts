@@ -13,6 +13,7 @@ const emailList = z
 
 export const EMAIL_LEVELS = ['off', 'failures', 'warnings', 'all'] as const;
 export const SMTP_SECURITY = ['tls', 'starttls', 'none'] as const;
+export const WORKER_DEFAULTS = ['azure', 'this-computer'] as const;
 
 export const settingsSchema = z.object({
   configurationIntervalHours: z.number().min(1, 'must be at least 1 hour').max(168, 'must be at most 168 hours (a week)').default(8),
@@ -32,6 +33,10 @@ export const settingsSchema = z.object({
   sessionLogRetentionDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days').default(180),
   /** MongoDB backups read at most this many documents per second (0: no limit), so a backup cannot starve the application. */
   mongoMaxDocumentsPerSecond: z.number().int('must be a whole number').min(0, 'must be 0 (no limit) or more').max(10_000_000, 'must be at most 10,000,000').default(0),
+  /** Where backups of Azure databases run when their region has no worker configuration: a worker VM in the region, or this computer. */
+  workerDefault: z.enum(WORKER_DEFAULTS, { message: `must be one of ${WORKER_DEFAULTS.join(', ')}` }).default('azure'),
+  /** The longest a job may run on a worker VM (its Run Command's timeout). */
+  workerJobTimeoutHours: z.number().int('must be a whole number of hours').min(1, 'must be at least 1 hour').max(168, 'must be at most 168 hours (a week)').default(24),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
@@ -60,6 +65,12 @@ export const SETTING_INFO: Record<SettingKey, { label: string; unit: string; des
     unit: 'documents/s',
     description: 'MongoDB backups read at most this many documents per second (0: no limit), so a backup cannot take all of an account’s request units.',
   },
+  workerDefault: {
+    label: 'Workers',
+    unit: '',
+    description: 'Where backups of Azure databases run when their region has no worker configuration: azure (a short-lived VM in the database’s region, auto network) or this-computer.',
+  },
+  workerJobTimeoutHours: { label: 'Worker job limit', unit: 'hours', description: 'The longest a job may run on a worker VM; the VM is released after it whatever happened.' },
 };
 
 /**

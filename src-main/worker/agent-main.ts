@@ -1,17 +1,18 @@
 /**
- * The worker agent: `node src-main/worker/agent-main.ts`, or `out/main/worker-agent.js` in the desktop bundle. Reads a `job` and a `secrets` message from
- * stdin, runs the job, and writes `hello`, `log`, `progress`, `target-touched` and one `result` to
- * stdout as NDJSON (see protocol.ts). A `cancel` message, SIGTERM or SIGINT stops the job cleanly:
+ * The worker agent: `node src-main/worker/agent-main.ts`, or `out/main/worker-agent.js` in the desktop bundle. Reads a `job` and a `secrets` message
+ * (stdin, or with `--mailbox` the blob mailbox of a worker VM), runs the job, and writes `hello`,
+ * `log`, `progress`, `target-touched` and one `result` (stdout, or the mailbox) — see protocol.ts
+ * and docs/worker-protocol.md. A `cancel` message, SIGTERM or SIGINT stops the job cleanly:
  * a backup then leaves no restore point. Secrets stay in memory; nothing written contains them.
  * Exit code: 0 success, 1 failure or cancel, 2 protocol error.
  */
-import { createInterface } from 'node:readline';
 import { createRedactor } from '../engines/redact.ts';
-import { useCodecWorkerEntry } from '../repository/index.ts';
+import { useBlobSdk, useCodecWorkerEntry } from '../repository/index.ts';
 import type { Redactor } from '../engines/redact.ts';
+import { stdioTransport, type AgentTransport } from './agent-transport.ts';
 import { jobRedactor, runJob, toWorkerError } from './job-runner.ts';
 import type { JobSecrets, OutboundMessage, ParsedJobSpec } from './protocol.ts';
-import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, outboundMessageSchema, parseLine } from './protocol.ts';
+import { PROTOCOL_VERSION } from './protocol.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -22,10 +23,10 @@ if (!import.meta.url.endsWith('.ts')) useCodecWorkerEntry(new URL('./codec-worke
 let redact: Redactor = createRedactor([]);
 let resultSent = false;
 const controller = new AbortController();
+let transport: AgentTransport;
 
 function send(message: OutboundMessage): Promise<void> {
-  const line = encodeLine(outboundMessageSchema, message);
-  return new Promise((resolve) => process.stdout.write(line, () => resolve()));
+  return transport.send(message).catch(() => undefined);
 }
 
 async function finish(message: OutboundMessage & { type: 'result' }, exitCode: number): Promise<never> {
@@ -72,38 +73,45 @@ async function run(job: ParsedJobSpec, secrets: JobSecrets): Promise<void> {
   }
 }
 
-function main(): void {
+/**
+ * The blob mailbox of a worker VM. Loaded only in that mode: the Blob SDK costs half a second to
+ * load, which local jobs do not pay; the SDK loaded here is handed to the repository too.
+ */
+async function openMailboxTransport(): Promise<AgentTransport> {
+  const [sdk, mailbox] = await Promise.all([import('@azure/storage-blob'), import('./mailbox/agent-mailbox-transport.ts')]);
+  useBlobSdk(sdk);
+  return mailbox.mailboxTransport(mailbox.mailboxSettingsFromEnvironment());
+}
+
+async function main(): Promise<void> {
+  transport = process.argv.includes('--mailbox') ? await openMailboxTransport() : stdioTransport();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => controller.abort());
+  process.on('uncaughtException', (error) => void fail('crashed', `The worker agent crashed: ${error.message}`, 1));
+  process.on('unhandledRejection', (error) => void fail('crashed', `The worker agent crashed: ${error instanceof Error ? error.message : String(error)}`, 1));
   void send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, pid: process.pid, node: process.versions.node });
   let job: ParsedJobSpec | undefined;
   let started = false;
-  const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  input.on('line', (line) => {
-    if (!line.trim()) return;
-    const parsed = parseLine(inboundMessageSchema, line);
-    // Never echo the line: it may be the secrets message.
-    if (!parsed.ok) return void fail('protocol_error', `Invalid message on stdin (${parsed.error}).`, 2);
-    const message = parsed.value;
+  for await (const item of transport.inbound()) {
+    // Never echo a refused message: it may be the secrets.
+    if (!item.ok) return void fail('protocol_error', item.error, 2);
+    const message = item.value;
     if (message.type === 'cancel') {
       controller.abort();
-      if (!started) void fail('canceled', 'The job was canceled before it started.', 1);
+      if (!started) return void fail('canceled', 'The job was canceled before it started.', 1);
     } else if (message.type === 'job') {
       if (job) return void fail('protocol_error', 'A second job message arrived.', 2);
-      job = message.job;
+      job = message.job as ParsedJobSpec;
     } else {
       if (!job) return void fail('protocol_error', 'Secrets arrived before the job.', 2);
       if (started) return void fail('protocol_error', 'Secrets arrived twice.', 2);
       started = true;
       void run(job, message.secrets);
     }
-  });
-  input.on('close', () => {
-    // stdin stays open for the whole job: its end means the parent is gone, so stop.
-    if (!started) void fail('protocol_error', 'stdin closed before the job and its secrets arrived.', 2);
-    else controller.abort();
-  });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => controller.abort());
-  process.on('uncaughtException', (error) => void fail('crashed', `The worker agent crashed: ${error.message}`, 1));
-  process.on('unhandledRejection', (error) => void fail('crashed', `The worker agent crashed: ${error instanceof Error ? error.message : String(error)}`, 1));
+  }
+  if (!transport.endMeansParentGone) return;
+  // stdin stays open for the whole job: its end means the parent is gone, so stop.
+  if (!started) void fail('protocol_error', 'stdin closed before the job and its secrets arrived.', 2);
+  else controller.abort();
 }
 
-main();
+void main();

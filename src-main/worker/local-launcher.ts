@@ -5,7 +5,8 @@ import { installedAgentEntry } from './agent-entry.ts';
 import { jobRedactor } from './job-runner.ts';
 import type { JobOutcome, JobSecrets, JobSpec } from './protocol.ts';
 import { PROTOCOL_VERSION, encodeLine, inboundMessageSchema, jobSpecSchema, outboundMessageSchema, parseLine } from './protocol.ts';
-import type { WorkerEvent, WorkerHandle, WorkerLauncher, WorkerPlacement } from './worker-launcher.ts';
+import { EventQueue } from './event-queue.ts';
+import type { WorkerHandle, WorkerLauncher, WorkerPlacement } from './worker-launcher.ts';
 import { WorkerJobError } from './worker-launcher.ts';
 
 /**
@@ -33,36 +34,6 @@ export interface LocalLauncherOptions {
   cancelGraceMs?: number;
   /** Called with the agent's pid once it runs (tests kill it to simulate a lost worker). */
   onSpawn?: (pid: number) => void;
-}
-
-/** An async queue the child's events go into and the session reads from. */
-class EventQueue implements AsyncIterable<WorkerEvent> {
-  private readonly items: WorkerEvent[] = [];
-  private waiter: (() => void) | undefined;
-  private closed = false;
-
-  push(event: WorkerEvent): void {
-    this.items.push(event);
-    this.waiter?.();
-  }
-
-  close(): void {
-    this.closed = true;
-    this.waiter?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<WorkerEvent> {
-    for (;;) {
-      const item = this.items.shift();
-      if (item) {
-        yield item;
-        continue;
-      }
-      if (this.closed) return;
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-      this.waiter = undefined;
-    }
-  }
 }
 
 /** Variables the agent needs; the parent's own (PGPASSWORD, repository password…) are not passed on. */

@@ -8,6 +8,10 @@ export interface WorkerPlacement {
   workerConfigurationId?: string;
   /** Bytes the job expects to move, when known (remote launchers size the VM by it). */
   expectedBytes?: number;
+  /** The Azure subscription of the data (auto mode creates the worker there). */
+  subscriptionId?: string;
+  /** The session the job runs in (recorded with the worker). */
+  sessionId?: string;
 }
 
 /** Steps of a worker's life, reported so a session can show where the time went. */

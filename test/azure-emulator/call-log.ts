@@ -12,6 +12,10 @@ export interface CallLogEntry {
   clientId?: string;
   /** Set when a fault rule shaped this response. */
   fault?: string;
+  /** The request body as sent (tests look for secrets in what the app told ARM). */
+  requestText?: string;
+  /** The response body as answered (tests look for secrets in what ARM shows back). */
+  responseText?: string;
 }
 
 /** Every request in arrival order, so tests can count calls, 429s, polls, retries. */

@@ -15,7 +15,16 @@ export interface LroDurations {
   childResource: number;
   backupInformation: number;
   cluster: number;
+  /** Power actions and deletes of VMs, disks. */
   compute: number;
+  /** Creating a VM (Azure: typically 30–90 s for a small Linux VM). */
+  vmCreate: number;
+  /** Starting a deallocated VM (Azure: typically 20–60 s). */
+  vmStart: number;
+  /** VNets, subnets, NSGs, NICs, NAT gateways, public IPs (Azure: typically 5–20 s). */
+  network: number;
+  /** A managed Run Command until its script starts (Azure: typically 10–30 s on a fresh VM). */
+  runCommand: number;
 }
 
 export const DEFAULT_DURATIONS: LroDurations = {
@@ -28,6 +37,10 @@ export const DEFAULT_DURATIONS: LroDurations = {
   backupInformation: 500,
   cluster: 3_000,
   compute: 1_000,
+  vmCreate: 45_000,
+  vmStart: 30_000,
+  network: 10_000,
+  runCommand: 15_000,
 };
 
 /** Settings shared by the ARM routes. */

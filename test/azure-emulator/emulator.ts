@@ -188,6 +188,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     },
     settle: () => operations.settle(),
     stop: async () => {
+      built.state.vmHost.shutdown();
       await server.close();
       await cert.dispose();
     },

@@ -68,9 +68,9 @@ export async function startHttpsServer(deps: HttpsServerDeps): Promise<RunningSe
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
-    const log = (status: number, clientId?: string, fault?: string): void =>
-      deps.callLog.add({ time: new Date(started).toISOString(), method, path: url.pathname, query: url.search, status, durationMs: Date.now() - started, clientId, fault });
-    let bodyText: string;
+    let bodyText = '';
+    const log = (status: number, clientId?: string, fault?: string, responseText?: string): void =>
+      deps.callLog.add({ time: new Date(started).toISOString(), method, path: url.pathname, query: url.search, status, durationMs: Date.now() - started, clientId, fault, requestText: bodyText, responseText });
     try {
       bodyText = await readBody(req);
     } catch {
@@ -103,7 +103,8 @@ export async function startHttpsServer(deps: HttpsServerDeps): Promise<RunningSe
       deps.beforeRequest();
       const { reply, clientId } = deps.dispatch({ method, url, headers: req.headers, bodyText }, lroFailure);
       send(res, reply);
-      log(reply.status, clientId, actions.length ? actions.map((a) => a.kind).join(',') : undefined);
+      const responseText = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      log(reply.status, clientId, actions.length ? actions.map((a) => a.kind).join(',') : undefined, responseText);
     } catch (e) {
       send(res, { status: 500, body: { error: { code: 'InternalServerError', message: e instanceof Error ? e.message : String(e) } } });
       log(500);

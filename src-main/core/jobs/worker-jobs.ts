@@ -171,10 +171,11 @@ export class WorkerJobs {
     const chosen = [...(request.databases ?? []), ...(request.collections ?? [])];
     const selection = chosen.length ? ` (${chosen.join(', ')})` : '';
     const title = `Backup of ${resource.name}${selection} to ${record?.name ?? access.location}`;
-    const placement: WorkerPlacement = { region: request.resource?.region };
+    const subscriptionId = /^\/subscriptions\/([^/]+)\//i.exec(request.resource?.id ?? '')?.[1];
     let outcome: BackupOutcome | undefined;
     const session = this.deps.sessions.start({ kind: 'backup', title, resourceId: resource.id, policyId: request.policy?.id ?? null, parentId: request.parentSessionId ?? null }, async (ctx) => {
       ctx.info(`Source: ${server.description}; repository: ${record ? `"${record.name}" (${access.location})` : access.location}.`);
+      const placement: WorkerPlacement = { region: request.resource?.region, subscriptionId, sessionId: ctx.sessionId, expectedBytes: this.lastBackupSize(record?.id, resource.id) };
       const result = await runJobInSession(this.deps.launcherFor(placement), job, secrets, ctx, placement);
       if (result.kind !== 'backup') throw new AppError('internal', 'The worker answered a backup with a restore outcome.');
       outcome = result;
@@ -306,6 +307,13 @@ export class WorkerJobs {
     this.deps.restorePoints.put({ ...record, repositoryId: repository.id });
     this.deps.repositories.recordStats(repository.id, (repository.sizeBytes ?? 0) + outcome.uploadedBytes, this.deps.restorePoints.countForRepository(repository.id));
     return { repositoryName: repository.name };
+  }
+
+  /** The size of the resource's last restore point in the repository: what the next backup will likely move (sizes a worker VM). */
+  private lastBackupSize(repositoryId: string | undefined, resourceId: string): number | undefined {
+    if (!repositoryId) return undefined;
+    const last = this.deps.restorePoints.list({ repositoryId, resourceId, limit: 1 })[0];
+    return last?.sizeBytes ?? undefined;
   }
 
   private findCatalogued(repositoryId: string, idOrPrefix: string): RestorePointRecord | undefined {

@@ -9,6 +9,12 @@ import type * as BlobSdk from '@azure/storage-blob';
  * second, which every CLI command would pay otherwise, local repositories included.
  */
 let blobSdk: typeof BlobSdk | undefined;
+
+/** Hands over an already loaded Blob SDK (a self-contained bundle has no node_modules to require it from). */
+export function useBlobSdk(sdk: typeof BlobSdk): void {
+  blobSdk = sdk;
+}
+
 function loadBlobSdk(): typeof BlobSdk {
   blobSdk ??= createRequire(import.meta.url)('@azure/storage-blob') as typeof BlobSdk;
   return blobSdk;

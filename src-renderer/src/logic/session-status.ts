@@ -59,6 +59,7 @@ export const KIND_LABELS: Record<SessionKind, string> = {
   rescan: 'Repository rescan',
   repository: 'Repository',
   policy: 'Policy run',
+  worker: 'Worker',
 };
 
 export const STATUS_OPTIONS = SESSION_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }));

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ArmError, badRequest } from '../arm-error.ts';
 import { COMPUTE_API_VERSIONS, NETWORK_API_VERSIONS } from '../api-versions.ts';
 import type { ArmContext, Route } from '../context.ts';
@@ -6,49 +6,31 @@ import type { EmulatorReply } from '../http-types.ts';
 import { normalizeLocation } from '../state/locations.ts';
 import type { GenericResource } from '../state/types.ts';
 import { arr, lroReply, obj, startOperation, str } from './common.ts';
+import { find, notFound, operation, resourceId, VM_KIND, type Kind } from './compute-common.ts';
+import { runCommandRoutes } from './run-commands.ts';
 
 const RG = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers';
 
-/** One minimal resource type: its ARM type, path below the resource group, and provider. */
-interface Kind {
-  provider: 'Microsoft.Compute' | 'Microsoft.Network';
-  type: string; // e.g. virtualNetworks or virtualNetworks/subnets
-  pattern: string;
-  versions: readonly string[];
-}
-
 const KINDS: Kind[] = [
-  { provider: 'Microsoft.Compute', type: 'virtualMachines', pattern: `${RG}/Microsoft.Compute/virtualMachines/{name}`, versions: COMPUTE_API_VERSIONS },
-  { provider: 'Microsoft.Network', type: 'virtualNetworks', pattern: `${RG}/Microsoft.Network/virtualNetworks/{name}`, versions: NETWORK_API_VERSIONS },
-  { provider: 'Microsoft.Network', type: 'virtualNetworks/subnets', pattern: `${RG}/Microsoft.Network/virtualNetworks/{parent}/subnets/{name}`, versions: NETWORK_API_VERSIONS },
-  { provider: 'Microsoft.Network', type: 'networkInterfaces', pattern: `${RG}/Microsoft.Network/networkInterfaces/{name}`, versions: NETWORK_API_VERSIONS },
-  { provider: 'Microsoft.Network', type: 'publicIPAddresses', pattern: `${RG}/Microsoft.Network/publicIPAddresses/{name}`, versions: NETWORK_API_VERSIONS },
-  { provider: 'Microsoft.Network', type: 'networkSecurityGroups', pattern: `${RG}/Microsoft.Network/networkSecurityGroups/{name}`, versions: NETWORK_API_VERSIONS },
+  VM_KIND,
+  { provider: 'Microsoft.Compute', type: 'disks', pattern: `${RG}/Microsoft.Compute/disks/{name}`, versions: COMPUTE_API_VERSIONS, duration: 'compute' },
+  { provider: 'Microsoft.Network', type: 'virtualNetworks', pattern: `${RG}/Microsoft.Network/virtualNetworks/{name}`, versions: NETWORK_API_VERSIONS, duration: 'network' },
+  { provider: 'Microsoft.Network', type: 'virtualNetworks/subnets', pattern: `${RG}/Microsoft.Network/virtualNetworks/{parent}/subnets/{name}`, versions: NETWORK_API_VERSIONS, duration: 'network' },
+  { provider: 'Microsoft.Network', type: 'networkInterfaces', pattern: `${RG}/Microsoft.Network/networkInterfaces/{name}`, versions: NETWORK_API_VERSIONS, duration: 'network' },
+  { provider: 'Microsoft.Network', type: 'publicIPAddresses', pattern: `${RG}/Microsoft.Network/publicIPAddresses/{name}`, versions: NETWORK_API_VERSIONS, duration: 'network' },
+  { provider: 'Microsoft.Network', type: 'networkSecurityGroups', pattern: `${RG}/Microsoft.Network/networkSecurityGroups/{name}`, versions: NETWORK_API_VERSIONS, duration: 'network' },
+  { provider: 'Microsoft.Network', type: 'natGateways', pattern: `${RG}/Microsoft.Network/natGateways/{name}`, versions: NETWORK_API_VERSIONS, duration: 'network' },
 ];
 
-/** The resource's id: the request path without a trailing action (start, runCommand, ...). */
-function resourceId(ctx: ArmContext): string {
-  return ctx.req.url.pathname.replace(/\/+$/, '').replace(/\/(start|deallocate|powerOff|restart|runCommand)$/i, '');
+/** A VNet with its subnets (child resources) listed, as ARM shows it. */
+function renderVnet(ctx: ArmContext, r: GenericResource): unknown {
+  const prefix = `${r.id.toLowerCase()}/subnets/`;
+  const subnets = [...ctx.env.state.generic.entries()].filter(([key]) => key.startsWith(prefix)).map(([, child]) => child.body);
+  return { ...r.body, properties: { ...obj(r.body['properties']), subnets } };
 }
 
-function find(ctx: ArmContext, kind: Kind): GenericResource {
-  ctx.env.state.resourceGroup(ctx.params['subscriptionId'] ?? '', ctx.params['resourceGroupName'] ?? '');
-  const r = ctx.env.state.generic.get(resourceId(ctx).toLowerCase());
-  if (!r) throw new ArmError(404, 'ResourceNotFound', `The Resource '${kind.provider}/${kind.type}/${ctx.params['name'] ?? ''}' under resource group '${ctx.params['resourceGroupName'] ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
-  return r;
-}
-
-function operation(ctx: ArmContext, r: GenericResource, kind: Kind, onSuccess: () => void, result?: () => unknown) {
-  return startOperation(ctx, {
-    subscriptionId: r.subscriptionId,
-    provider: kind.provider,
-    location: normalizeLocation(String(r.body['location'] ?? 'westus')),
-    durationMs: ctx.env.settings.durations.compute,
-    statusSegment: 'operations',
-    resultSegment: 'operationResults',
-    onSuccess,
-    result,
-  });
+function render(ctx: ArmContext, kind: Kind, r: GenericResource): unknown {
+  return kind.type === 'virtualMachines' ? renderVm(ctx, r) : kind.type === 'virtualNetworks' ? renderVnet(ctx, r) : r.body;
 }
 
 /** The VM body with an instance view when asked ($expand=instanceView). */
@@ -58,35 +40,139 @@ function renderVm(ctx: ArmContext, r: GenericResource): unknown {
   return { ...r.body, properties: { ...props, instanceView: { statuses: [{ code: `ProvisioningState/${String(props['provisioningState']).toLowerCase()}`, level: 'Info' }, { code: `PowerState/${String(r.body['powerState'] ?? 'running')}`, level: 'Info' }] } } };
 }
 
+function lookup(ctx: ArmContext, id: string | undefined): GenericResource | undefined {
+  return id ? ctx.env.state.generic.get(id.toLowerCase()) : undefined;
+}
+
+/** Checks references as ARM does: a NIC's subnet exists and is in the NIC's region; a VM's NICs exist and are in its region. */
+function checkReferences(ctx: ArmContext, kind: Kind, id: string, location: string, properties: Record<string, unknown>): void {
+  if (kind.type === 'networkInterfaces') {
+    for (const config of arr(properties['ipConfigurations'])) {
+      const subnetId = str(obj(obj(obj(config)['properties'])['subnet'])['id']) ?? str(obj(obj(config)['subnet'])['id']);
+      const subnet = lookup(ctx, subnetId);
+      if (!subnet) throw new ArmError(400, 'InvalidResourceReference', `Resource ${subnetId ?? '(none)'} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+      const vnet = lookup(ctx, subnet.id.replace(/\/subnets\/[^/]+$/i, ''));
+      if (vnet && normalizeLocation(String(vnet.body['location'])) !== location) {
+        throw new ArmError(400, 'InvalidResourceReference', `Resource ${subnet.id} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+      }
+    }
+  }
+  if (kind.type === 'virtualMachines') {
+    for (const nic of arr(obj(properties['networkProfile'])['networkInterfaces'])) {
+      const nicId = str(obj(nic)['id']);
+      const found = lookup(ctx, nicId);
+      if (!found) throw new ArmError(400, 'InvalidParameter', `Network interface ${nicId ?? '(none)'} referenced by the VM does not exist.`);
+      if (normalizeLocation(String(found.body['location'])) !== location) throw new ArmError(400, 'NicInUseWithDifferentLocation', `Network interface ${nicId} is in location ${String(found.body['location'])}, not ${location}.`);
+    }
+  }
+}
+
+/** A VM creation: quota and SKU refusals answer the request; allocation failures end the operation Failed. */
+function vmFault(ctx: ArmContext, properties: Record<string, unknown>): { code: string; message: string } | undefined {
+  const size = str(obj(properties['hardwareProfile'])['vmSize']);
+  if (!size) throw badRequest("Required parameter 'hardwareProfile.vmSize' is missing (null).", 'InvalidParameter');
+  const zone = str(arr(ctx.body['zones'])[0]);
+  const fault = ctx.env.state.takeVmCreateFault(size, zone);
+  if (!fault) return undefined;
+  if (!fault.async) throw new ArmError(fault.status, fault.code, fault.message);
+  return { code: fault.code, message: fault.message };
+}
+
 function put(ctx: ArmContext, kind: Kind): EmulatorReply {
   const { state } = ctx.env;
   const sub = state.subscription(ctx.params['subscriptionId'] ?? '');
   const rg = state.resourceGroup(sub.subscriptionId, ctx.params['resourceGroupName'] ?? '');
   const id = resourceId(ctx);
   const existing = state.generic.get(id.toLowerCase());
-  const location = str(ctx.body['location']) ?? (kind.type === 'virtualNetworks/subnets' ? rg.location : undefined);
+  if (kind.type === 'virtualNetworks/subnets' && !lookup(ctx, id.replace(/\/subnets\/[^/]+$/i, ''))) throw notFound({ provider: 'Microsoft.Network', type: 'virtualNetworks' }, ctx.params['parent'] ?? '', rg.name);
+  const parentLocation = kind.type === 'virtualNetworks/subnets' ? String(lookup(ctx, id.replace(/\/subnets\/[^/]+$/i, ''))?.body['location'] ?? rg.location) : undefined;
+  const location = str(ctx.body['location']) ?? parentLocation;
   if (!location) throw badRequest("The 'location' property is required.", 'LocationRequired');
   state.checkLocationAllowed(sub.subscriptionId, location);
-  const properties: Record<string, unknown> = { ...obj(ctx.body['properties']), provisioningState: kind.provider === 'Microsoft.Compute' ? 'Creating' : 'Updating' };
-  if (kind.type === 'virtualMachines') properties['vmId'] = existing ? obj(existing.body['properties'])['vmId'] : randomUUID();
-  if (kind.type === 'publicIPAddresses') properties['ipAddress'] = '20.0.0.' + String(1 + state.generic.size % 250);
+  const given = obj(ctx.body['properties']);
+  checkReferences(ctx, kind, id, normalizeLocation(location), given);
+  const failure = kind.type === 'virtualMachines' && !existing ? vmFault(ctx, given) : undefined;
+  const properties: Record<string, unknown> = { ...given, provisioningState: kind.provider === 'Microsoft.Compute' ? 'Creating' : 'Updating' };
+  if (kind.type === 'virtualMachines') {
+    properties['vmId'] = existing ? obj(existing.body['properties'])['vmId'] : randomUUID();
+    properties['timeCreated'] = existing ? obj(existing.body['properties'])['timeCreated'] : new Date(ctx.env.clock.now()).toISOString();
+    // The OS disk is a resource of its own, made with the VM; secrets never go in its name or tags.
+    const storage = obj(properties['storageProfile']);
+    const osDisk = obj(storage['osDisk']);
+    const diskName = str(osDisk['name']) ?? `${ctx.params['name'] ?? 'vm'}_OsDisk_1_${randomBytes(16).toString('hex')}`;
+    const diskId = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg.name}/providers/Microsoft.Compute/disks/${diskName}`;
+    properties['storageProfile'] = { ...storage, osDisk: { ...osDisk, name: diskName, managedDisk: { ...obj(osDisk['managedDisk']), id: diskId } } };
+    if (!existing) {
+      state.generic.set(diskId.toLowerCase(), {
+        id: diskId,
+        subscriptionId: sub.subscriptionId,
+        resourceGroup: rg.name,
+        type: 'disks',
+        name: diskName,
+        body: { id: diskId, name: diskName, type: 'Microsoft.Compute/disks', location: normalizeLocation(location), tags: obj(ctx.body['tags']), properties: { diskSizeGB: 30, provisioningState: 'Succeeded', diskState: 'Attached' } },
+      });
+    }
+  }
+  if (kind.type === 'publicIPAddresses') properties['ipAddress'] = '20.0.0.' + String(1 + (state.generic.size % 250));
   if (kind.type === 'networkInterfaces') {
     properties['ipConfigurations'] = arr(properties['ipConfigurations']).map((c, i) => ({ ...obj(c), properties: { privateIPAddress: `10.0.0.${4 + i}`, ...obj(obj(c)['properties']) } }));
   }
-  const body: Record<string, unknown> = { id, name: ctx.params['name'], type: `${kind.provider}/${kind.type}`, location: normalizeLocation(location), tags: obj(ctx.body['tags']), properties, ...(kind.type === 'virtualMachines' ? { powerState: 'running' } : {}) };
+  const body: Record<string, unknown> = {
+    id,
+    name: ctx.params['name'],
+    type: `${kind.provider}/${kind.type}`,
+    location: normalizeLocation(location),
+    tags: obj(ctx.body['tags']),
+    ...(ctx.body['zones'] ? { zones: arr(ctx.body['zones']).map(String) } : {}),
+    properties,
+    ...(kind.type === 'virtualMachines' ? { powerState: existing ? existing.body['powerState'] : 'starting' } : {}),
+  };
   const r: GenericResource = { id, subscriptionId: sub.subscriptionId, resourceGroup: rg.name, type: kind.type, name: ctx.params['name'] ?? '', body };
   state.generic.set(id.toLowerCase(), r);
-  const op = operation(ctx, r, kind, () => {
-    properties['provisioningState'] = 'Succeeded';
-  }, () => r.body);
-  return lroReply(ctx, op, existing ? 200 : 201, r.body);
+  if (kind.type === 'virtualNetworks') {
+    // Subnets given inline become child resources, as in Azure (the VNet body lists them from there).
+    for (const subnet of arr(properties['subnets'])) {
+      const name = str(obj(subnet)['name']);
+      if (!name) throw badRequest('Each subnet needs a name.', 'InvalidRequestFormat');
+      const subnetId = `${id}/subnets/${name}`;
+      state.generic.set(subnetId.toLowerCase(), {
+        id: subnetId,
+        subscriptionId: sub.subscriptionId,
+        resourceGroup: rg.name,
+        type: 'virtualNetworks/subnets',
+        name,
+        body: { id: subnetId, name, type: 'Microsoft.Network/virtualNetworks/subnets', location: normalizeLocation(location), properties: { ...obj(obj(subnet)['properties']), provisioningState: 'Succeeded' } },
+      });
+    }
+    delete properties['subnets'];
+  }
+  const previous = existing;
+  const op = startOperation(ctx, {
+    subscriptionId: r.subscriptionId,
+    provider: kind.provider,
+    location: normalizeLocation(location),
+    durationMs: ctx.env.settings.durations[existing && kind.type === 'virtualMachines' ? 'compute' : kind.duration],
+    statusSegment: 'operations',
+    resultSegment: 'operationResults',
+    onSuccess: () => {
+      properties['provisioningState'] = 'Succeeded';
+      if (kind.type === 'virtualMachines' && body['powerState'] === 'starting') body['powerState'] = 'running';
+    },
+    onFailure: () => {
+      properties['provisioningState'] = 'Failed';
+      // A VM whose allocation failed is left Failed, as Azure leaves it: the caller deletes it.
+      if (kind.type === 'virtualMachines' && !previous) body['powerState'] = 'stopped';
+    },
+    result: () => render(ctx, kind, r),
+  });
+  if (failure) Object.assign(op.spec, { failure });
+  return lroReply(ctx, op, existing ? 200 : 201, render(ctx, kind, r));
 }
 
 function crud(kind: Kind): Route[] {
   const ns = `${kind.provider}/${kind.type}`;
-  return [
-    { method: 'GET', pattern: kind.pattern, apiVersions: kind.versions, action: `${ns}/read`, handle: (ctx) => ({ status: 200, body: kind.type === 'virtualMachines' ? renderVm(ctx, find(ctx, kind)) : find(ctx, kind).body }) },
-    { method: 'PUT', pattern: kind.pattern, apiVersions: kind.versions, action: `${ns}/write`, handle: (ctx) => put(ctx, kind) },
+  const routes: Route[] = [
+    { method: 'GET', pattern: kind.pattern, apiVersions: kind.versions, action: `${ns}/read`, handle: (ctx) => ({ status: 200, body: render(ctx, kind, find(ctx, kind)) }) },
     {
       method: 'DELETE',
       pattern: kind.pattern,
@@ -94,25 +180,42 @@ function crud(kind: Kind): Route[] {
       action: `${ns}/delete`,
       handle: (ctx) => {
         const r = find(ctx, kind);
-        const op = operation(ctx, r, kind, () => {
-          ctx.env.state.generic.delete(r.id.toLowerCase());
-        });
+        if (kind.type === 'virtualMachines') {
+          ctx.env.state.vmHost.stopVm(r.id, 'Canceled');
+          r.body['powerState'] = 'deallocating';
+        }
+        const op = operation(ctx, r, { provider: kind.provider, duration: kind.type === 'virtualMachines' || kind.type === 'disks' ? 'compute' : 'network' }, () => ctx.env.state.deleteGeneric(r.id));
         return lroReply(ctx, op, 202);
       },
     },
+    {
+      method: 'GET',
+      pattern: kind.pattern.replace(/\/\{name\}$/, ''),
+      apiVersions: kind.versions,
+      action: `${ns}/read`,
+      handle: (ctx) => {
+        const prefix = resourceId(ctx).toLowerCase() + '/';
+        const value = [...ctx.env.state.generic.entries()].filter(([key, r]) => key.startsWith(prefix) && r.type === kind.type).map(([, r]) => render(ctx, kind, r));
+        return { status: 200, body: { value } };
+      },
+    },
   ];
+  if (kind.type !== 'disks') routes.push({ method: 'PUT', pattern: kind.pattern, apiVersions: kind.versions, action: `${ns}/write`, handle: (ctx) => put(ctx, kind) });
+  return routes;
 }
 
 function vmAction(action: 'start' | 'deallocate' | 'powerOff' | 'restart'): Route {
-  const vm = KINDS[0] as Kind;
   return {
     method: 'POST',
-    pattern: `${vm.pattern}/${action}`,
-    apiVersions: vm.versions,
+    pattern: `${VM_KIND.pattern}/${action}`,
+    apiVersions: VM_KIND.versions,
     action: `Microsoft.Compute/virtualMachines/${action}/action`,
     handle: (ctx) => {
-      const r = find(ctx, vm);
-      const op = operation(ctx, r, vm, () => {
+      const r = find(ctx, VM_KIND);
+      // Whatever ran on the VM stops with it (a deallocated VM keeps only its disk).
+      if (action !== 'start') ctx.env.state.vmHost.stopVm(r.id, 'Failed');
+      r.body['powerState'] = action === 'start' ? 'starting' : action === 'deallocate' ? 'deallocating' : action === 'powerOff' ? 'stopping' : 'running';
+      const op = operation(ctx, r, { provider: 'Microsoft.Compute', duration: action === 'start' ? 'vmStart' : 'compute' }, () => {
         r.body['powerState'] = action === 'deallocate' ? 'deallocated' : action === 'powerOff' ? 'stopped' : 'running';
       });
       return lroReply(ctx, op, 202);
@@ -120,29 +223,34 @@ function vmAction(action: 'start' | 'deallocate' | 'powerOff' | 'restart'): Rout
   };
 }
 
-/** Minimal compute and network stand-ins for worker VMs: VMs (power actions, runCommand), VNets, subnets, NICs, public IPs, NSGs. */
+/** Compute and network stand-ins for worker VMs: VMs (power actions, action and managed Run Commands), disks, VNets, subnets, NICs, public IPs, NSGs, NAT gateways. */
 export function computeRoutes(): Route[] {
-  const vm = KINDS[0] as Kind;
-  const runCommand: Route = {
+  const runCommandAction: Route = {
     method: 'POST',
-    pattern: `${vm.pattern}/runCommand`,
-    apiVersions: vm.versions,
+    pattern: `${VM_KIND.pattern}/runCommand`,
+    apiVersions: VM_KIND.versions,
     action: 'Microsoft.Compute/virtualMachines/runCommand/action',
     handle: (ctx) => {
-      const r = find(ctx, vm);
+      const r = find(ctx, VM_KIND);
       if (r.body['powerState'] !== 'running') throw new ArmError(409, 'OperationNotAllowed', `Cannot run a command on VM '${r.name}' because it is not running.`);
       const script = arr(ctx.body['script']).map(String);
       let output = { stdout: '', stderr: '' };
-      const op = operation(ctx, r, vm, () => {
-        output = ctx.env.state.runCommandHandler(r.id, script);
-      }, () => ({
-        value: [
-          { code: 'ComponentStatus/StdOut/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: output.stdout },
-          { code: 'ComponentStatus/StdErr/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: output.stderr },
-        ],
-      }));
+      const op = operation(
+        ctx,
+        r,
+        { provider: 'Microsoft.Compute', duration: 'compute' },
+        () => {
+          output = ctx.env.state.runCommandHandler(r.id, script);
+        },
+        () => ({
+          value: [
+            { code: 'ComponentStatus/StdOut/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: output.stdout },
+            { code: 'ComponentStatus/StdErr/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: output.stderr },
+          ],
+        }),
+      );
       return lroReply(ctx, op, 202);
     },
   };
-  return [...KINDS.flatMap(crud), vmAction('start'), vmAction('deallocate'), vmAction('powerOff'), vmAction('restart'), runCommand];
+  return [...KINDS.flatMap(crud), vmAction('start'), vmAction('deallocate'), vmAction('powerOff'), vmAction('restart'), runCommandAction, ...runCommandRoutes()];
 }

@@ -1,6 +1,7 @@
 import { ArmError } from '../arm-error.ts';
 import type { Clock } from '../clock.ts';
 import { normalizeLocation } from './locations.ts';
+import { VmHost } from './vm-host.ts';
 import type {
   ContinuousTier,
   CosmosAccount,
@@ -10,6 +11,17 @@ import type {
   ResourceGroup,
   Subscription,
 } from './types.ts';
+
+/** A refusal of VM creation: `code` as Azure sends it; `async` ones fail the operation (allocation), the others the request (quota, SKU). */
+export interface VmCreateFault {
+  size?: string;
+  zone?: string;
+  status: number;
+  code: 'OperationNotAllowed' | 'SkuNotAvailable' | 'AllocationFailed' | 'ZonalAllocationFailed';
+  message: string;
+  async: boolean;
+  remaining: number;
+}
 
 const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
@@ -29,6 +41,10 @@ export class EmulatorState {
   readonly mongoClusters: MongoCluster[] = [];
   /** Compute and network stand-ins, keyed by lower-case ARM id. */
   readonly generic = new Map<string, GenericResource>();
+  /** The emulated VMs' disks and the scripts their Run Commands run. */
+  readonly vmHost = new VmHost();
+  /** Refusals the next VM creations meet (quota, SKU not available, allocation failure), matched by size and zone. */
+  readonly vmCreateFaults: VmCreateFault[] = [];
   /** What a VM runCommand prints; tests replace it to emulate a worker's script. */
   runCommandHandler: (vmId: string, script: string[]) => { stdout: string; stderr: string } = (_vm, script) => ({ stdout: script.join('\n'), stderr: '' });
 
@@ -142,5 +158,34 @@ export class EmulatorState {
         `Resource was disallowed by policy. Policy identifiers: '[{"policyAssignment":{"name":"Allowed locations"},"policyDefinition":{"name":"Allowed locations"}}]'. Location '${location}' is not allowed in subscription '${subscriptionId}'.`,
       );
     }
+  }
+
+  /** The next fault matching a VM creation of `size` in `zone` (consumed). */
+  takeVmCreateFault(size: string, zone: string | undefined): VmCreateFault | undefined {
+    const fault = this.vmCreateFaults.find((f) => f.remaining > 0 && (!f.size || eq(f.size, size)) && (!f.zone || f.zone === zone));
+    if (fault) fault.remaining--;
+    return fault;
+  }
+
+  /** Removes a compute or network stand-in; a VM takes what runs on it, its run commands, and the disk and NICs marked deleteOption Delete. */
+  deleteGeneric(key: string): void {
+    const resource = this.generic.get(key.toLowerCase());
+    if (!resource) return;
+    this.generic.delete(key.toLowerCase());
+    if (resource.type === 'virtualNetworks') {
+      for (const childKey of [...this.generic.keys()]) if (childKey.startsWith(`${key.toLowerCase()}/subnets/`)) this.generic.delete(childKey);
+    }
+    if (resource.type !== 'virtualMachines') return;
+    this.vmHost.stopVm(resource.id, 'Failed');
+    for (const [childKey, child] of this.generic) {
+      if (!childKey.startsWith(`${key.toLowerCase()}/runcommands/`)) continue;
+      this.generic.delete(childKey);
+      this.vmHost.forget(child.id);
+    }
+    const props = (resource.body['properties'] ?? {}) as Record<string, unknown>;
+    const storage = (props['storageProfile'] ?? {}) as { osDisk?: { deleteOption?: string; managedDisk?: { id?: string } } };
+    if (storage.osDisk?.deleteOption === 'Delete' && storage.osDisk.managedDisk?.id) this.generic.delete(storage.osDisk.managedDisk.id.toLowerCase());
+    const nics = ((props['networkProfile'] ?? {}) as { networkInterfaces?: { id?: string; properties?: { deleteOption?: string }; deleteOption?: string }[] }).networkInterfaces ?? [];
+    for (const nic of nics) if ((nic.properties?.deleteOption ?? nic.deleteOption) === 'Delete' && nic.id) this.generic.delete(nic.id.toLowerCase());
   }
 }

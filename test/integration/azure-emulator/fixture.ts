@@ -13,7 +13,7 @@ export const READER = { clientId: '99999999-2222-4333-8444-555555555555', client
 export const FAST: AzureEmulatorOptions = {
   scenario: SCENARIO,
   retryAfterSeconds: 0,
-  durations: { accountCreate: 150, accountUpdate: 150, accountDelete: 100, accountRestore: 200, backupMigration: 600, childResource: 100, backupInformation: 50, cluster: 150, compute: 100 },
+  durations: { accountCreate: 150, accountUpdate: 150, accountDelete: 100, accountRestore: 200, backupMigration: 600, childResource: 100, backupInformation: 50, cluster: 150, compute: 100, vmCreate: 100, vmStart: 100, network: 50, runCommand: 100 },
 };
 
 /** Poll interval for SDK pollers when Retry-After is 0. */

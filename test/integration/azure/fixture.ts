@@ -20,7 +20,7 @@ export const FAST: AzureEmulatorOptions = {
   scenario: SCENARIO,
   retryAfterSeconds: 0,
   throttling: false,
-  durations: { accountCreate: 150, accountUpdate: 150, accountDelete: 100, accountRestore: 200, backupMigration: 500, childResource: 100, backupInformation: 50, cluster: 150, compute: 100 },
+  durations: { accountCreate: 150, accountUpdate: 150, accountDelete: 100, accountRestore: 200, backupMigration: 500, childResource: 100, backupInformation: 50, cluster: 150, compute: 100, vmCreate: 100, vmStart: 100, network: 50, runCommand: 100 },
 };
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { actionFor, customRoleDefinition, ROLE_ACTIONS } from '../../../src-main/azure/role-definition.ts';
 
@@ -22,10 +23,28 @@ describe('least-privilege role', () => {
     }
   });
 
-  it('refuses calls the app should never make (no delete, no keys)', () => {
+  it('refuses calls the app should never make (no delete of data services, no keys)', () => {
     expect(actionFor('DELETE', ACCOUNT)).toBeNull();
     expect(actionFor('POST', `${ACCOUNT}/listKeys`)).toBeNull();
-    expect(ROLE_ACTIONS.some((a) => a.endsWith('/delete') || a.includes('listKeys') || a.includes('*'))).toBe(false);
+    expect(actionFor('DELETE', `${SUB}/resourcegroups/rg-prod`)).toBeNull();
+    // Deletes only of what workers create: VMs, their disks and NICs, the auto network.
+    expect(ROLE_ACTIONS.filter((a) => a.endsWith('/delete')).every((a) => /^Microsoft\.(Compute|Network)\/|resourceGroups\/delete$/.test(a))).toBe(true);
+    expect(ROLE_ACTIONS.some((a) => a.startsWith('Microsoft.DocumentDB') && a.endsWith('/delete'))).toBe(false);
+    expect(ROLE_ACTIONS.some((a) => a.includes('listKeys') || a.includes('*'))).toBe(false);
+  });
+
+  it('maps the calls of workers on Azure VMs', () => {
+    const VM = `${SUB}/resourceGroups/cosmos-backup-workers-westeurope/providers/Microsoft.Compute/virtualMachines/cbw-1`;
+    expect(actionFor('PUT', `${VM}/runCommands/cosmos-backup-agent`)).toBe('Microsoft.Compute/virtualMachines/runCommands/write');
+    expect(actionFor('DELETE', VM)).toBe('Microsoft.Compute/virtualMachines/delete');
+    expect(actionFor('PUT', `${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/workers`)).toBe('Microsoft.Network/virtualNetworks/subnets/write');
+    expect(ROLE_ACTIONS).toContain('Microsoft.Network/virtualNetworks/subnets/join/action');
+  });
+
+  it('is documented action by action in docs/permissions.md', () => {
+    const doc = readFileSync(new URL('../../../docs/permissions.md', import.meta.url), 'utf8');
+    const listed = [...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...ROLE_ACTIONS]);
   });
 
   it('prints a custom role with exactly those actions and the restore action', () => {

@@ -119,7 +119,7 @@ describe('WorkerJobs.startBackup', () => {
     await (await core.workerJobs.startBackup({ repository: { ref: 'main' }, source: { uri: 'postgres://u:p@c-billing.postgres.cosmos.azure.com/citus' }, resource: { id: arm, name: 'billing', kind: 'cosmosdb-postgres', region: 'westeurope' } })).finished;
     const last = launcher.launches.at(-1)!;
     expect(last.job.kind === 'backup' && last.job.resource).toEqual({ id: arm, name: 'billing', kind: 'cosmosdb-postgres' });
-    expect(last.placement).toEqual({ region: 'westeurope' });
+    expect(last.placement).toMatchObject({ region: 'westeurope', subscriptionId: 's', sessionId: expect.any(String) });
   });
 
   it('catalogues a repository it writes to for the first time, and remembers the server password only when asked', async () => {
@@ -196,7 +196,8 @@ describe('WorkerJobs.startBackup of an inventory resource', () => {
       // The inventory keys ARM ids in lower case (ARM ids are case-insensitive): one key per resource.
       resource: { id: clusterId.toLowerCase(), name: 'billing-pg', kind: 'postgres-cluster' },
     });
-    expect(launch.placement).toEqual({ region: 'westeurope' });
+    // The worker goes to the cluster's region and subscription; the session is recorded with it.
+    expect(launch.placement).toMatchObject({ region: 'westeurope', subscriptionId: clusterId.split('/')[2], sessionId: expect.any(String) });
     expect(launch.secrets.databasePassword).toBe('remembered-citus');
     expect(core.restorePoints.list({ resourceId: clusterId }).map((p) => p.id)).toEqual([RP]);
   });

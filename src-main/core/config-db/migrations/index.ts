@@ -4,6 +4,7 @@ import { schedulingSchema } from './003-scheduling.ts';
 import { healthCheckSchema } from './004-health-checks.ts';
 import { touchedTargetsSchema } from './005-touched-targets.ts';
 import { restoreAuditSchema } from './006-restore-audit.ts';
+import { workersSchema } from './007-workers.ts';
 
 /** One forward-only schema step. `version` is stored in `PRAGMA user_version` once it has run. */
 export interface Migration {
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'health checks', sql: healthCheckSchema },
   { version: 5, name: 'touched restore targets', sql: touchedTargetsSchema },
   { version: 6, name: 'restore audit', sql: restoreAuditSchema },
+  { version: 7, name: 'workers on Azure', sql: workersSchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../core/clock.ts';
+import type { WorkerConfigurationsStore } from '../../core/config-db/worker-configurations-store.ts';
+import type { WorkerRecord, WorkersStore } from '../../core/config-db/workers-store.ts';
+import type { SessionManager } from '../../core/sessions/session-manager.ts';
+import { AppError, describeZodIssues, validationError } from '../../shared/errors.ts';
+import type { Session } from '../../shared/session.ts';
+import { subnetParts, workerConfigurationInputSchema, type WorkerConfiguration, type WorkerConfigurationInput } from '../../shared/workers.ts';
+import type { ArmConnector } from '../sign-in/azure-connector.ts';
+import { DEFAULT_WORKER_SIZES } from './vm-sizing.ts';
+import { WorkerNetworks } from './worker-network.ts';
+import { deleteWorkerVm } from './worker-vm.ts';
+
+/**
+ * Pay-as-you-go list prices of Linux VMs (USD per hour, East US, from the Azure Retail Prices API
+ * on 2026-11-02): the estimate the Workers view shows. Other regions and agreements differ; the
+ * console says so next to the figure.
+ */
+export const VM_HOURLY_USD: Readonly<Record<string, number>> = {
+  standard_d2s_v5: 0.096,
+  standard_d4s_v5: 0.192,
+  standard_d8s_v5: 0.384,
+  standard_d16s_v5: 0.768,
+  standard_d2as_v5: 0.086,
+  standard_d4as_v5: 0.172,
+  standard_d8as_v5: 0.344,
+  standard_e2s_v5: 0.126,
+  standard_e4s_v5: 0.252,
+  standard_f2s_v2: 0.085,
+  standard_f4s_v2: 0.169,
+  standard_f8s_v2: 0.338,
+};
+export const VM_PRICES_AS_OF = '2026-11-02';
+
+/** A worker VM for people: the record plus what it costs. */
+export interface WorkerView extends WorkerRecord {
+  /** USD per hour while it runs (list price estimate), or null when the size is not in the table. */
+  hourlyUsd: number | null;
+}
+
+/**
+ * The worker use cases: worker configurations (one per region: the admin's subnet, sizes and tags,
+ * or "this computer"), checked against Azure before they are kept; the worker VMs the app made and
+ * releasing one by hand. The one home of `cosmos-backup worker …` and the console's Workers view.
+ */
+export class WorkersService {
+  private readonly deps: { configurations: WorkerConfigurationsStore; workers: WorkersStore; connector: ArmConnector; sessions: SessionManager; clock: Clock; installationId: () => string };
+
+  constructor(deps: WorkersService['deps']) {
+    this.deps = deps;
+  }
+
+  listConfigurations(): WorkerConfiguration[] {
+    return this.deps.configurations.list();
+  }
+
+  /** A configuration by id or name. */
+  configuration(ref: string): WorkerConfiguration {
+    const found = this.deps.configurations.get(ref) ?? this.deps.configurations.byName(ref);
+    if (!found) throw new AppError('not_found', `No worker configuration "${ref}".`, { field: 'name' });
+    return found;
+  }
+
+  /**
+   * Adds a configuration, or replaces the one named by `replaces`. For workers on Azure, the subnet
+   * must exist and be in the configuration's region (checked with ARM now, so a wrong region or a
+   * subnet in another region is refused before any job creates anything).
+   */
+  async save(input: WorkerConfigurationInput, replaces?: string): Promise<WorkerConfiguration> {
+    const parsed = workerConfigurationInputSchema.safeParse(input);
+    if (!parsed.success) throw validationError('The worker configuration', describeZodIssues(parsed.error));
+    const value = parsed.data;
+    const previous = replaces ? this.configuration(replaces) : undefined;
+    const sameName = this.deps.configurations.byName(value.name);
+    if (sameName && sameName.id !== previous?.id) throw new AppError('conflict', `A worker configuration is already named "${value.name}".`, { field: 'name' });
+    const sameRegion = this.deps.configurations.forRegion(value.region);
+    if (sameRegion && sameRegion.id !== previous?.id) throw new AppError('conflict', `Region ${value.region} already has worker configuration "${sameRegion.name}"; edit that one (one configuration per region).`, { field: 'region' });
+    let subscriptionId: string | null = null;
+    let resourceGroup: string | null = null;
+    if (value.kind === 'azure' && value.subnetId) {
+      const parts = subnetParts(value.subnetId) as { subscriptionId: string; resourceGroup: string };
+      subscriptionId = parts.subscriptionId;
+      resourceGroup = value.resourceGroup ?? parts.resourceGroup;
+      const { arm } = await this.deps.connector.connect();
+      await new WorkerNetworks(arm, this.deps.installationId()).configured({ name: value.name, subscriptionId, resourceGroup, subnetId: value.subnetId, region: value.region });
+    }
+    const now = this.deps.clock.now().toISOString();
+    const saved: WorkerConfiguration = {
+      id: previous?.id ?? randomUUID(),
+      name: value.name,
+      region: value.region,
+      kind: value.kind,
+      subscriptionId,
+      resourceGroup,
+      subnetId: value.kind === 'azure' ? (value.subnetId ?? null) : null,
+      vmSizes: value.vmSizes,
+      tags: value.tags,
+      keepWarmMinutes: value.keepWarmMinutes,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    };
+    this.deps.configurations.put(saved);
+    return saved;
+  }
+
+  remove(ref: string): WorkerConfiguration {
+    const found = this.configuration(ref);
+    this.deps.configurations.remove(found.id);
+    return found;
+  }
+
+  /** The sizes a configuration (or auto mode) tries, small to large. */
+  sizesOf(configuration: WorkerConfiguration | undefined): string[] {
+    return configuration?.vmSizes.length ? configuration.vmSizes : [...DEFAULT_WORKER_SIZES];
+  }
+
+  /** Live workers first (oldest first), then the most recent released ones. */
+  listWorkers(limit = 100): WorkerView[] {
+    const live = this.deps.workers.live();
+    const history = this.deps.workers.recent(limit).filter((w) => w.state === 'released');
+    return [...live, ...history].slice(0, limit).map((worker) => ({ ...worker, hourlyUsd: worker.size ? (VM_HOURLY_USD[worker.size.toLowerCase()] ?? null) : null }));
+  }
+
+  /** Deletes a worker VM (with its disk and NIC) in a session; its job, if one still runs there, fails with worker_lost. */
+  release(id: string): Session {
+    const worker = this.deps.workers.get(id);
+    if (!worker) throw new AppError('not_found', `No worker ${id}.`, { field: 'id' });
+    if (worker.state === 'released') throw new AppError('conflict', `Worker ${id} was already released on ${worker.releasedAt ?? 'an earlier day'}.`);
+    return this.deps.sessions.start({ kind: 'worker', title: `Release worker VM ${worker.id} (${worker.region})` }, async (ctx) => {
+      const { arm } = await this.deps.connector.connect();
+      ctx.info(`Deleting VM ${worker.id} in resource group ${worker.resourceGroup} with its disk and network interface.`);
+      this.deps.workers.update(worker.id, { state: 'releasing' });
+      try {
+        await deleteWorkerVm(arm, worker.subscriptionId, worker.resourceGroup, worker.id);
+      } catch (error) {
+        this.deps.workers.update(worker.id, { state: 'release-failed', note: `Release by hand failed: ${(error as Error).message}` });
+        throw error;
+      }
+      this.deps.workers.update(worker.id, { state: 'released', releasedAt: this.deps.clock.now().toISOString(), note: 'Released by hand.' });
+      return { summary: `Worker VM ${worker.id} is deleted.` };
+    });
+  }
+}
