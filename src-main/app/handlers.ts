@@ -23,6 +23,8 @@ import { previewPolicyCoverage } from '../core/policies/policy-preview.ts';
 import { dashboardSummary } from '../core/jobs/dashboard-summary.ts';
 import type { RepositoryCatalog } from '../core/repositories/repository-catalog.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
+import type { WorkersService } from '../azure/workers/workers-service.ts';
+import type { WorkerConfiguration } from '../shared/workers.ts';
 
 /** The services the handlers answer from (the composition root provides them). */
 export interface HandlerServices {
@@ -40,6 +42,7 @@ export interface HandlerServices {
   readonly policyScheduler: PolicyScheduler;
   readonly resourceLogins: ResourceLogins;
   readonly touchedTargets: TouchedTargetsStore;
+  readonly workersService: WorkersService;
   appInfo(transport: AppInfo['transport']): AppInfo;
   scheduleOverview(count?: number): (PolicyScheduleView & { resourceCount: number })[];
   startEnvironmentCheck(): Session;
@@ -146,6 +149,14 @@ export function createHandlers(core: HandlerServices): Handlers {
       });
       return started.session;
     },
+    'workers.configurations': () => core.workersService.listConfigurations().map((c) => configurationView(core.workersService, c)),
+    'workers.saveConfiguration': async (input) => configurationView(core.workersService, await core.workersService.save(input.configuration, input.replaces)),
+    'workers.removeConfiguration': (input) => {
+      core.workersService.remove(input.id);
+      return { removed: true as const };
+    },
+    'workers.list': () => core.workersService.listWorkers().map(({ mailbox: _mailbox, keepUntil: _keepUntil, ...worker }) => worker),
+    'workers.release': (input) => core.workersService.release(input.id),
     'restores.audit': () =>
       core.restoreAudit.list().map((entry) => ({ ...entry, status: safeSession(core, entry.sessionId)?.status ?? null })),
     'restores.halfRestored': () => core.touchedTargets.halfRestored().map(({ sessionId, server, database, touchedAt }) => ({ sessionId, server, database, touchedAt })),
@@ -192,4 +203,9 @@ function safeSession(core: HandlerServices, id: string): Session | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A worker configuration with the sizes it tries (its own, else the defaults). */
+function configurationView(service: WorkersService, configuration: WorkerConfiguration) {
+  return { ...configuration, effectiveSizes: configuration.kind === 'azure' ? service.sizesOf(configuration) : [] };
 }

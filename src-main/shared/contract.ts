@@ -4,6 +4,7 @@ import { policySchema, RESOURCE_KINDS, SCHEDULE_NAMES } from './policy.ts';
 import { settingsSchema, settingsUpdateSchema } from './settings.ts';
 import { errorPayloadSchema } from './errors.ts';
 import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSignInInputSchema, azureSignInViewSchema, azureSyncInputSchema } from './azure-contract.ts';
+import { workerConfigurationInputSchema, workerConfigurationViewSchema, workerViewSchema } from './workers.ts';
 import { addRepositoryInputSchema, backupStartInputSchema, repositoryRestoreInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
 
 /**
@@ -189,6 +190,15 @@ export const channels = {
   /** Starts a restore of a repository restore point on a worker; follow the returned session. */
   'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
   /** Target databases a failed, canceled or lost restore left half-restored (until a restore of them succeeds). */
+  /** Worker configurations, one per region (a region without one follows the workerDefault setting). */
+  'workers.configurations': { input: empty, output: z.array(workerConfigurationViewSchema) },
+  /** Adds a worker configuration, or replaces the one `replaces` names; the subnet is checked with Azure first. */
+  'workers.saveConfiguration': { input: z.strictObject({ replaces: id.optional(), configuration: workerConfigurationInputSchema }), output: workerConfigurationViewSchema },
+  'workers.removeConfiguration': { input: z.strictObject({ id }), output: z.object({ removed: z.literal(true) }) },
+  /** Worker VMs: live ones first, then recent released ones. */
+  'workers.list': { input: empty, output: z.array(workerViewSchema) },
+  /** Deletes a worker VM now (with its disk and NIC) in a session. */
+  'workers.release': { input: z.strictObject({ id }), output: sessionSchema },
   /** Who restored what, when and why: repository and point-in-time restores, newest first. */
   'restores.audit': {
     input: empty,

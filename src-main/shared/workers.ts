@@ -68,3 +68,45 @@ export function subnetParts(subnetId: string): { subscriptionId: string; resourc
   const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(subnetId);
   return match ? { subscriptionId: match[1] as string, resourceGroup: match[2] as string } : undefined;
 }
+
+/** A worker configuration as the console shows it (with the sizes it tries). */
+export const workerConfigurationViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  region: z.string(),
+  kind: z.enum(WORKER_CONFIGURATION_KINDS),
+  subscriptionId: z.string().nullable(),
+  resourceGroup: z.string().nullable(),
+  subnetId: z.string().nullable(),
+  vmSizes: z.array(z.string()),
+  /** The sizes tried, small to large (the configuration's, else the defaults). */
+  effectiveSizes: z.array(z.string()),
+  tags: z.record(z.string(), z.string()),
+  keepWarmMinutes: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WorkerConfigurationView = z.infer<typeof workerConfigurationViewSchema>;
+
+export const WORKER_STATES = ['provisioning', 'running', 'releasing', 'kept-warm', 'released', 'release-failed'] as const;
+
+/** A worker VM as the console shows it. */
+export const workerViewSchema = z.object({
+  id: z.string(),
+  vmId: z.string(),
+  subscriptionId: z.string(),
+  resourceGroup: z.string(),
+  region: z.string(),
+  size: z.string().nullable(),
+  configurationId: z.string().nullable(),
+  jobId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  state: z.enum(WORKER_STATES),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  releasedAt: z.string().nullable(),
+  note: z.string().nullable(),
+  /** USD per hour while it runs (list-price estimate), or null when the size is not in the table. */
+  hourlyUsd: z.number().nullable(),
+});
+export type WorkerView = z.infer<typeof workerViewSchema>;

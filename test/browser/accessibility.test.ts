@@ -93,6 +93,7 @@ describe('console: accessibility (axe-core)', () => {
     ['session detail', `#/sessions/${'{session}'}`, 'Environment check'],
     ['restore points', '#/restore-points', 'Restore points'],
     ['repositories', '#/repositories', 'Repositories'],
+    ['workers', '#/workers', 'Workers'],
     ['settings', '#/settings', 'Settings'],
   ];
 
@@ -106,6 +107,13 @@ describe('console: accessibility (axe-core)', () => {
       await page.waitForTimeout(300); // let the view's data arrive
       record(name, await violations());
       await screenshots(name);
+      if (name === 'workers') {
+        await page.getByTestId('add-worker-configuration').click();
+        await page.getByTestId('save-worker-configuration').click(); // empty: the field errors show
+        await page.getByText('Name is required.').waitFor();
+        record('worker configuration form', await violations());
+        await screenshots('worker configuration form');
+      }
       if (name === 'policy wizard') {
         for (const step of ['Scope', 'Protection', 'Options', 'Review']) {
           await page.getByRole('button', { name: step, exact: false }).first().click();

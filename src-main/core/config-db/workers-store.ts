@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { WORKER_STATES } from '../../shared/workers.ts';
 import type { ConfigDb } from './open-database.ts';
 
-export const WORKER_STATES = ['provisioning', 'running', 'releasing', 'kept-warm', 'released', 'release-failed'] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
 /** Where a job's mailbox is (no secret: the SAS and the job token live in the secret store). */

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,8 @@ export async function buildAgentBundle(outDir = AGENT_VM_BUNDLE_DIR): Promise<st
       'codec-worker': fileURLToPath(new URL('../../repository/codec/codec-worker.ts', import.meta.url)),
     },
     platform: 'node',
+    // What the sources read from node_modules at run time, written in (the VM has no node_modules).
+    transform: { define: { __BUNDLED_MONGODB_DRIVER_VERSION__: JSON.stringify(createRequire(import.meta.url)('mongodb/package.json').version) } },
     external: (id) => id.startsWith('node:') || OPTIONAL_NATIVE.some((name) => id === name || id.startsWith(`${name}/`)),
     logLevel: 'warn',
     output: { dir: outDir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', minify: false },

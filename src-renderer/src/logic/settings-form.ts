@@ -1,9 +1,9 @@
-import { EMAIL_LEVELS, SETTING_INFO, SMTP_SECURITY, settingsSchema, settingsUpdateSchema, type SettingKey, type Settings, type SettingsUpdate } from '../../../src-main/shared/settings.ts';
+import { EMAIL_LEVELS, SETTING_INFO, SMTP_SECURITY, WORKER_DEFAULTS, settingsSchema, settingsUpdateSchema, type SettingKey, type Settings, type SettingsUpdate } from '../../../src-main/shared/settings.ts';
 
 /** How a setting is edited: a number typed in decimal, free text, or one of a few choices. Pure. */
 export type SettingControl = { kind: 'number' } | { kind: 'text' } | { kind: 'choice'; options: readonly string[] };
 
-const CHOICES: Partial<Record<SettingKey, readonly string[]>> = { emailNotifications: EMAIL_LEVELS, smtpSecurity: SMTP_SECURITY };
+const CHOICES: Partial<Record<SettingKey, readonly string[]>> = { emailNotifications: EMAIL_LEVELS, smtpSecurity: SMTP_SECURITY, workerDefault: WORKER_DEFAULTS };
 
 export function controlOf(key: SettingKey): SettingControl {
   const choices = CHOICES[key];

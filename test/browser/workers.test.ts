@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ComputeManagementClient } from '@azure/arm-compute';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { AppCore } from '../../src-main/app/app-core.ts';
+import { startAzureEmulator, type AzureEmulator } from '../azure-emulator/index.ts';
+import { armClientOptions } from '../azure-emulator/client-helpers.ts';
+import { runCli } from '../helpers/cli.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { credentialFor, FAST, POLL, SUB } from '../integration/azure-emulator/fixture.ts';
+import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
+
+/**
+ * The Workers view against the emulated Azure: a worker configuration added from the console (a
+ * subnet in another region refused on its field, then a right one), and a live worker VM released
+ * by hand after a confirmation — the VM is gone from Azure and the row says Released.
+ */
+describe('console: workers', () => {
+  const dir = makeTempDir('cosmos-console-workers-');
+  const dataDir = join(dir.path, 'data');
+  let emulator: AzureEmulator;
+  let service: RunningService;
+  let browser: Browser;
+  let page: Page;
+  let problems: PageProblems;
+  const subnetOf = (group: string, vnet: string) => `/subscriptions/${SUB}/resourceGroups/${group}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/workers`;
+
+  beforeAll(async () => {
+    assertPrerequisites();
+    emulator = await startAzureEmulator({ ...FAST, throttling: false });
+    const login = await runCli(
+      ['--data-dir', dataDir, 'azure', '--cloud-profile', 'emulator', 'login', '--tenant-id', emulator.tenantId, '--client-id', emulator.clientId, '--arm-endpoint', emulator.armEndpoint, '--authority-host', emulator.authorityHost, '--ca-file', emulator.caCertFile, '--arm-audience', 'https://management.azure.com'],
+      { env: { AZURE_CLIENT_SECRET: emulator.clientSecret } },
+    );
+    if (login.code !== 0) throw new Error(login.stderr);
+    // The admin's networks: one in West Europe, one in East US; and a worker VM the app left running.
+    const network = new NetworkManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));
+    const compute = new ComputeManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));
+    for (const [group, region, vnet] of [['rg-net', 'westeurope', 'admin-vnet'], ['rg-east', 'eastus', 'east-vnet']] as const) {
+      emulator.state.subscription(SUB).resourceGroups.set(group, { name: group, location: region, tags: {} });
+      await network.virtualNetworks.beginCreateOrUpdateAndWait(group, vnet, { location: region, addressSpace: { addressPrefixes: ['10.9.0.0/16'] }, subnets: [{ name: 'workers', addressPrefix: '10.9.1.0/24' }] }, POLL);
+    }
+    const nic = await network.networkInterfaces.beginCreateOrUpdateAndWait('rg-net', 'cbw-0a1b2c-nic', { location: 'westeurope', ipConfigurations: [{ name: 'ip', subnet: { id: subnetOf('rg-net', 'admin-vnet') } }] }, POLL);
+    const vm = await compute.virtualMachines.beginCreateOrUpdateAndWait('rg-net', 'cbw-0a1b2c', { location: 'westeurope', hardwareProfile: { vmSize: 'Standard_D4s_v5' }, networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: 'Delete' }] }, storageProfile: { osDisk: { createOption: 'FromImage', deleteOption: 'Delete' } } }, POLL);
+    const core = AppCore.open({ dataDir });
+    const at = new Date(Date.now() - 20 * 60_000).toISOString();
+    core.workers.put({ id: 'cbw-0a1b2c', vmId: vm.id!, subscriptionId: SUB, resourceGroup: 'rg-net', region: 'westeurope', size: 'Standard_D4s_v5', configurationId: null, jobId: 'backup-1', sessionId: null, state: 'running', mailbox: null, createdAt: at, lastSeenAt: at, releasedAt: null, keepUntil: null, note: null });
+    await core.close();
+    ({ service, browser, page, problems } = await openConsole(dataDir));
+  }, 120_000);
+
+  printServiceStderrOnFailure(() => service);
+
+  afterAll(async () => {
+    await closeConsole(browser, service);
+    await emulator?.stop();
+    dir.remove();
+  });
+
+  it('adds a worker configuration: a subnet in another region is refused on its field, the right one is kept', async () => {
+    await page.goto(`${service.url}#/workers`);
+    await page.getByText('No worker configuration: every region runs its jobs on worker VMs').waitFor();
+    await page.getByTestId('add-worker-configuration').click();
+    const form = page.getByTestId('worker-configuration-form');
+    await form.getByLabel('Name', { exact: true }).fill('West Europe');
+    await form.getByLabel('Region', { exact: true }).fill('West Europe');
+    await form.getByLabel('Subnet', { exact: true }).fill(subnetOf('rg-east', 'east-vnet'));
+    await form.getByLabel('VM sizes, small to large (optional)').fill('Standard_D4s_v5, Standard_D8s_v5');
+    await form.getByLabel('Tags (one name=value per line)').fill('costCenter=db-ops');
+    await page.getByTestId('save-worker-configuration').click();
+    await form.getByText('Subnet: Worker configuration "West Europe" is for westeurope, but VNet east-vnet is in eastus').waitFor();
+    expect(await form.getByLabel('Subnet', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+
+    await form.getByLabel('Subnet', { exact: true }).fill(subnetOf('rg-net', 'admin-vnet'));
+    await page.getByTestId('save-worker-configuration').click();
+    await page.getByTestId('workers-notice').getByText('westeurope jobs now run on worker VMs in subnet workers of VNet admin-vnet (resource group rg-net)').waitFor();
+    const row = page.getByTestId('worker-configuration-row');
+    await expect.poll(() => row.textContent()).toContain('Standard_D4s_v5, Standard_D8s_v5');
+
+    // The CLI sees the same configuration.
+    const listed = await runCli(['--data-dir', dataDir, '--json', 'worker', 'config', 'list']);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'West Europe', region: 'westeurope', kind: 'azure', vmSizes: ['Standard_D4s_v5', 'Standard_D8s_v5'], tags: { costCenter: 'db-ops' } }]);
+  });
+
+  it('releases a live worker VM after a confirmation: Azure deletes it, the row says Released', async () => {
+    const row = page.getByTestId('worker-row').filter({ hasText: 'cbw-0a1b2c' });
+    await expect.poll(() => row.textContent()).toContain('Running a job');
+    expect(await row.textContent()).toContain('≈ $0.192/hour');
+    await page.getByTestId('release-cbw-0a1b2c').click();
+    await page.getByTestId('release-confirmation').getByText('Delete worker VM cbw-0a1b2c now?').waitFor();
+    await page.getByTestId('confirm-release').click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe('released');
+    expect([...emulator.state.generic.values()].filter((r) => ['virtualMachines', 'networkInterfaces'].includes(r.type)).map((r) => r.name)).toEqual([]);
+    expect(problems.list).toEqual([]);
+  });
+});
