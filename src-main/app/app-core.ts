@@ -160,15 +160,8 @@ export class AppCore {
       defaultWorker: () => this.settings.get('workerDefault'),
       jobTimeoutSeconds: () => this.settings.get('workerJobTimeoutHours') * 3600,
       bundle: () => agentBundleArchive(),
+      secrets: this.secrets,
       tuning: options.workerTuning,
-    });
-    this.workersService = new WorkersService({
-      configurations: this.workerConfigurations,
-      workers: this.workers,
-      connector: options.azureConnector ?? this.azureSignIns,
-      sessions: this.sessions,
-      clock: this.clock,
-      installationId: () => this.installationId(),
     });
     this.workerJobs = new WorkerJobs({
       sessions: this.sessions,
@@ -183,6 +176,18 @@ export class AppCore {
       launcherFor: options.launcherFor ?? (() => this.workerRouter),
       mongoAccountConnectionString: (resourceId) => this.azure.mongoConnectionString(resourceId),
       mongoMaxDocumentsPerSecond: () => this.settings.get('mongoMaxDocumentsPerSecond'),
+    });
+    this.workersService = new WorkersService({
+      configurations: this.workerConfigurations,
+      workers: this.workers,
+      connector: options.azureConnector ?? this.azureSignIns,
+      sessions: this.sessions,
+      clock: this.clock,
+      installationId: () => this.installationId(),
+      secrets: this.secrets,
+      catalog: this.repositoryCatalog,
+      workerJobs: this.workerJobs,
+      subscriptions: () => this.inventory.listSubscriptions().map((s) => s.id),
     });
     this.repositoryJobs = new RepositoryJobs({ sessions: this.sessions, catalog: this.repositoryCatalog, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock });
     this.resourceLogins = new ResourceLogins(this.secrets);
@@ -274,6 +279,24 @@ export class AppCore {
     this.pruneSessionHistory();
     this.historyTimer ??= setInterval(() => this.pruneSessionHistory(), 6 * 3600_000);
     this.historyTimer.unref();
+    // Nothing created for workers is left to cost money: a sweep now (jobs that outlived the last
+    // run are collected), then hourly; the desktop app also sweeps after the machine resumes.
+    this.sweepWorkers('start');
+    this.sweepTimer ??= setInterval(() => this.sweepWorkers('hourly'), 3600_000);
+    this.sweepTimer.unref();
+  }
+
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  /** Starts the worker sweep when the app is signed in to Azure and has had workers lately; returns its session, if any. */
+  sweepWorkers(reason: string): Session | undefined {
+    try {
+      if (!this.hasAzureSignIn() || !this.workersService.sweepWorthwhile()) return undefined;
+      return this.workersService.startSweep(reason);
+    } catch (error) {
+      process.stderr.write(`cosmos-backup: the worker sweep could not start: ${(error as Error).message}\n`);
+      return undefined;
+    }
   }
 
   appInfo(transport: AppInfo['transport']): AppInfo {
@@ -338,6 +361,7 @@ export class AppCore {
     this.configurationScheduler.stop();
     this.policyScheduler.stop();
     if (this.historyTimer) clearInterval(this.historyTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     const report = await this.sessions.close();
     // After the sessions: the end of work canceled by the shutdown is still mailed, then the DB closes.
     await this.emailNotifier.stop();

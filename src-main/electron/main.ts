@@ -50,7 +50,10 @@ export async function startDesktopApp(): Promise<void> {
 
   core.startScheduling();
   // Runs missed while the machine slept become one catch-up run per policy, now rather than at the next tick.
-  powerMonitor.on('resume', () => core.policyScheduler.wake());
+  powerMonitor.on('resume', () => {
+    core.policyScheduler.wake();
+    core.sweepWorkers('after resume');
+  });
   let quitting = false;
   let window: BrowserWindow | null = null;
   const openConsole = () => {

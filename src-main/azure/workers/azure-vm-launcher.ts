@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
-import type { WorkersStore } from '../../core/config-db/workers-store.ts';
+import { workerTokenRef, type WorkerRecord, type WorkersStore } from '../../core/config-db/workers-store.ts';
+import type { SecretStore } from '../../core/secrets/secret-store.ts';
 import { createRedactor, type Redactor } from '../../engines/redact.ts';
 import type { AgentBundleArchive } from '../../worker/agent-bundle/agent-bundle-archive.ts';
 import { BOOTSTRAP_PARAMETERS, BOOTSTRAP_SCRIPT } from '../../worker/agent-bundle/bootstrap-script.ts';
@@ -14,13 +15,12 @@ import type { JobOutcome, JobSecrets, JobSpec, OutboundMessage } from '../../wor
 import { PROTOCOL_VERSION, jobSpecSchema } from '../../worker/protocol.ts';
 import { WorkerJobError, type WorkerHandle, type WorkerLauncher, type WorkerPlacement } from '../../worker/worker-launcher.ts';
 import type { ArmClients } from '../arm-clients.ts';
-import type { CapacityMemory} from './vm-sizing.ts';
-import { DEFAULT_WORKER_SIZES, sizesToTry } from './vm-sizing.ts';
+import { DEFAULT_WORKER_SIZES, sizesToTry, type CapacityMemory } from './vm-sizing.ts';
+import { AGENT_RUN_COMMAND, claimWorker, releaseClaim, workersInUse } from './workers-in-use.ts';
 import { INSTALLATION_TAG, WORKER_TAG, type WorkerNetworks, type WorkerSubnet } from './worker-network.ts';
 import { createWorkerVm, deleteWorkerVm, WorkerCapacityError } from './worker-vm.ts';
 
-/** The name of the Run Command that starts the agent on a worker VM. */
-export const AGENT_RUN_COMMAND = 'cosmos-backup-agent';
+export { AGENT_RUN_COMMAND };
 
 /** Waits and limits of a VM job (tests shorten them; the defaults suit Azure). */
 export interface AzureVmTuning {
@@ -50,6 +50,8 @@ export interface VmWorkerConfiguration {
   subnetId: string;
   vmSizes: string[];
   tags: Record<string, string>;
+  /** Keep-warm: minutes a released worker stays deallocated for the next job of this configuration (0: deleted). */
+  keepWarmMinutes?: number;
 }
 
 export interface AzureVmLauncherDeps {
@@ -63,6 +65,8 @@ export interface AzureVmLauncherDeps {
   bundle: () => Promise<AgentBundleArchive>;
   /** The region's worker configuration, when the admin set one. */
   configuration?: VmWorkerConfiguration;
+  /** Keeps each job's mailbox token, so a job that outlives the app can be collected at the next start. */
+  secrets?: SecretStore;
   tuning?: AzureVmTuning;
 }
 
@@ -130,7 +134,9 @@ class VmJob {
   private readonly region: string;
   private readonly subscriptionId: string;
   private readonly placement: WorkerPlacement;
-  private readonly name = `cbw-${randomBytes(6).toString('hex')}`;
+  private name = `cbw-${randomBytes(6).toString('hex')}`;
+  /** The job failed in a way that makes its VM untrustworthy (lost, tampered mailbox): it is deleted, never kept warm. */
+  private distrusted = false;
   private readonly tuning: Required<AzureVmTuning>;
   private redact: Redactor;
   private subnet: WorkerSubnet | undefined;
@@ -185,6 +191,7 @@ class VmJob {
   private record(state: 'provisioning' | 'running' | 'releasing' | 'released' | 'release-failed', extra: { size?: string; note?: string } = {}): void {
     const now = this.deps.clock.now().toISOString();
     const existing = this.deps.workers.get(this.name);
+    this.claim(this.name);
     if (!existing) {
       this.deps.workers.put({
         id: this.name,
@@ -197,7 +204,7 @@ class VmJob {
         jobId: this.job.jobId,
         sessionId: this.placement.sessionId ?? null,
         state,
-        mailbox: this.mailbox ? { blobEndpoint: this.account.blobEndpoint, accountName: this.account.accountName, container: this.mailbox.address.container, jobId: this.job.jobId, expiresOn: this.mailbox.address.expiresOn.toISOString() } : null,
+        mailbox: this.mailboxRecord(),
         createdAt: now,
         lastSeenAt: now,
         releasedAt: null,
@@ -209,6 +216,20 @@ class VmJob {
     this.deps.workers.update(this.name, { state, lastSeenAt: now, ...(extra.size ? { size: extra.size } : {}), ...(extra.note !== undefined ? { note: extra.note } : {}), ...(state === 'released' ? { releasedAt: now } : {}) });
   }
 
+  /** Names this job holds in this process (the sweep leaves them alone). */
+  private readonly claimed = new Set<string>();
+
+  private claim(name: string): void {
+    this.claimed.add(name);
+    claimWorker(name);
+  }
+
+  private mailboxRecord() {
+    if (!this.mailbox) return null;
+    const { address } = this.mailbox;
+    return { blobEndpoint: this.account.blobEndpoint, accountName: this.account.accountName, container: address.container, jobId: this.job.jobId, expiresOn: address.expiresOn.toISOString(), repository: this.job.repository.location, jobKind: this.job.kind };
+  }
+
   async execute(): Promise<{ ok: true; value: JobOutcome } | { ok: false; error: WorkerJobError }> {
     let outcome: { ok: true; value: JobOutcome } | { ok: false; error: WorkerJobError };
     try {
@@ -216,12 +237,21 @@ class VmJob {
     } catch (error) {
       outcome = { ok: false, error: this.asJobError(error) };
     }
-    await this.release();
+    try {
+      await this.release();
+    } finally {
+      for (const name of this.claimed) releaseClaim(name);
+      await this.deps.secrets?.delete(workerTokenRef(this.name)).catch(() => undefined);
+    }
     return outcome;
   }
 
   private asJobError(error: unknown): WorkerJobError {
-    if (error instanceof WorkerJobError) return new WorkerJobError(error.code, this.redact(error.message));
+    if (error instanceof WorkerJobError) {
+      if (error.code === 'worker_lost') this.distrusted = true;
+      return new WorkerJobError(error.code, this.redact(error.message));
+    }
+    this.distrusted = true;
     if (error instanceof MailboxTamperedError) return new WorkerJobError('mailbox_tampered', `${error.message} The job was stopped and its worker released; nothing it reported after that was trusted.`);
     if (error instanceof WorkerCapacityError) return new WorkerJobError('worker_capacity', this.redact(error.message));
     if (this.signal.aborted) return new WorkerJobError('canceled', 'The job was canceled.');
@@ -249,11 +279,14 @@ class VmJob {
     this.redact = createRedactor([this.secrets.databasePassword, this.secrets.repositoryPassword, this.secrets.storage?.kind === 'sharedKey' ? this.secrets.storage.accountKey : this.secrets.storage?.sasToken, mailbox.address.token, new URL(mailbox.address.url).search.slice(1), new URL(staged.url).search.slice(1)]);
     if (staged.uploaded) this.log('info', `Staged the worker agent bundle (${(staged.size / 1048576).toFixed(1)} MiB, SHA-256 ${staged.sha256.slice(0, 12)}…) in storage account ${this.account.accountName}.`);
     this.throwIfCanceled();
-    this.record('provisioning');
+    if (!this.deps.configuration?.keepWarmMinutes || !this.keptWorker()) this.record('provisioning');
     const tags = { ...(configuration?.tags ?? {}), [WORKER_TAG]: 'worker', [INSTALLATION_TAG]: this.deps.installationId, 'cosmos-backup-job': this.job.jobId.slice(0, 256) };
-    const vm = await createWorkerVm(arm, { subnet, name: this.name, sizes, tags }, this.deps.capacity, (message) => this.log('info', message), () => this.deps.clock.now().getTime());
+    const vm = (await this.reuseKeptWorker(subnet)) ?? (await createWorkerVm(arm, { subnet, name: this.name, sizes, tags }, this.deps.capacity, (message) => this.log('info', message), () => this.deps.clock.now().getTime()));
     this.vmCreated = true;
+    this.claim(this.name);
     this.record('provisioning', { size: vm.size });
+    this.deps.workers.update(this.name, { mailbox: this.mailboxRecord() });
+    await this.deps.secrets?.set(workerTokenRef(this.name), mailbox.address.token);
     this.throwIfCanceled();
     const runStarted = this.deps.clock.monotonicMs();
     await this.startAgent(staged, mailbox, subnet);
@@ -297,6 +330,37 @@ class VmJob {
       },
       arm.pollOptions,
     );
+  }
+
+  /** A kept-warm (deallocated) worker of this configuration still inside its window, if any. */
+  private keptWorker(): WorkerRecord | undefined {
+    const configuration = this.deps.configuration;
+    if (!configuration?.keepWarmMinutes) return undefined;
+    const now = this.deps.clock.now().toISOString();
+    return this.deps.workers.live().find((w) => w.state === 'kept-warm' && !workersInUse().has(w.id) && w.configurationId === configuration.id && w.region === this.region && (w.keepUntil ?? '') > now);
+  }
+
+  /**
+   * Keep-warm: starts a deallocated worker of this configuration instead of creating one (minutes
+   * saved: no VM, disk or NIC creation). A worker that does not start is deleted, and a new one made.
+   */
+  private async reuseKeptWorker(subnet: WorkerSubnet): Promise<{ size: string; zone: string | undefined } | undefined> {
+    const kept = this.keptWorker();
+    if (!kept) return undefined;
+    this.claim(kept.id);
+    this.deps.workers.update(kept.id, { state: 'provisioning', jobId: this.job.jobId, sessionId: this.placement.sessionId ?? null, lastSeenAt: this.deps.clock.now().toISOString(), keepUntil: null, note: null });
+    try {
+      await this.deps.arm.compute(this.subscriptionId).virtualMachines.beginStartAndWait(kept.resourceGroup, kept.id, this.deps.arm.pollOptions);
+    } catch (error) {
+      this.log('info', `Kept-warm worker ${kept.id} did not start (${(error as Error).message}); it is deleted and a new worker is created.`);
+      await deleteWorkerVm(this.deps.arm, kept.subscriptionId, kept.resourceGroup, kept.id).catch(() => undefined);
+      this.deps.workers.update(kept.id, { state: 'released', releasedAt: this.deps.clock.now().toISOString(), note: 'Did not start when reused; deleted.' });
+      return undefined;
+    }
+    this.name = kept.id;
+    this.subnet = { ...subnet, resourceGroup: kept.resourceGroup };
+    this.log('info', `Reusing kept-warm worker VM ${kept.id} (${kept.size ?? 'size unknown'}), started in ${this.seconds()}.`);
+    return { size: kept.size ?? '', zone: undefined };
   }
 
   /** The Run Command's execution state, or `vm-gone` when the VM (or its Run Command) no longer exists. */
@@ -378,10 +442,30 @@ class VmJob {
     return message.ok ? { ok: true, value: message.outcome } : { ok: false, error: new WorkerJobError(message.error.code, message.error.message) };
   }
 
+  /**
+   * Keep-warm: deallocates the worker (compute billing stops; its disk stays) and records until when
+   * the next job of its configuration may reuse it. False when it must be deleted instead.
+   */
+  private async keepWarm(): Promise<boolean> {
+    const minutes = this.deps.configuration?.keepWarmMinutes ?? 0;
+    if (!minutes || !this.vmCreated || this.distrusted || !this.subnet) return false;
+    this.lifecycle('releasing', `Deallocating worker VM ${this.name} to keep it warm for ${minutes} min.`);
+    try {
+      await this.deps.arm.compute(this.subscriptionId).virtualMachines.beginDeallocateAndWait(this.subnet.resourceGroup, this.name, this.deps.arm.pollOptions);
+    } catch (error) {
+      this.log('warn', `Worker VM ${this.name} could not be deallocated (${(error as Error).message}); it is deleted instead.`);
+      return false;
+    }
+    const keepUntil = new Date(this.deps.clock.now().getTime() + minutes * 60_000).toISOString();
+    this.deps.workers.update(this.name, { state: 'kept-warm', keepUntil, lastSeenAt: this.deps.clock.now().toISOString(), note: null });
+    return true;
+  }
+
   /** Deletes the VM (with its disk and NIC) and the mailbox, whatever happened; retried once; never throws. */
   private async release(): Promise<void> {
     const began = this.deps.clock.monotonicMs();
-    if (this.vmCreated || this.subnet) {
+    const kept = await this.keepWarm().catch(() => false);
+    if (!kept && (this.vmCreated || this.subnet)) {
       this.lifecycle('releasing', `Deleting worker VM ${this.name} with its disk and network interface.`);
       if (this.deps.workers.get(this.name)) this.record('releasing');
       let failure: unknown;
@@ -404,6 +488,6 @@ class VmJob {
       }
     }
     if (this.mailbox && !this.tuning.keepMailbox) await this.mailbox.remove().catch((error: Error) => this.log('debug', `The job's mailbox could not be removed (${error.message}); the sweep removes it.`));
-    this.lifecycle('released', `Worker released in ${this.seconds(began)} (whole worker life ${this.seconds()}).`);
+    this.lifecycle('released', `Worker ${kept ? 'deallocated and kept warm' : 'released'} in ${this.seconds(began)} (whole worker life ${this.seconds()}).`);
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.ts';
 import type { WorkerConfigurationsStore } from '../../core/config-db/worker-configurations-store.ts';
 import type { WorkersStore } from '../../core/config-db/workers-store.ts';
+import type { SecretStore } from '../../core/secrets/secret-store.ts';
 import type { AgentBundleArchive } from '../../worker/agent-bundle/agent-bundle-archive.ts';
 import type { JobSecrets, JobSpec } from '../../worker/protocol.ts';
 import type { WorkerEvent, WorkerHandle, WorkerLauncher, WorkerPlacement } from '../../worker/worker-launcher.ts';
@@ -24,6 +25,8 @@ export interface WorkerPlacementRouterDeps {
   /** The `workerJobTimeoutHours` setting, in seconds. */
   jobTimeoutSeconds: () => number;
   bundle: () => Promise<AgentBundleArchive>;
+  /** Keeps each job's mailbox token (re-attaching after the app went away). */
+  secrets?: SecretStore;
   tuning?: AzureVmTuning;
 }
 
@@ -85,6 +88,7 @@ export class WorkerPlacementRouter implements WorkerLauncher {
         subnetId,
         vmSizes: configuration.vmSizes,
         tags: configuration.tags,
+        keepWarmMinutes: configuration.keepWarmMinutes,
       },
     };
   }
@@ -111,6 +115,7 @@ export class WorkerPlacementRouter implements WorkerLauncher {
       installationId: this.deps.installationId(),
       bundle: this.deps.bundle,
       configuration: choice.configuration,
+      secrets: this.deps.secrets,
       tuning: { jobTimeoutSeconds: this.deps.jobTimeoutSeconds(), ...this.deps.tuning },
     });
     return launcher.launch(job, secrets, signal, placement);

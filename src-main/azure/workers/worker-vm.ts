@@ -59,7 +59,7 @@ function describe(refusal: CapacityRefusal): string {
 }
 
 /**
- * Creates the worker's NIC (no public IP; the subnet's NSG and NAT gateway apply) and its VM,
+ * Creates the worker VM with its NIC (no public IP; the subnet's NSG and NAT gateway apply),
  * falling back along sizes and zones when Azure refuses: quota (skips the size's whole family),
  * SKU not offered (skips the size), allocation failures (next zone, then next size). A half-made
  * VM of a failed attempt is deleted before the next one. Refusals are remembered for a while.
@@ -69,14 +69,6 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
   const network = arm.network(subnet.subscriptionId);
   const compute = arm.compute(subnet.subscriptionId);
   const nicName = `${request.name}-nic`;
-  // Made before each try: deleting a VM that failed to allocate deletes its NIC with it (deleteOption Delete).
-  const ensureNic = () =>
-    network.networkInterfaces.beginCreateOrUpdateAndWait(
-      subnet.resourceGroup,
-      nicName,
-      { location: subnet.region, tags: request.tags, ipConfigurations: [{ name: 'ipconfig1', subnet: { id: subnet.subnetId }, privateIPAllocationMethod: 'Dynamic' }] },
-      arm.pollOptions,
-    );
   const tried: string[] = [];
   const refusedFamilies = new Set<string>();
   const sshKey = unusableSshPublicKey();
@@ -93,7 +85,6 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
         continue;
       }
       try {
-        const nic = await ensureNic();
         const vm = await compute.virtualMachines.beginCreateOrUpdateAndWait(
           subnet.resourceGroup,
           request.name,
@@ -104,7 +95,11 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
             hardwareProfile: { vmSize: size },
             storageProfile: { imageReference: { ...WORKER_IMAGE }, osDisk: { createOption: 'FromImage', deleteOption: 'Delete', managedDisk: { storageAccountType: 'StandardSSD_LRS' }, diskSizeGB: 30 } },
             osProfile: { computerName: request.name.slice(0, 63), adminUsername: 'cbworker', linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: '/home/cbworker/.ssh/authorized_keys', keyData: sshKey }] } } },
-            networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: 'Delete' }] },
+            // The NIC is made with the VM (no public IP; the subnet's NSG and NAT gateway apply) and goes with it.
+            networkProfile: {
+              networkApiVersion: '2022-11-01',
+              networkInterfaceConfigurations: [{ name: nicName, primary: true, deleteOption: 'Delete', ipConfigurations: [{ name: 'ipconfig1', primary: true, subnet: { id: subnet.subnetId } }] }],
+            },
           },
           arm.pollOptions,
         );

@@ -7,7 +7,14 @@ import { AppError, describeZodIssues, validationError } from '../../shared/error
 import type { Session } from '../../shared/session.ts';
 import { subnetParts, workerConfigurationInputSchema, type WorkerConfiguration, type WorkerConfigurationInput } from '../../shared/workers.ts';
 import type { ArmConnector } from '../sign-in/azure-connector.ts';
+import { workerTokenRef } from '../../core/config-db/workers-store.ts';
+import type { WorkerJobs } from '../../core/jobs/worker-jobs.ts';
+import type { RepositoryCatalog } from '../../core/repositories/repository-catalog.ts';
+import type { SecretStore } from '../../core/secrets/secret-store.ts';
+import { isFinalStatus } from '../../shared/session.ts';
+import type { ArmClients } from '../arm-clients.ts';
 import { DEFAULT_WORKER_SIZES } from './vm-sizing.ts';
+import { agentRunState, sweepWorkers } from './worker-sweep.ts';
 import { WorkerNetworks } from './worker-network.ts';
 import { deleteWorkerVm } from './worker-vm.ts';
 
@@ -44,7 +51,20 @@ export interface WorkerView extends WorkerRecord {
  * releasing one by hand. The one home of `cosmos-backup worker …` and the console's Workers view.
  */
 export class WorkersService {
-  private readonly deps: { configurations: WorkerConfigurationsStore; workers: WorkersStore; connector: ArmConnector; sessions: SessionManager; clock: Clock; installationId: () => string };
+  private readonly deps: {
+    configurations: WorkerConfigurationsStore;
+    workers: WorkersStore;
+    connector: ArmConnector;
+    sessions: SessionManager;
+    clock: Clock;
+    installationId: () => string;
+    secrets: SecretStore;
+    catalog: RepositoryCatalog;
+    workerJobs: WorkerJobs;
+    /** Subscriptions of the inventory (the sweep looks for tagged workers there). */
+    subscriptions: () => string[];
+  };
+  private sweeping: Session | undefined;
 
   constructor(deps: WorkersService['deps']) {
     this.deps = deps;
@@ -119,6 +139,64 @@ export class WorkersService {
     const live = this.deps.workers.live();
     const history = this.deps.workers.recent(limit).filter((w) => w.state === 'released');
     return [...live, ...history].slice(0, limit).map((worker) => ({ ...worker, hourlyUsd: worker.size ? (VM_HOURLY_USD[worker.size.toLowerCase()] ?? null) : null }));
+  }
+
+  /**
+   * The orphan sweep as a session (at start, after resume, hourly; or by hand): see sweepWorkers.
+   * One at a time: while one runs, its session is returned.
+   */
+  startSweep(reason: string): Session {
+    if (this.sweeping && !isFinalStatus(this.deps.sessions.get(this.sweeping.id).status)) return this.sweeping;
+    this.sweeping = this.deps.sessions.start({ kind: 'worker', title: `Worker sweep (${reason})` }, async (ctx) => {
+      const { arm } = await this.deps.connector.connect();
+      const report = await sweepWorkers(
+        { arm, workers: this.deps.workers, clock: this.deps.clock, installationId: this.deps.installationId(), subscriptions: this.deps.subscriptions(), collect: (worker) => this.collect(arm, worker, ctx.sessionId) },
+        ctx,
+      );
+      const parts = [
+        `${report.released.length} worker VM(s) released`,
+        ...(report.collected ? [`${report.collected} result(s) of jobs that outlived the app collected`] : []),
+        ...(report.leftRunning.length ? [`${report.leftRunning.length} job(s) still running on their own`] : []),
+        ...(report.networksRemoved.length ? [`auto network(s) removed: ${report.networksRemoved.join(', ')}`] : []),
+      ];
+      return { summary: `${parts.join('; ')}.` };
+    });
+    return this.sweeping;
+  }
+
+  /** Whether a sweep has anything to look at (live workers, or workers in the last two days whose auto network may linger). */
+  sweepWorthwhile(): boolean {
+    if (this.deps.workers.live().length) return true;
+    const last = this.deps.workers.recent(1)[0];
+    return last !== undefined && this.deps.clock.now().getTime() - Date.parse(last.releasedAt ?? last.lastSeenAt) < 2 * 86_400_000;
+  }
+
+  /**
+   * Re-attaches to the mailbox of a job whose app went away: a backup's restore point is catalogued,
+   * any other result is told; a job still running is left to finish on its own.
+   */
+  private async collect(arm: ArmClients, worker: WorkerRecord, sessionId: string): Promise<{ stillRunning: boolean; message: string }> {
+    const mailbox = worker.mailbox;
+    const token = await this.deps.secrets.get(workerTokenRef(worker.id));
+    if (!mailbox?.repository || !token) return { stillRunning: false, message: `Worker ${worker.id}: its mailbox cannot be read any more (no token kept); its job is lost.` };
+    const { access } = await this.deps.catalog.resolve(mailbox.repository, {});
+    if (access.credentials?.kind !== 'sharedKey') return { stillRunning: false, message: `Worker ${worker.id}: the account key of its repository is no longer known; its job is lost.` };
+    // Loaded on use: the Blob SDK costs time every CLI command would pay.
+    const { AppMailbox } = await import('../../worker/mailbox/app-mailbox.ts');
+    const box = AppMailbox.reopen({ blobEndpoint: mailbox.blobEndpoint, accountName: mailbox.accountName, accountKey: access.credentials.accountKey }, { container: mailbox.container, url: '', token, jobId: mailbox.jobId, expiresOn: new Date(mailbox.expiresOn) });
+    const result = await box.result();
+    if (!result) {
+      const state = await agentRunState(arm, worker);
+      if (state === 'Running' || state === 'Pending') return { stillRunning: true, message: `Worker ${worker.id}: job ${mailbox.jobId} still runs on its own; a later sweep collects its result.` };
+      await box.remove().catch(() => undefined);
+      return { stillRunning: false, message: `Worker ${worker.id}: job ${mailbox.jobId} ended without a result (Run Command ${state}); no restore point was written.` };
+    }
+    await box.remove().catch(() => undefined);
+    await this.deps.secrets.delete(workerTokenRef(worker.id));
+    if (!result.ok) return { stillRunning: false, message: `Worker ${worker.id}: job ${mailbox.jobId} failed while the app was away: ${result.error.message}` };
+    if (result.outcome.kind !== 'backup') return { stillRunning: false, message: `Worker ${worker.id}: job ${mailbox.jobId} (a restore) finished while the app was away.` };
+    const repository = this.deps.workerJobs.catalogCollectedBackup(mailbox.repository, access.password !== undefined, result.outcome, sessionId);
+    return { stillRunning: false, message: `Worker ${worker.id}: the backup ${mailbox.jobId} finished while the app was away; restore point ${result.outcome.restorePointId.slice(0, 12)} is now in the catalog of repository "${repository}".` };
   }
 
   /** Deletes a worker VM (with its disk and NIC) in a session; its job, if one still runs there, fails with worker_lost. */

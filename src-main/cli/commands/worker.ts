@@ -156,4 +156,17 @@ export function registerWorker(program: Command, ctx: CommandContext, wrap: Acti
         }),
       ),
     );
+  worker
+    .command('sweep')
+    .description('release now what workers left behind (kept-warm VMs past their window, VMs whose job is gone, tagged VMs nobody knows, idle auto networks) and collect results of jobs that outlived the app')
+    .action(
+      wrap(() =>
+        withCore(ctx, async (core) => {
+          const session = await runAndFollow(core, core.workersService.startSweep('by hand'), ctx.io, ctx.globals().json === true);
+          if (ctx.globals().json) printJson(ctx.io, session);
+          else ctx.io.out(`${session.summary ?? session.status}\n`);
+          return session.status === 'succeeded' ? EXIT_OK : EXIT_FAILURE;
+        }),
+      ),
+    );
 }

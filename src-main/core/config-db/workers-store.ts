@@ -5,7 +5,19 @@ import type { ConfigDb } from './open-database.ts';
 export type WorkerState = (typeof WORKER_STATES)[number];
 
 /** Where a job's mailbox is (no secret: the SAS and the job token live in the secret store). */
-export const workerMailboxSchema = z.object({ blobEndpoint: z.string(), accountName: z.string(), container: z.string(), jobId: z.string(), expiresOn: z.string() });
+export const workerMailboxSchema = z.object({
+  blobEndpoint: z.string(),
+  accountName: z.string(),
+  container: z.string(),
+  jobId: z.string(),
+  expiresOn: z.string(),
+  /** The job's repository location (a backup collected after the app went away is catalogued there). */
+  repository: z.string().optional(),
+  jobKind: z.enum(['backup', 'restore']).optional(),
+});
+
+/** Where the secret store keeps the job token of a worker's mailbox (to re-attach after the app went away). */
+export const workerTokenRef = (workerId: string) => `worker-job-token:${workerId}`;
 export type WorkerMailboxRecord = z.infer<typeof workerMailboxSchema>;
 
 /** A worker VM the app created. */

@@ -300,6 +300,14 @@ export class WorkerJobs {
     };
   }
 
+  /**
+   * Catalogs the restore point of a backup whose result was collected after its app went away (the
+   * worker sweep re-attached to its mailbox); returns the repository's name.
+   */
+  catalogCollectedBackup(location: string, encrypted: boolean, outcome: BackupOutcome, sessionId: string): string {
+    return this.catalogBackup(location, encrypted, outcome, sessionId).repositoryName;
+  }
+
   /** Records a new restore point in the catalog (the repository is catalogued first when it was not). */
   private catalogBackup(location: string, encrypted: boolean, outcome: BackupOutcome, sessionId: string): { repositoryName: string } {
     const repository = this.deps.catalog.ensureCatalogued(location, encrypted);

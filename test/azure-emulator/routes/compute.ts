@@ -93,6 +93,29 @@ function put(ctx: ArmContext, kind: Kind): EmulatorReply {
   checkReferences(ctx, kind, id, normalizeLocation(location), given);
   const failure = kind.type === 'virtualMachines' && !existing ? vmFault(ctx, given) : undefined;
   const properties: Record<string, unknown> = { ...given, provisioningState: kind.provider === 'Microsoft.Compute' ? 'Creating' : 'Updating' };
+  if (kind.type === 'virtualMachines' && !existing) {
+    // NICs declared inline (networkInterfaceConfigurations) are made with the VM, as Azure does.
+    const network = obj(properties['networkProfile']);
+    const made: Record<string, unknown>[] = [];
+    for (const config of arr(network['networkInterfaceConfigurations'])) {
+      const c = { ...obj(config), ...obj(obj(config)['properties']) };
+      const nicName = str(c['name']);
+      if (!nicName) throw badRequest('Each network interface configuration needs a name.', 'InvalidParameter');
+      const nicId = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg.name}/providers/Microsoft.Network/networkInterfaces/${nicName}`;
+      const ipConfigurations = arr(c['ipConfigurations']).map((ip) => ({ name: str(obj(ip)['name']) ?? 'ipconfig1', properties: { subnet: obj({ ...obj(ip), ...obj(obj(ip)['properties']) }['subnet']) } }));
+      checkReferences(ctx, { ...kind, type: 'networkInterfaces' }, nicId, normalizeLocation(location), { ipConfigurations });
+      state.generic.set(nicId.toLowerCase(), {
+        id: nicId,
+        subscriptionId: sub.subscriptionId,
+        resourceGroup: rg.name,
+        type: 'networkInterfaces',
+        name: nicName,
+        body: { id: nicId, name: nicName, type: 'Microsoft.Network/networkInterfaces', location: normalizeLocation(location), tags: obj(ctx.body['tags']), properties: { ipConfigurations, provisioningState: 'Succeeded' } },
+      });
+      made.push({ id: nicId, properties: { primary: c['primary'] === true, deleteOption: str(c['deleteOption']) ?? 'Detach' } });
+    }
+    if (made.length) properties['networkProfile'] = { ...network, networkInterfaces: made };
+  }
   if (kind.type === 'virtualMachines') {
     properties['vmId'] = existing ? obj(existing.body['properties'])['vmId'] : randomUUID();
     properties['timeCreated'] = existing ? obj(existing.body['properties'])['timeCreated'] : new Date(ctx.env.clock.now()).toISOString();
@@ -252,5 +275,16 @@ export function computeRoutes(): Route[] {
       return lroReply(ctx, op, 202);
     },
   };
-  return [...KINDS.flatMap(crud), vmAction('start'), vmAction('deallocate'), vmAction('powerOff'), vmAction('restart'), runCommandAction, ...runCommandRoutes()];
+  const listAllVms: Route = {
+    method: 'GET',
+    pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.Compute/virtualMachines',
+    apiVersions: VM_KIND.versions,
+    action: 'Microsoft.Compute/virtualMachines/read',
+    handle: (ctx) => {
+      const sub = ctx.env.state.subscription(ctx.params['subscriptionId'] ?? '');
+      const value = [...ctx.env.state.generic.values()].filter((r) => r.type === 'virtualMachines' && r.subscriptionId.toLowerCase() === sub.subscriptionId.toLowerCase()).map((r) => renderVm(ctx, r));
+      return { status: 200, body: { value } };
+    },
+  };
+  return [...KINDS.flatMap(crud), listAllVms, vmAction('start'), vmAction('deallocate'), vmAction('powerOff'), vmAction('restart'), runCommandAction, ...runCommandRoutes()];
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { AppendBlobClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { AppCore } from '../../../src-main/app/app-core.ts';
 import { MemorySecretStore } from '../../../src-main/core/secrets/secret-store.ts';
@@ -193,9 +194,75 @@ describe('worker placement and faults on the emulated Azure', () => {
     expect(core.workersService.listWorkers()[0]).toMatchObject({ state: 'released' });
   }, 120_000);
 
+  it('keeps a worker warm: deallocated after its job, reused by the next, deleted by the sweep when its window ends', async () => {
+    const subnet = await createSubnet('westeurope', 'rg-net', 'admin-vnet');
+    await core.workersService.save({ name: 'Warm', region: 'westeurope', subnetId: subnet, keepWarmMinutes: 30 });
+    try {
+      const first = await backup();
+      expect(first.final.status, textOf(first.final)).toBe('succeeded');
+      expect(textOf(first.final)).toMatch(/Deallocating worker VM (cbw-[0-9a-f]+) to keep it warm for 30 min/);
+      const kept = core.workers.live().find((w) => w.state === 'kept-warm')!;
+      expect(kept.keepUntil! > new Date().toISOString()).toBe(true);
+      const vm = [...emulator.state.generic.values()].find((r) => r.type === 'virtualMachines' && r.name === kept.id)!;
+      expect(vm.body['powerState']).toBe('deallocated');
+
+      const creations = emulator.callLog.count({ method: 'PUT', path: /virtualMachines\/cbw-[0-9a-f]+$/ });
+      const second = await backup();
+      expect(second.final.status, textOf(second.final)).toBe('succeeded');
+      expect(textOf(second.final)).toMatch(new RegExp(`Reusing kept-warm worker VM ${kept.id}`));
+      expect(emulator.callLog.count({ method: 'PUT', path: /virtualMachines\/cbw-[0-9a-f]+$/ })).toBe(creations);
+      expect(core.workers.get(kept.id)).toMatchObject({ state: 'kept-warm', sessionId: second.final.id });
+
+      // The window ends: the sweep deletes it with its disk and NIC.
+      core.workers.update(kept.id, { keepUntil: '2000-01-01T00:00:00.000Z' });
+      const sweep = await core.sessions.waitFor(core.workersService.startSweep('test').id);
+      expect(sweep.summary).toMatch(/^1 worker VM\(s\) released/);
+      expect(textOf(sweep)).toMatch(new RegExp(`Deleted worker VM ${kept.id}: its keep-warm window ended`));
+      expect(vmsLeft()).toEqual([]);
+    } finally {
+      core.workersService.remove('Warm');
+    }
+  }, 120_000);
+
+  it('sweeps orphans: a worker whose job no longer runs, a tagged VM no record knows, and an auto network idle for a day', async () => {
+    const compute = new ComputeManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));
+    const network = new NetworkManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));
+    const group = 'cosmos-backup-workers-westeurope';
+    const subnet = `/subscriptions/${SUB}/resourceGroups/${group}/providers/Microsoft.Network/virtualNetworks/cbw-vnet/subnets/workers`;
+    const makeVm = async (name: string, tags: Record<string, string>) => {
+      const nic = await network.networkInterfaces.beginCreateOrUpdateAndWait(group, `${name}-nic`, { location: 'westeurope', ipConfigurations: [{ name: 'ip', subnet: { id: subnet } }] }, POLL);
+      return compute.virtualMachines.beginCreateOrUpdateAndWait(group, name, { location: 'westeurope', tags, hardwareProfile: { vmSize: 'Standard_D2s_v5' }, networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: 'Delete' }] }, storageProfile: { osDisk: { createOption: 'FromImage', deleteOption: 'Delete' } } }, POLL);
+    };
+    const ours = { 'cosmos-backup': 'worker', 'cosmos-backup-installation': core.installationId() };
+    await makeVm('cbw-untracked', ours);
+    await makeVm('cbw-someone-else', { 'cosmos-backup': 'worker', 'cosmos-backup-installation': 'another-installation' });
+    const orphan = await makeVm('cbw-orphaned', ours);
+    const long = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    core.workers.put({ id: 'cbw-orphaned', vmId: orphan.id!, subscriptionId: SUB, resourceGroup: group, region: 'westeurope', size: 'Standard_D2s_v5', configurationId: null, jobId: 'backup-x', sessionId: null, state: 'running', mailbox: null, createdAt: long, lastSeenAt: long, releasedAt: null, keepUntil: null, note: null });
+
+    const sweep = await core.sessions.waitFor(core.workersService.startSweep('test').id);
+    expect(sweep.status, textOf(sweep)).toBe('succeeded');
+    const text = textOf(sweep);
+    expect(text).toMatch(/Deleted worker VM cbw-orphaned: its job no longer runs in this app/);
+    expect(text).toMatch(/Deleted worker VM cbw-untracked: tagged as a worker of this installation, with no job/);
+    // A worker was released there just now: the region's auto network stays.
+    expect(text).not.toMatch(/Removed the auto network/);
+    const left = [...emulator.state.generic.values()].map((r) => r.name);
+    expect(left).toContain('cbw-someone-else'); // another installation's worker is not ours to delete
+    expect(left).not.toContain('cbw-untracked');
+    expect(left).toContain('cbw-vnet');
+
+    // A day later with no worker in the region, the next sweep removes the auto network.
+    for (const worker of core.workers.recent(100)) core.workers.update(worker.id, { releasedAt: long, lastSeenAt: long });
+    const later = await core.sessions.waitFor(core.workersService.startSweep('test').id);
+    expect(textOf(later)).toMatch(/Removed the auto network of westeurope \(resource group cosmos-backup-workers-westeurope\): no worker ran there for a day/);
+    expect([...emulator.state.generic.values()].map((r) => r.name)).not.toContain('cbw-vnet');
+    expect(core.workers.get('cbw-orphaned')).toMatchObject({ state: 'released' });
+  }, 120_000);
+
   it('made only calls the least-privilege role lists', () => {
     // The test's own setup (the admin's VNets) is not the app's doing.
-    expect(unlistedCalls(emulator, [/PUT .*\/virtualNetworks\/(admin|east)-vnet/])).toEqual([]);
+    expect(unlistedCalls(emulator, [/PUT .*\/virtualNetworks\/(admin|east)-vnet/, /PUT .*\/(virtualMachines|networkInterfaces)\/cbw-(untracked|someone-else|orphaned)/])).toEqual([]);
   });
 
   /** An admin's VNet with one subnet, in `region`. */
