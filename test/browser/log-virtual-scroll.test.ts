@@ -29,7 +29,7 @@ describe('console: a 100,000-line log', () => {
     // The session is written by the real session manager, as a long backup would.
     const seed = AppCore.open({ dataDir: dataDir.path });
     const started = seed.sessions.start({ kind: 'backup', title: 'Chatty backup' }, async (ctx) => {
-      for (let i = 1; i <= LINES; i++) ctx.log(LEVELS[i % LEVELS.length]!, `Copied chunk ${i} of ${LINES}`);
+      for (let i = 1; i <= LINES; i++) ctx.log(LEVELS[i % LEVELS.length]!, `Copied chunk ${i} of ${LINES}${i === LINES - 1 ? `; note: ${'a long explanation that needs wrapping '.repeat(12)}end of note` : ''}`);
       return { summary: `${LINES} chunks` };
     });
     await seed.sessions.waitFor(started.id);
@@ -91,6 +91,23 @@ describe('console: a 100,000-line log', () => {
     await log.getByText(`Copied chunk ${LINES} of ${LINES}`).waitFor();
     await page.getByText('Following the newest lines').waitFor();
     expect(await rowCount(page)).toBeLessThan(120);
+    expect(problems.list).toEqual([]);
+  });
+
+  it('wraps long lines when asked, and goes back to one line per row', async () => {
+    await page.getByTestId('log-search').fill('note:');
+    await page.getByTestId('log-line-count').filter({ hasText: '1 of 100,000 lines shown' }).waitFor();
+    const row = page.getByTestId('log-line').first();
+    const single = (await row.boundingBox())!.height;
+    await page.getByTestId('log-wrap').check();
+    await expect.poll(async () => (await row.boundingBox())!.height).toBeGreaterThan(single * 2);
+    // The whole line is on screen: its end is inside the row's box.
+    const end = page.getByTestId('log-line').getByText(/end of note/);
+    expect(await end.isVisible()).toBe(true);
+    await page.getByTestId('log-wrap').uncheck();
+    await expect.poll(async () => (await row.boundingBox())!.height).toBeLessThan(single + 1);
+    await page.getByTestId('log-search').fill('');
+    await page.getByTestId('log-line-count').filter({ hasText: '100,000 of 100,000 lines shown' }).waitFor();
     expect(problems.list).toEqual([]);
   });
 

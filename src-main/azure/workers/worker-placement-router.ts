@@ -5,6 +5,7 @@ import type { SecretStore } from '../../core/secrets/secret-store.ts';
 import type { AgentBundleArchive } from '../../worker/agent-bundle/agent-bundle-archive.ts';
 import type { JobSecrets, JobSpec } from '../../worker/protocol.ts';
 import type { WorkerEvent, WorkerHandle, WorkerLauncher, WorkerPlacement } from '../../worker/worker-launcher.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { ArmClients } from '../arm-clients.ts';
 import type { ArmConnector } from '../sign-in/azure-connector.ts';
 import { mailboxAccountOf } from '../../worker/mailbox/mailbox-account.ts';
@@ -99,8 +100,18 @@ export class WorkerPlacementRouter implements WorkerLauncher {
       const handle = await this.deps.local.launch(job, secrets, signal, placement);
       return withNotes(handle, choice.reason ? [{ type: 'log', level: 'info', message: choice.reason }] : []);
     }
+    let connection;
+    try {
+      connection = await this.deps.connector.connect();
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'unauthorized') throw error;
+      // Protection goes on without a sign-in (an expired one at 3 a.m.): the job runs here, and says so.
+      const handle = await this.deps.local.launch(job, secrets, signal, placement);
+      return withNotes(handle, [{ type: 'log', level: 'warn', message: `Runs on this computer: no worker VM can be created in ${placement.region ?? 'the data’s region'} because ${error.message}` }]);
+    }
+    const { arm } = connection;
     // Loaded on first use: the compute, network and Blob SDKs cost time every CLI command would pay.
-    const [{ arm }, { AzureVmLauncher }] = await Promise.all([this.deps.connector.connect(), import('./azure-vm-launcher.ts')]);
+    const { AzureVmLauncher } = await import('./azure-vm-launcher.ts');
     let networks = this.networks.get(arm);
     if (!networks) {
       networks = new WorkerNetworks(arm, this.deps.installationId());

@@ -109,7 +109,7 @@ export interface WorkerJobsDeps {
   readonly catalog: RepositoryCatalog;
   readonly repositories: RepositoriesStore;
   readonly restorePoints: RestorePointsStore;
-  readonly inventory: Pick<InventoryStore, 'getResource'>;
+  readonly inventory: Pick<InventoryStore, 'getResource' | 'listResources'>;
   /** Where restores record the target databases they touch (half-restored until a restore of them succeeds). */
   readonly touchedTargets: TouchedTargetsStore;
   /** Who restored what, when and why. */
@@ -225,6 +225,7 @@ export class WorkerJobs {
     let databasePassword: string | undefined;
     let resourceId: string;
     let serverLabel: string | null = null;
+    let placement: WorkerPlacement = {};
     if (target.kind === 'database') {
       const server = parseServerSource(target.uri, engineOfUri(target.uri));
       const pointEngine = point?.metadata.engine as { name?: string } | undefined;
@@ -240,6 +241,7 @@ export class WorkerJobs {
       };
       title = `Restore of ${pointName} to ${server.description}`;
       serverLabel = server.description;
+      placement = this.placementOfServer(server.resourceId);
       resourceId = point?.resourceId ?? server.resourceId;
     } else {
       if (!isAbsolute(target.path)) throw new AppError('validation_failed', 'The folder must be an absolute path.', { field: 'target.path' });
@@ -265,7 +267,8 @@ export class WorkerJobs {
           }
         : undefined;
       try {
-        result = await runJobInSession(this.deps.launcherFor({}), job, secrets, ctx, {}, hooks);
+        const where: WorkerPlacement = { ...placement, sessionId: ctx.sessionId, expectedBytes: point?.sizeBytes ?? undefined };
+        result = await runJobInSession(this.deps.launcherFor(where), job, secrets, ctx, where, hooks);
         for (const target of this.deps.touchedTargets.halfRestoredBy(ctx.sessionId)) this.deps.touchedTargets.restored(target.server, target.database, this.deps.clock.now().toISOString());
       } catch (error) {
         if (error instanceof WorkerJobError && error.code === 'repository_archived') {
@@ -315,6 +318,21 @@ export class WorkerJobs {
     this.deps.restorePoints.put({ ...record, repositoryId: repository.id });
     this.deps.repositories.recordStats(repository.id, (repository.sizeBytes ?? 0) + outcome.uploadedBytes, this.deps.restorePoints.countForRepository(repository.id));
     return { repositoryName: repository.name };
+  }
+
+  /**
+   * Where a restore's worker goes: the region and subscription of the inventory resource whose
+   * server the target is (a cluster's coordinator, a vCore cluster's host); none for other servers.
+   */
+  private placementOfServer(serverId: string): WorkerPlacement {
+    const host = /^[a-z]+:\/\/([^:/]+)/i.exec(serverId)?.[1]?.toLowerCase();
+    if (!host) return {};
+    const resource = this.deps.inventory.listResources().find((r) => {
+      const coordinator = typeof r.properties.coordinator === 'string' ? r.properties.coordinator.toLowerCase().replace(/:\d+$/, '') : undefined;
+      const connection = typeof r.properties.connectionString === 'string' ? r.properties.connectionString.toLowerCase() : '';
+      return coordinator === host || (connection !== '' && connection.includes(`@${host}`));
+    });
+    return resource ? { region: resource.location, subscriptionId: resource.subscriptionId } : {};
   }
 
   /** The size of the resource's last restore point in the repository: what the next backup will likely move (sizes a worker VM). */

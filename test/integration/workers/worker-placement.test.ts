@@ -194,6 +194,21 @@ describe('worker placement and faults on the emulated Azure', () => {
     expect(core.workersService.listWorkers()[0]).toMatchObject({ state: 'released' });
   }, 120_000);
 
+  it('restores into a cluster of the inventory on a worker VM in its region', async () => {
+    const point = core.restorePoints.list({ resourceId: clusterId })[0]!;
+    const started = await core.workerJobs.startRestore({
+      repository: { ref: repositoryId },
+      restorePointId: point.id,
+      reason: 'test of a restore on a worker VM',
+      target: { kind: 'database', uri: `postgres://postgres@${server.host}:${server.port}/postgres?sslmode=require`, password: DB_PASSWORD, databaseMap: { citus: 'citus_restored' } },
+    });
+    const final = await core.sessions.waitFor(started.session.id);
+    expect(final.status, textOf(final)).toBe('succeeded');
+    expect(textOf(final)).toMatch(/Worker provisioning: Preparing a worker VM in westeurope \(auto network/);
+    expect(await server.query('SELECT count(*)::int AS n FROM invoices', 'citus_restored')).toMatchObject([{ n: 60000 }]);
+    expect(vmsLeft()).toEqual([]);
+  }, 120_000);
+
   it('keeps a worker warm: deallocated after its job, reused by the next, deleted by the sweep when its window ends', async () => {
     const subnet = await createSubnet('westeurope', 'rg-net', 'admin-vnet');
     await core.workersService.save({ name: 'Warm', region: 'westeurope', subnetId: subnet, keepWarmMinutes: 30 });
