@@ -17,3 +17,9 @@ export function formatBytes(bytes: number): string {
   }
   return index === 0 ? `${wholeNumber.format(value)} B` : `${oneDecimal.format(value)} ${BYTE_UNITS[index]}`;
 }
+
+/** A moment in the one format titles and messages use: `2026-12-02 01:00 UTC` (minutes; the console shows local time with its zone). */
+export function formatUtcMinute(iso: string): string {
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime()) ? iso : `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -106,6 +106,14 @@ describe('console: the policy wizard', () => {
     await page.getByLabel('Repository', { exact: true }).selectOption({ label: 'nightly' });
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByTestId('policy-review').getByText('Daily 01:00 (every day), keep 14 days').waitFor();
+    // The cost estimate of what it covers: repository storage and worker hours, from the assumptions.
+    const cost = page.getByTestId('policy-cost');
+    await cost.getByText('A month of this policy over the 2 resource(s) it covers now').waitFor();
+    expect(await cost.getByTestId('cost-line').allTextContents()).toEqual([expect.stringContaining('Repository storage (Hot)'), expect.stringContaining('Worker VMs')]);
+    const total = async () => Number(((await cost.getByTestId('cost-total').textContent()) ?? '').replace(/[$,]/g, ''));
+    const before = await total();
+    await cost.getByLabel('Data per resource (GB)').fill('500');
+    await expect.poll(total).toBeGreaterThan(before * 5);
     await page.getByTestId('wizard-save').click();
 
     await page.getByRole('heading', { name: 'Nightly Postgres', level: 1 }).waitFor();

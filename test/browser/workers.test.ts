@@ -9,6 +9,7 @@ import { armClientOptions } from '../azure-emulator/client-helpers.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { credentialFor, FAST, POLL, SUB } from '../integration/azure-emulator/fixture.ts';
+import { cliSignInToEmulator } from '../integration/azure/fixture.ts';
 import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 
 /**
@@ -29,11 +30,7 @@ describe('console: workers', () => {
   beforeAll(async () => {
     assertPrerequisites();
     emulator = await startAzureEmulator({ ...FAST, throttling: false });
-    const login = await runCli(
-      ['--data-dir', dataDir, 'azure', '--cloud-profile', 'emulator', 'login', '--tenant-id', emulator.tenantId, '--client-id', emulator.clientId, '--arm-endpoint', emulator.armEndpoint, '--authority-host', emulator.authorityHost, '--ca-file', emulator.caCertFile, '--arm-audience', 'https://management.azure.com'],
-      { env: { AZURE_CLIENT_SECRET: emulator.clientSecret } },
-    );
-    if (login.code !== 0) throw new Error(login.stderr);
+    await cliSignInToEmulator(emulator, dataDir);
     // The admin's networks: one in West Europe, one in East US; and a worker VM the app left running.
     const network = new NetworkManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));
     const compute = new ComputeManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));

@@ -13,31 +13,12 @@ import type { RepositoryCatalog } from '../../core/repositories/repository-catal
 import type { SecretStore } from '../../core/secrets/secret-store.ts';
 import { isFinalStatus } from '../../shared/session.ts';
 import type { ArmClients } from '../arm-clients.ts';
+import { vmHourlyUsd } from '../../shared/price-table.ts';
 import { DEFAULT_WORKER_SIZES } from './vm-sizing.ts';
 import { agentRunState, sweepWorkers } from './worker-sweep.ts';
 import { WorkerNetworks } from './worker-network.ts';
 import { deleteWorkerVm } from './worker-vm.ts';
 
-/**
- * Pay-as-you-go list prices of Linux VMs (USD per hour, East US, from the Azure Retail Prices API
- * on 2026-11-02): the estimate the Workers view shows. Other regions and agreements differ; the
- * console says so next to the figure.
- */
-export const VM_HOURLY_USD: Readonly<Record<string, number>> = {
-  standard_d2s_v5: 0.096,
-  standard_d4s_v5: 0.192,
-  standard_d8s_v5: 0.384,
-  standard_d16s_v5: 0.768,
-  standard_d2as_v5: 0.086,
-  standard_d4as_v5: 0.172,
-  standard_d8as_v5: 0.344,
-  standard_e2s_v5: 0.126,
-  standard_e4s_v5: 0.252,
-  standard_f2s_v2: 0.085,
-  standard_f4s_v2: 0.169,
-  standard_f8s_v2: 0.338,
-};
-export const VM_PRICES_AS_OF = '2026-11-02';
 
 /** A worker VM for people: the record plus what it costs. */
 export interface WorkerView extends WorkerRecord {
@@ -138,7 +119,7 @@ export class WorkersService {
   listWorkers(limit = 100): WorkerView[] {
     const live = this.deps.workers.live();
     const history = this.deps.workers.recent(limit).filter((w) => w.state === 'released');
-    return [...live, ...history].slice(0, limit).map((worker) => ({ ...worker, hourlyUsd: worker.size ? (VM_HOURLY_USD[worker.size.toLowerCase()] ?? null) : null }));
+    return [...live, ...history].slice(0, limit).map((worker) => ({ ...worker, hourlyUsd: worker.size ? vmHourlyUsd(worker.size) : null }));
   }
 
   /**

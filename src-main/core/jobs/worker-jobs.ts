@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import type { EngineName, EngineRestoreOptionsWithoutEngine } from '../../engines/engine-schemas.ts';
 import type { GfsFlags } from '../../repository/index.ts';
 import { AppError } from '../../shared/errors.ts';
+import { formatUtcMinute } from '../../shared/format-units.ts';
 import type { Session } from '../../shared/session.ts';
 import type { BackupOutcome, JobOutcome, JobSecrets, JobSpec, RestoreOutcome } from '../../worker/protocol.ts';
 import { WorkerJobError, type WorkerLauncherFactory, type WorkerPlacement } from '../../worker/worker-launcher.ts';
@@ -209,7 +210,7 @@ export class WorkerJobs {
     if (!point && request.requireCatalogued) {
       throw new AppError('not_found', `Restore point ${request.restorePointId.slice(0, 12)} is not in the catalog of ${record ? `repository "${record.name}"` : access.location}; rescan the repository first.`, { field: 'restorePointId' });
     }
-    const pointName = point ? `${String(point.metadata.resourceName ?? point.resourceId)} at ${point.pointTime}` : request.restorePointId.slice(0, 12);
+    const pointName = point ? `${String(point.metadata.resourceName ?? point.resourceId)} at ${formatUtcMinute(point.pointTime)}` : request.restorePointId.slice(0, 12);
     const pointEngineName = (point?.metadata.engine as { name?: string } | undefined)?.name;
     const target = request.target;
     const base = {
@@ -225,7 +226,7 @@ export class WorkerJobs {
     let databasePassword: string | undefined;
     let resourceId: string;
     let serverLabel: string | null = null;
-    let placement: WorkerPlacement = {};
+    let placement: WorkerPlacement & { resourceName?: string } = {};
     if (target.kind === 'database') {
       const server = parseServerSource(target.uri, engineOfUri(target.uri));
       const pointEngine = point?.metadata.engine as { name?: string } | undefined;
@@ -239,9 +240,10 @@ export class WorkerJobs {
         engine,
         target: { kind: 'database', connection: server.connection, databaseMap: target.databaseMap ?? {}, clean: target.clean ?? false, options: { engine, ...target.options } },
       };
-      title = `Restore of ${pointName} to ${server.description}`;
-      serverLabel = server.description;
       placement = this.placementOfServer(server.resourceId);
+      // Named as the admin knows it: the inventory's cluster name, else the server's address.
+      title = `Restore of ${pointName} to ${placement.resourceName ? `${placement.resourceName} (${server.description})` : server.description}`;
+      serverLabel = server.description;
       resourceId = point?.resourceId ?? server.resourceId;
     } else {
       if (!isAbsolute(target.path)) throw new AppError('validation_failed', 'The folder must be an absolute path.', { field: 'target.path' });
@@ -267,7 +269,7 @@ export class WorkerJobs {
           }
         : undefined;
       try {
-        const where: WorkerPlacement = { ...placement, sessionId: ctx.sessionId, expectedBytes: point?.sizeBytes ?? undefined };
+        const where: WorkerPlacement = { region: placement.region, subscriptionId: placement.subscriptionId, sessionId: ctx.sessionId, expectedBytes: point?.sizeBytes ?? undefined };
         result = await runJobInSession(this.deps.launcherFor(where), job, secrets, ctx, where, hooks);
         for (const target of this.deps.touchedTargets.halfRestoredBy(ctx.sessionId)) this.deps.touchedTargets.restored(target.server, target.database, this.deps.clock.now().toISOString());
       } catch (error) {
@@ -324,7 +326,7 @@ export class WorkerJobs {
    * Where a restore's worker goes: the region and subscription of the inventory resource whose
    * server the target is (a cluster's coordinator, a vCore cluster's host); none for other servers.
    */
-  private placementOfServer(serverId: string): WorkerPlacement {
+  private placementOfServer(serverId: string): WorkerPlacement & { resourceName?: string } {
     const host = /^[a-z]+:\/\/([^:/]+)/i.exec(serverId)?.[1]?.toLowerCase();
     if (!host) return {};
     const resource = this.deps.inventory.listResources().find((r) => {
@@ -332,7 +334,7 @@ export class WorkerJobs {
       const connection = typeof r.properties.connectionString === 'string' ? r.properties.connectionString.toLowerCase() : '';
       return coordinator === host || (connection !== '' && connection.includes(`@${host}`));
     });
-    return resource ? { region: resource.location, subscriptionId: resource.subscriptionId } : {};
+    return resource ? { region: resource.location, subscriptionId: resource.subscriptionId, resourceName: resource.name } : {};
   }
 
   /** The size of the resource's last restore point in the repository: what the next backup will likely move (sizes a worker VM). */

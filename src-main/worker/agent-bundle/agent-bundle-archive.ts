@@ -38,7 +38,9 @@ export function defaultWorkerRuntime(env: NodeJS.ProcessEnv = process.env): stri
   const configured = env[WORKER_RUNTIME_ENV];
   const candidate = configured || join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node');
   if (!existsSync(candidate) || !isLinuxX64Executable(candidate)) {
-    throw new Error(`Worker VMs need a Linux x64 Node 22 runtime to ship; ${candidate} is not one. Set ${WORKER_RUNTIME_ENV} to a Linux x64 \`node\` binary.`);
+    throw new Error(
+      `Worker VMs need a Linux x64 Node 22 runtime to ship; ${candidate} is not one. Set ${WORKER_RUNTIME_ENV} to a Linux x64 \`node\` binary, or run jobs on this computer (setting workerDefault = this-computer).`,
+    );
   }
   return candidate;
 }

@@ -31,6 +31,16 @@ export function emulatorProfile(emulator: AzureEmulator): CloudProfile {
   return customCloud({ name: 'emulator', armEndpoint: emulator.armEndpoint, authorityHost: emulator.authorityHost, caCertFile: emulator.caCertFile, armAudience: 'https://management.azure.com' });
 }
 
+/** Signs the CLI in to the emulator as its service principal (a custom cloud named `emulator`), as an admin would once. */
+export async function cliSignInToEmulator(emulator: AzureEmulator, dataDir: string): Promise<void> {
+  const { runCli } = await import('../../helpers/cli.ts');
+  const login = await runCli(
+    ['--data-dir', dataDir, 'azure', '--cloud-profile', 'emulator', 'login', '--tenant-id', emulator.tenantId, '--client-id', emulator.clientId, '--arm-endpoint', emulator.armEndpoint, '--authority-host', emulator.authorityHost, '--ca-file', emulator.caCertFile, '--arm-audience', 'https://management.azure.com'],
+    { env: { AZURE_CLIENT_SECRET: emulator.clientSecret } },
+  );
+  if (login.code !== 0) throw new Error(`azure login failed: ${login.stderr}`);
+}
+
 /** A connector that signs in to the emulator with real msal-node (client credentials). */
 export function emulatorConnector(emulator: AzureEmulator, login: { clientId: string; clientSecret: string } = emulator): ArmConnector & { connection: AzureConnection } {
   const profile = emulatorProfile(emulator);

@@ -5,10 +5,10 @@ import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-bl
 import { AppCore } from '../../../src-main/app/app-core.ts';
 import { startAzureEmulator, type AzureEmulator } from '../../azure-emulator/index.ts';
 import { startAzurite, type AzuriteInstance } from '../../helpers/azurite.ts';
-import { CLI_BIN, runCli } from '../../helpers/cli.ts';
+import { CLI_BIN } from '../../helpers/cli.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
-import { FAST, SUB } from '../azure/fixture.ts';
+import { cliSignInToEmulator, FAST, SUB } from '../azure/fixture.ts';
 
 const DB_PASSWORD = 'outlive-db-Pa55';
 const clusterId = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/ledger`;
@@ -37,11 +37,7 @@ describe('a job that outlives the app', () => {
     [emulator, azurite, server] = await Promise.all([startAzureEmulator({ ...FAST }), startAzurite(), startPostgres({ password: DB_PASSWORD, tls: true })]);
     await server.query('CREATE DATABASE citus');
     await server.query(`CREATE TABLE entries (id int PRIMARY KEY, memo text); INSERT INTO entries SELECT g, repeat(md5(g::text), 6) FROM generate_series(1, 40000) g;`, 'citus');
-    const login = await runCli(
-      ['--data-dir', dataDir, 'azure', '--cloud-profile', 'emulator', 'login', '--tenant-id', emulator.tenantId, '--client-id', emulator.clientId, '--arm-endpoint', emulator.armEndpoint, '--authority-host', emulator.authorityHost, '--ca-file', emulator.caCertFile, '--arm-audience', 'https://management.azure.com'],
-      { env: { AZURE_CLIENT_SECRET: emulator.clientSecret } },
-    );
-    if (login.code !== 0) throw new Error(login.stderr);
+    await cliSignInToEmulator(emulator, dataDir);
     const core = AppCore.open({ dataDir });
     const added = await core.repositoryCatalog.add({ name: 'vault', location: `${azurite.blobEndpoint}/vault`, password: 'outlive-repo-Pa55', storageCredential: { kind: 'sharedKey', accountKey: azurite.accountKey }, create: true, encryption: 'aes-256-gcm', isArchive: false }).finished;
     if (added.session.status !== 'succeeded') throw new Error('repository not created');

@@ -239,6 +239,21 @@ describe('worker placement and faults on the emulated Azure', () => {
     }
   }, 120_000);
 
+  it('deletes a worker whose deallocation fails instead of keeping it warm', async () => {
+    const subnet = await createSubnet('westeurope', 'rg-net', 'admin-vnet');
+    await core.workersService.save({ name: 'Warm again', region: 'westeurope', subnetId: subnet, keepWarmMinutes: 30 });
+    emulator.faults.failNext({ method: 'POST', path: /virtualMachines\/cbw-[0-9a-f]+\/deallocate$/ }, 409, 'OperationNotAllowed');
+    try {
+      const { final } = await backup();
+      expect(final.status, textOf(final)).toBe('warning');
+      expect(textOf(final)).toMatch(/Worker VM cbw-[0-9a-f]+ could not be deallocated \(.*\); it is deleted instead/);
+      expect(core.workers.live()).toEqual([]);
+      expect(vmsLeft()).toEqual([]);
+    } finally {
+      core.workersService.remove('Warm again');
+    }
+  }, 120_000);
+
   it('sweeps orphans: a worker whose job no longer runs, a tagged VM no record knows, and an auto network idle for a day', async () => {
     const compute = new ComputeManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));
     const network = new NetworkManagementClient(credentialFor(emulator), SUB, armClientOptions(emulator));

@@ -1,0 +1,143 @@
+import type { PolicyInput, ResourceKind } from './policy.ts';
+
+/**
+ * A bundled, dated table of Azure list prices (pay-as-you-go, USD, East US, from the Azure Retail
+ * Prices API on the date below) and the cost estimate the policy wizard shows with it. Prices
+ * differ by region, currency and agreement: the console says so next to every estimate.
+ */
+export const PRICES_AS_OF = '2026-11-02';
+export const PRICES_REGION = 'eastus';
+
+export const PRICES = {
+  /** Cosmos DB continuous backup, per GB of data per month, per region (the 7-day tier is free). */
+  continuous30DaysPerGbMonth: 0.2,
+  continuous7DaysPerGbMonth: 0,
+  /** Block blob storage (LRS), per GB per month, by access tier. */
+  blobPerGbMonth: { hot: 0.0184, cool: 0.01, cold: 0.0036, archive: 0.00099 },
+  /** Linux VMs, per hour (worker VMs run only while they work). */
+  vmPerHour: {
+    standard_d2s_v5: 0.096,
+    standard_d4s_v5: 0.192,
+    standard_d8s_v5: 0.384,
+    standard_d16s_v5: 0.768,
+    standard_d2as_v5: 0.086,
+    standard_d4as_v5: 0.172,
+    standard_d8as_v5: 0.344,
+    standard_e2s_v5: 0.126,
+    standard_e4s_v5: 0.252,
+    standard_f2s_v2: 0.085,
+    standard_f4s_v2: 0.169,
+    standard_f8s_v2: 0.338,
+  } as Readonly<Record<string, number>>,
+} as const;
+
+/** The hourly list price of a VM size, or null when the table does not have it. */
+export function vmHourlyUsd(size: string): number | null {
+  return PRICES.vmPerHour[size.toLowerCase()] ?? null;
+}
+
+/** What the estimate assumes; the wizard lets the admin change each. */
+export interface CostAssumptions {
+  /** Data per resource, GB. */
+  dataGbPerResource: number;
+  /** Share of the data that changes each day, percent. */
+  dailyChangePercent: number;
+  /** Repository size after deduplication and compression, percent of the data. */
+  storedPercent: number;
+  /** Azure regions per Cosmos DB account (continuous backup is charged per region). */
+  regionsPerAccount: number;
+  /** Worker throughput while backing up, MB/s. */
+  workerMbPerSecond: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = { dataGbPerResource: 50, dailyChangePercent: 5, storedPercent: 40, regionsPerAccount: 1, workerMbPerSecond: 60 };
+
+export interface CostLine {
+  item: string;
+  monthlyUsd: number;
+  /** How the figure is made, in words. */
+  detail: string;
+}
+
+export interface CostEstimate {
+  lines: CostLine[];
+  monthlyUsd: number;
+}
+
+/** Minutes to create, start and release a worker VM around each job. */
+const WORKER_OVERHEAD_HOURS = 3 / 60;
+
+/** The size Veeam's rule picks for a job moving `gb` (the default sizes of workers). */
+function workerSizeFor(gb: number): string {
+  return gb <= 22 ? 'Standard_D2s_v5' : gb <= 112 ? 'Standard_D4s_v5' : 'Standard_D8s_v5';
+}
+
+/** Days a repository keeps restore points under the policy's schedules (the longest of them). */
+function retentionDays(policy: PolicyInput): number {
+  const s = policy.repositoryBackup?.schedules;
+  if (!s) return 0;
+  return Math.max(s.daily?.enabled ? s.daily.keepDays : 0, s.weekly?.enabled ? s.weekly.keepWeeks * 7 : 0, s.monthly?.enabled ? s.monthly.keepMonths * 30 : 0, s.yearly?.enabled ? s.yearly.keepYears * 365 : 0);
+}
+
+/** Backups a month under the policy's schedules (each enabled schedule that runs its own backup). */
+function backupsPerMonth(policy: PolicyInput): number {
+  const s = policy.repositoryBackup?.schedules;
+  if (!s) return 0;
+  const daily = s.daily?.enabled ? ((s.daily.days?.length ?? 7) * 30) / 7 : 0;
+  const separate = (schedule: { enabled: boolean; mode?: string } | undefined, perMonth: number) => (schedule?.enabled && (schedule.mode === 'separate' || !s.daily?.enabled) ? perMonth : 0);
+  return daily + separate(s.weekly, 30 / 7) + separate(s.monthly, 1) + separate(s.yearly, 1 / 12);
+}
+
+const usd = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * A monthly cost estimate of a policy over the resources it would cover: continuous backup of the
+ * Cosmos DB accounts, repository storage, worker VM hours, archive storage. An estimate: it rests on
+ * the assumptions (shown with it) and the bundled list prices.
+ */
+export function estimatePolicyCost(policy: PolicyInput, resources: { kind: ResourceKind }[], assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostEstimate {
+  const lines: CostLine[] = [];
+  const gb = assumptions.dataGbPerResource;
+  const accounts = resources.filter((r) => r.kind === 'cosmosdb-account').length;
+  const repositoryBacked = resources.filter((r) => r.kind !== 'cosmosdb-account').length + (policy.repositoryBackup ? accounts : 0);
+  if (policy.continuousBackup?.enabled && accounts) {
+    const rate = policy.continuousBackup.tier === 'Continuous30Days' ? PRICES.continuous30DaysPerGbMonth : PRICES.continuous7DaysPerGbMonth;
+    lines.push({
+      item: `Continuous backup (${policy.continuousBackup.tier === 'Continuous30Days' ? '30' : '7'} days)`,
+      monthlyUsd: usd(accounts * gb * assumptions.regionsPerAccount * rate),
+      detail: `${accounts} account(s) × ${gb} GB × ${assumptions.regionsPerAccount} region(s) × $${rate.toFixed(2)}/GB-month${rate === 0 ? ' (the 7-day tier is free)' : ''}`,
+    });
+  }
+  if (policy.repositoryBackup && repositoryBacked) {
+    const stored = assumptions.storedPercent / 100;
+    const days = retentionDays(policy);
+    const changedGb = gb * (assumptions.dailyChangePercent / 100) * stored;
+    const repositoryGb = repositoryBacked * (gb * stored + changedGb * Math.max(0, days - 1));
+    lines.push({
+      item: 'Repository storage (Hot)',
+      monthlyUsd: usd(repositoryGb * PRICES.blobPerGbMonth.hot),
+      detail: `${repositoryBacked} resource(s): a first copy at ${assumptions.storedPercent} % of ${gb} GB plus ${assumptions.dailyChangePercent} % a day changed, kept ${days} days ≈ ${Math.round(repositoryGb)} GB × $${PRICES.blobPerGbMonth.hot}/GB-month`,
+    });
+    const perMonth = backupsPerMonth(policy);
+    const size = workerSizeFor(gb);
+    const hoursPerJob = (gb * 1000) / assumptions.workerMbPerSecond / 3600 + WORKER_OVERHEAD_HOURS;
+    const hourly = vmHourlyUsd(size) ?? 0;
+    lines.push({
+      item: 'Worker VMs',
+      monthlyUsd: usd(repositoryBacked * perMonth * hoursPerJob * hourly),
+      detail: `${repositoryBacked} resource(s) × ${perMonth.toFixed(1)} backups a month × ${(hoursPerJob * 60).toFixed(0)} min on ${size} at $${hourly}/hour (${assumptions.workerMbPerSecond} MB/s, 3 min to start and release)`,
+    });
+    if (policy.archive) {
+      const archiveMonths = policy.archive.retention.unit === 'years' ? policy.archive.retention.value * 12 : policy.archive.retention.value;
+      const copiesPerMonth = policy.archive.fromSchedules.includes('daily') ? 30 : policy.archive.fromSchedules.includes('weekly') ? 30 / 7 : policy.archive.fromSchedules.includes('monthly') ? 1 : 1 / 12;
+      // Each archived copy is self-contained: a copy of the data as stored.
+      const archiveGb = repositoryBacked * gb * stored * copiesPerMonth * archiveMonths;
+      lines.push({
+        item: 'Archive copies (Archive tier)',
+        monthlyUsd: usd(archiveGb * PRICES.blobPerGbMonth.archive),
+        detail: `${repositoryBacked} resource(s) × ${copiesPerMonth.toFixed(1)} copies a month kept ${archiveMonths} months ≈ ${Math.round(archiveGb)} GB × $${PRICES.blobPerGbMonth.archive}/GB-month (at most; copies share nothing)`,
+      });
+    }
+  }
+  return { lines, monthlyUsd: usd(lines.reduce((sum, line) => sum + line.monthlyUsd, 0)) };
+}
