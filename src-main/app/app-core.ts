@@ -46,6 +46,7 @@ import { WorkerConfigurationsStore } from '../core/config-db/worker-configuratio
 import { WorkersStore } from '../core/config-db/workers-store.ts';
 import { WorkerPlacementRouter } from '../azure/workers/worker-placement-router.ts';
 import { WorkersService } from '../azure/workers/workers-service.ts';
+import { StorageAccountLocator } from '../azure/workers/storage-account-locator.ts';
 import type { AzureVmTuning } from '../azure/workers/azure-vm-launcher.ts';
 import { randomUUID } from 'node:crypto';
 import type { WorkerLauncherFactory } from '../worker/worker-launcher.ts';
@@ -189,7 +190,17 @@ export class AppCore {
       workerJobs: this.workerJobs,
       subscriptions: () => this.inventory.listSubscriptions().map((s) => s.id),
     });
-    this.repositoryJobs = new RepositoryJobs({ sessions: this.sessions, catalog: this.repositoryCatalog, repositories: this.repositories, restorePoints: this.restorePoints, clock: this.clock });
+    const storageAccounts = new StorageAccountLocator({ connector: options.azureConnector ?? this.azureSignIns, subscriptions: () => this.inventory.listSubscriptions().map((s) => s.id) });
+    this.repositoryJobs = new RepositoryJobs({
+      sessions: this.sessions,
+      catalog: this.repositoryCatalog,
+      repositories: this.repositories,
+      restorePoints: this.restorePoints,
+      clock: this.clock,
+      // Archive copies run on a worker in the target repository's region (when it can be found).
+      copyPlacement: (target) => storageAccounts.placementOf(target),
+      launcherFor: options.launcherFor ?? (() => this.workerRouter),
+    });
     this.resourceLogins = new ResourceLogins(this.secrets);
     this.policyRuns = new PolicyRuns({
       sessions: this.sessions,

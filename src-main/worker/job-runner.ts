@@ -5,7 +5,7 @@ import { createRedactor } from '../engines/redact.ts';
 import { engineFor } from '../engines/registry.ts';
 import { RepositoryError } from '../repository/index.ts';
 import type { Manifest, Repository, RepositoryLogger } from '../repository/index.ts';
-import type { BackupJobSpec, BackupOutcome, JobOutcome, JobSecrets, ParsedJobSpec, RestoreJobSpec, RestoreOutcome, WorkerError } from './protocol.ts';
+import type { BackupJobSpec, BackupOutcome, CopyJobSpec, CopyOutcome, JobOutcome, JobSecrets, ParsedJobSpec, RestoreJobSpec, RestoreOutcome, WorkerError } from './protocol.ts';
 import { openJobRepository, restorePointSource } from './repository-access.ts';
 
 /** Where a running job reports (the agent turns these into protocol messages). */
@@ -17,7 +17,8 @@ export interface JobEvents {
 
 /** Every secret of a job, for redaction. */
 export function jobRedactor(secrets: JobSecrets): Redactor {
-  return createRedactor([secrets.databasePassword, secrets.repositoryPassword, secrets.storage?.kind === 'sas' ? secrets.storage.sasToken : secrets.storage?.accountKey]);
+  const storageSecret = (storage: JobSecrets['storage']) => (storage?.kind === 'sas' ? storage.sasToken : storage?.accountKey);
+  return createRedactor([secrets.databasePassword, secrets.repositoryPassword, storageSecret(secrets.storage), secrets.target?.repositoryPassword, storageSecret(secrets.target?.storage)]);
 }
 
 function contextFor(events: JobEvents, signal: AbortSignal, redact: Redactor): EngineContext {
@@ -118,9 +119,19 @@ async function runRestore(job: RestoreJobSpec, secrets: JobSecrets, events: JobE
   return { kind: 'restore', databases: summary.databases, outputs: summary.outputs, notes: summary.notes };
 }
 
+/** Copies (archives) a restore point into the target repository, self-contained. */
+async function runCopy(job: CopyJobSpec, secrets: JobSecrets, events: JobEvents, signal: AbortSignal, redact: Redactor): Promise<CopyOutcome> {
+  const logger = repositoryLogger(events, redact);
+  const source = await openJobRepository(job.repository, secrets, { logger, signal });
+  const target = await openJobRepository(job.target, { repositoryPassword: secrets.target?.repositoryPassword, storage: secrets.target?.storage }, { logger, signal });
+  const result = await source.copyRestorePoint(job.restorePointId, target, { archive: job.archive, signal, onProgress: (progress) => events.progress(progress.done, progress.total ?? null, progress.unit ?? 'bytes') });
+  return { kind: 'copy', targetRestorePointId: result.targetRestorePointId, copied: result.copied, newChunks: result.newChunkCount, uploadedBytes: result.uploadedBytes };
+}
+
 /** Runs one job in this process. Throws on failure (see `toWorkerError`). */
 export function runJob(job: ParsedJobSpec, secrets: JobSecrets, events: JobEvents, signal: AbortSignal): Promise<JobOutcome> {
   const redact = jobRedactor(secrets);
+  if (job.kind === 'copy') return runCopy(job, secrets, events, signal, redact);
   return job.kind === 'backup' ? runBackup(job, secrets, events, signal, redact) : runRestore(job, secrets, events, signal, redact);
 }
 

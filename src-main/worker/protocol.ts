@@ -78,12 +78,26 @@ export const restoreJobSchema = z.object({
   options: tuningSchema.default({}),
 });
 
+/** Copy (archive) a restore point into another repository: runs in the target repository's region. */
+export const copyJobSchema = z.object({
+  kind: z.literal('copy'),
+  jobId: z.string().min(1),
+  repository: repositoryLocationSchema,
+  target: repositoryLocationSchema,
+  restorePointId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a full restore point id'),
+  /** Put the copied data in the Archive tier. */
+  archive: z.boolean().default(false),
+});
+
 /** What the agent is asked to do. Holds no secret (it may be logged). */
-export const jobSpecSchema = z.discriminatedUnion('kind', [backupJobSchema, restoreJobSchema]);
+export const jobSpecSchema = z.discriminatedUnion('kind', [backupJobSchema, restoreJobSchema, copyJobSchema]);
 export type JobSpec = z.input<typeof jobSpecSchema>;
 export type ParsedJobSpec = z.output<typeof jobSpecSchema>;
 export type BackupJobSpec = z.output<typeof backupJobSchema>;
 export type RestoreJobSpec = z.output<typeof restoreJobSchema>;
+export type CopyJobSpec = z.output<typeof copyJobSchema>;
+
+const storageSecretSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('sharedKey'), accountKey: z.string().min(1) }), z.object({ kind: z.literal('sas'), sasToken: z.string().min(1) })]);
 
 /** The secrets of one job. Held in memory only, never written anywhere by the agent. */
 export const jobSecretsSchema = z.object({
@@ -91,9 +105,9 @@ export const jobSecretsSchema = z.object({
   databasePassword: z.string().optional(),
   repositoryPassword: z.string().optional(),
   /** Storage credentials for a blob repository. */
-  storage: z
-    .discriminatedUnion('kind', [z.object({ kind: z.literal('sharedKey'), accountKey: z.string().min(1) }), z.object({ kind: z.literal('sas'), sasToken: z.string().min(1) })])
-    .optional(),
+  storage: storageSecretSchema.optional(),
+  /** A copy job's target repository: its password and storage credentials. */
+  target: z.object({ repositoryPassword: z.string().optional(), storage: storageSecretSchema.optional() }).optional(),
 });
 export type JobSecrets = z.infer<typeof jobSecretsSchema>;
 
@@ -139,7 +153,17 @@ export const restoreOutcomeSchema = z.object({
   notes: z.array(z.string()),
 });
 export type RestoreOutcome = z.infer<typeof restoreOutcomeSchema>;
-export type JobOutcome = BackupOutcome | RestoreOutcome;
+
+export const copyOutcomeSchema = z.object({
+  kind: z.literal('copy'),
+  targetRestorePointId: z.string(),
+  /** False when the target already had a copy of this restore point. */
+  copied: z.boolean(),
+  newChunks: z.number().int().nonnegative(),
+  uploadedBytes: z.number().nonnegative(),
+});
+export type CopyOutcome = z.infer<typeof copyOutcomeSchema>;
+export type JobOutcome = BackupOutcome | RestoreOutcome | CopyOutcome;
 
 export const workerErrorSchema = z.object({ code: z.string(), message: z.string() });
 export type WorkerError = z.infer<typeof workerErrorSchema>;
@@ -151,7 +175,7 @@ export const outboundMessageSchema = z.union([
   z.object({ type: z.literal('progress'), done: z.number().nonnegative(), total: z.number().nonnegative().nullable(), unit: z.string() }),
   /** The agent is about to change this target database (a restore); a failure leaves it half-restored. */
   z.object({ type: z.literal('target-touched'), database: z.string() }),
-  z.object({ type: z.literal('result'), ok: z.literal(true), outcome: z.discriminatedUnion('kind', [backupOutcomeSchema, restoreOutcomeSchema]) }),
+  z.object({ type: z.literal('result'), ok: z.literal(true), outcome: z.discriminatedUnion('kind', [backupOutcomeSchema, restoreOutcomeSchema, copyOutcomeSchema]) }),
   z.object({ type: z.literal('result'), ok: z.literal(false), error: workerErrorSchema }),
 ]);
 export type OutboundMessage = z.infer<typeof outboundMessageSchema>;

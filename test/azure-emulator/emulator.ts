@@ -14,6 +14,7 @@ import { Router } from './router.ts';
 import { cosmosAccountRoutes } from './routes/cosmos-accounts.ts';
 import { cosmosChildRoutes } from './routes/cosmos-children.ts';
 import { computeRoutes } from './routes/compute.ts';
+import { storageAccountRoutes } from './routes/storage-accounts.ts';
 import { mongoClusterRoutes } from './routes/mongo-clusters.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { postgresClusterRoutes } from './routes/postgres-clusters.ts';
@@ -142,6 +143,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     ...postgresClusterRoutes(),
     ...mongoClusterRoutes(),
     ...computeRoutes(),
+    ...storageAccountRoutes(),
   ]);
   const cert = await createEmulatorCertificate();
   let baseUrl = '';

@@ -317,7 +317,7 @@ class VmJob {
         parameters: [
           { name: BOOTSTRAP_PARAMETERS.jobId, value: this.job.jobId },
           { name: BOOTSTRAP_PARAMETERS.bundleSha256, value: staged.sha256 },
-          { name: BOOTSTRAP_PARAMETERS.engine, value: this.job.engine ?? '' },
+          { name: BOOTSTRAP_PARAMETERS.engine, value: this.job.kind === 'copy' ? '' : (this.job.engine ?? '') },
         ],
         protectedParameters: [
           { name: BOOTSTRAP_PARAMETERS.bundleUrl, value: staged.url },

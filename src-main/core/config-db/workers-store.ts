@@ -13,7 +13,7 @@ export const workerMailboxSchema = z.object({
   expiresOn: z.string(),
   /** The job's repository location (a backup collected after the app went away is catalogued there). */
   repository: z.string().optional(),
-  jobKind: z.enum(['backup', 'restore']).optional(),
+  jobKind: z.enum(['backup', 'restore', 'copy']).optional(),
 });
 
 /** Where the secret store keeps the job token of a worker's mailbox (to re-attach after the app went away). */

@@ -6,6 +6,9 @@ import { formatBytes } from '../../shared/format-units.ts';
  * what was counted (MongoDB counts documents, PostgreSQL rows); a backup knows its own engine.
  */
 export function summarizeOutcome(outcome: JobOutcome, engine?: string): string {
+  if (outcome.kind === 'copy') {
+    return outcome.copied ? `Copied as restore point ${outcome.targetRestorePointId.slice(0, 12)} (${formatBytes(outcome.uploadedBytes)} uploaded).` : `Already copied as restore point ${outcome.targetRestorePointId.slice(0, 12)}.`;
+  }
   const count = outcome.databases.reduce((sum, database) => sum + database.rows, 0);
   const unit = (outcome.kind === 'backup' ? outcome.restorePoint.engine.name : engine) === 'mongodb' ? 'documents' : 'rows';
   const names = outcome.databases.map((database) => database.name).join(', ');

@@ -6,11 +6,28 @@ import type { RepositoryCatalog } from '../repositories/repository-catalog.ts';
 import { catalogRecordOf, repositoryLogger, startRepositoryOperation, type RepositoryOperationDeps, type StartedOperation } from '../repositories/repository-operations.ts';
 import type { SessionContext } from '../sessions/session-context.ts';
 import type { RepositoryInput } from './worker-jobs.ts';
+import type { JobSecrets, JobSpec } from '../../worker/protocol.ts';
+import type { WorkerLauncherFactory, WorkerPlacement } from '../../worker/worker-launcher.ts';
+import { runJobInSession } from './run-job-in-session.ts';
+
+/** A repository as resolved for an operation: where, and its secrets. */
+interface RepositoryAccessInput {
+  location: string;
+  password?: string;
+  credentials?: { kind: string; accountKey?: string; sasToken?: string };
+}
 
 export interface RepositoryJobsDeps extends RepositoryOperationDeps {
   readonly catalog: RepositoryCatalog;
   readonly repositories: RepositoriesStore;
   readonly restorePoints: RestorePointsStore;
+  /**
+   * Where a copy into `target` should run: the region of the target's storage account (composition
+   * root: from ARM), or undefined to copy in this process.
+   */
+  readonly copyPlacement?: (target: { location: string; credentials?: unknown }) => Promise<WorkerPlacement | undefined>;
+  /** The launcher for a copy whose placement is known (composition root: the placement router). */
+  readonly launcherFor?: WorkerLauncherFactory;
 }
 
 const progressOf = (ctx: SessionContext) => (p: { done: number; total?: number; unit: string }) => ctx.progress(p.done, p.total ?? null, p.unit);
@@ -54,7 +71,10 @@ export class RepositoryJobs {
       async (repository, ctx) => {
         const restorePointId = await resolveRestorePointId(repository, request.restorePointId, ctx.signal);
         const targetRepository = await openRepository(target.access.location, { password: target.access.password, credentials: target.access.credentials, signal: ctx.signal, logger: repositoryLogger(ctx) });
-        const copy = await repository.copyRestorePoint(restorePointId, targetRepository, { archive: request.archive, signal: ctx.signal, onProgress: progressOf(ctx) });
+        const placement = this.deps.launcherFor ? await this.deps.copyPlacement?.(target.access).catch(() => undefined) : undefined;
+        const copy = placement
+          ? await this.copyOnWorker(source.access, target.access, restorePointId, request.archive, placement, ctx)
+          : await repository.copyRestorePoint(restorePointId, targetRepository, { archive: request.archive, signal: ctx.signal, onProgress: progressOf(ctx) });
         ctx.info(copy.copied ? `Copied as ${copy.targetRestorePointId} (${copy.uploadedBytes} bytes uploaded${request.archive ? ', data in the Archive tier' : ''}).` : `Already copied as ${copy.targetRestorePointId}.`);
         const copied = await targetRepository.getRestorePoint(copy.targetRestorePointId, { signal: ctx.signal });
         const record = this.deps.catalog.ensureCatalogued(target.access.location, target.access.password !== undefined);
@@ -63,6 +83,22 @@ export class RepositoryJobs {
       },
       { kind: 'archive', ...(request.parentSessionId ? { parentId: request.parentSessionId } : {}) },
     );
+  }
+
+  /** Runs a copy on a worker in the target's region (the archive path of the mission). */
+  private async copyOnWorker(source: RepositoryAccessInput, target: RepositoryAccessInput, restorePointId: string, archive: boolean, placement: WorkerPlacement, ctx: SessionContext): Promise<CopyResult> {
+    const storage = (credentials: RepositoryAccessInput['credentials']): JobSecrets['storage'] =>
+      credentials?.kind === 'sharedKey' && credentials.accountKey ? { kind: 'sharedKey', accountKey: credentials.accountKey } : credentials?.kind === 'sas' && credentials.sasToken ? { kind: 'sas', sasToken: credentials.sasToken } : undefined;
+    const job: JobSpec = { kind: 'copy', jobId: `copy-${Date.now()}-${restorePointId.slice(0, 8)}`, repository: { location: source.location }, target: { location: target.location }, restorePointId, archive };
+    const secrets: JobSecrets = {
+      ...(source.password !== undefined ? { repositoryPassword: source.password } : {}),
+      ...(storage(source.credentials) ? { storage: storage(source.credentials) } : {}),
+      target: { ...(target.password !== undefined ? { repositoryPassword: target.password } : {}), ...(storage(target.credentials) ? { storage: storage(target.credentials) } : {}) },
+    };
+    const where = { ...placement, sessionId: ctx.sessionId };
+    const outcome = await runJobInSession((this.deps.launcherFor as WorkerLauncherFactory)(where), job, secrets, ctx, where);
+    if (outcome.kind !== 'copy') throw new AppError('internal', 'The worker answered a copy with another outcome.');
+    return { targetRestorePointId: outcome.targetRestorePointId, copied: outcome.copied, newChunkCount: outcome.newChunks, uploadedBytes: outcome.uploadedBytes };
   }
 
   /** Makes an archived restore point readable again (Archive → Hot), with progress in packs. */

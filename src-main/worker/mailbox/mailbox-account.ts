@@ -10,12 +10,15 @@ export interface MailboxAccount {
 
 /** The storage account a job's mailbox and bundle go to: the repository's, reached with its account key; undefined when the job has none. */
 export function mailboxAccountOf(job: JobSpec, secrets: JobSecrets): MailboxAccount | undefined {
+  // A copy runs in its target's region: its mailbox is in the target's account.
+  const repository = job.kind === 'copy' ? job.target : job.repository;
+  const storage = job.kind === 'copy' ? secrets.target?.storage : secrets.storage;
   let location;
   try {
-    location = parseRepositoryLocation(job.repository.location);
+    location = parseRepositoryLocation(repository.location);
   } catch {
     return undefined;
   }
-  if (location.kind !== 'azure' || secrets.storage?.kind !== 'sharedKey') return undefined;
-  return { blobEndpoint: location.blobEndpoint, accountName: location.accountName, accountKey: secrets.storage.accountKey };
+  if (location.kind !== 'azure' || storage?.kind !== 'sharedKey') return undefined;
+  return { blobEndpoint: location.blobEndpoint, accountName: location.accountName, accountKey: storage.accountKey };
 }

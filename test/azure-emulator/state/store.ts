@@ -41,6 +41,8 @@ export class EmulatorState {
   readonly mongoClusters: MongoCluster[] = [];
   /** Compute and network stand-ins, keyed by lower-case ARM id. */
   readonly generic = new Map<string, GenericResource>();
+  /** Storage accounts ARM lists (tests add the Azurite account to place archive workers in its region). */
+  readonly storageAccounts: { subscriptionId: string; resourceGroup: string; name: string; location: string }[] = [];
   /** The emulated VMs' disks and the scripts their Run Commands run. */
   readonly vmHost = new VmHost();
   /** Refusals the next VM creations meet (quota, SKU not available, allocation failure), matched by size and zone. */

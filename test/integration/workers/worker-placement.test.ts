@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { AppendBlobClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { AppendBlobClient, BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { AppCore } from '../../../src-main/app/app-core.ts';
@@ -206,6 +206,25 @@ describe('worker placement and faults on the emulated Azure', () => {
     expect(final.status, textOf(final)).toBe('succeeded');
     expect(textOf(final)).toMatch(/Worker provisioning: Preparing a worker VM in westeurope \(auto network/);
     expect(await server.query('SELECT count(*)::int AS n FROM invoices', 'citus_restored')).toMatchObject([{ n: 60000 }]);
+    expect(vmsLeft()).toEqual([]);
+  }, 120_000);
+
+  it('archives a restore point on a worker in the archive repository’s region', async () => {
+    emulator.state.storageAccounts.push({ subscriptionId: SUB, resourceGroup: 'rg-storage', name: azurite.accountName, location: 'northeurope' });
+    const added = await core.repositoryCatalog.add({ name: 'cold vault', location: `${azurite.blobEndpoint}/cold-vault`, password: 'archive-Pa55', storageCredential: { kind: 'sharedKey', accountKey: azurite.accountKey }, create: true, encryption: 'aes-256-gcm', isArchive: true }).finished;
+    const point = core.restorePoints.list({ resourceId: clusterId })[0]!;
+    const copy = await core.repositoryJobs.copy({ source: { ref: repositoryId }, target: { ref: added.result!.id }, restorePointId: point.id, archive: true });
+    const final = (await copy.finished).session;
+    expect(final.status, textOf(final)).toBe('succeeded');
+    expect(textOf(final)).toMatch(/Worker provisioning: Preparing a worker VM in northeurope \(auto network/);
+    expect(textOf(final)).toMatch(/Copied as [0-9a-f]{64} \(\d+ bytes uploaded, data in the Archive tier\)/);
+    const archived = core.restorePoints.list({ repositoryId: added.result!.id });
+    expect(archived).toHaveLength(1);
+    // The copied data really is in the Archive tier.
+    const blobs = new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey)).getContainerClient('cold-vault');
+    const tiers = new Set<string>();
+    for await (const blob of blobs.listBlobsFlat({ prefix: 'data/' })) tiers.add(String(blob.properties.accessTier));
+    expect(tiers).toEqual(new Set(['Archive']));
     expect(vmsLeft()).toEqual([]);
   }, 120_000);
 
