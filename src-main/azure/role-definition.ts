@@ -69,6 +69,8 @@ function workerRules(): CallRule[] {
   const VM = `${RG}/providers/Microsoft\\.Compute/virtualMachines/[^/]+`;
   const rules: CallRule[] = [
     { methods: ['PUT'], path: new RegExp(`^${SUB}/resourcegroups/[^/]+$`, 'i'), action: 'Microsoft.Resources/subscriptions/resourceGroups/write', why: 'workers: create the resource group of the auto network of a region' },
+    { methods: ['PUT'], path: new RegExp(`^${RG}/providers/Microsoft\\.DevTestLab/schedules/shutdown-computevm-[^/]+$`, 'i'), action: 'Microsoft.DevTestLab/schedules/write', why: 'workers: the auto-shutdown of a worker VM, the last safety net should nothing release it' },
+    { methods: ['DELETE'], path: new RegExp(`^${RG}/providers/Microsoft\\.DevTestLab/schedules/shutdown-computevm-[^/]+$`, 'i'), action: 'Microsoft.DevTestLab/schedules/delete', why: 'workers: remove a released worker’s auto-shutdown' },
     { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Storage/storageAccounts$`, 'i'), action: 'Microsoft.Storage/storageAccounts/read', why: 'workers: find the region of an archive repository’s storage account (archive copies run there)' },
     { methods: ['GET'], path: new RegExp(`^${SUB}/resourcegroups$`, 'i'), action: 'Microsoft.Resources/subscriptions/resourceGroups/read', why: 'workers: the sweep finds auto networks by tag' },
     { methods: ['DELETE'], path: new RegExp(`^${SUB}/resourcegroups/cosmos-backup-workers-[^/]+$`, 'i'), action: 'Microsoft.Resources/subscriptions/resourceGroups/delete', why: 'workers: the sweep removes an auto network unused for a day (its own resource group only)' },

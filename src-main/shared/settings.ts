@@ -36,7 +36,7 @@ export const settingsSchema = z.object({
   /** Where backups of Azure databases run when their region has no worker configuration: a worker VM in the region, or this computer. */
   workerDefault: z.enum(WORKER_DEFAULTS, { message: `must be one of ${WORKER_DEFAULTS.join(', ')}` }).default('azure'),
   /** The longest a job may run on a worker VM (its Run Command's timeout). */
-  workerJobTimeoutHours: z.number().int('must be a whole number of hours').min(1, 'must be at least 1 hour').max(168, 'must be at most 168 hours (a week)').default(24),
+  workerJobTimeoutHours: z.number().int('must be a whole number of hours').min(1, 'must be at least 1 hour').max(23, 'must be at most 23 hours (the VM’s daily auto-shutdown is the last safety net)').default(12),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
@@ -70,7 +70,7 @@ export const SETTING_INFO: Record<SettingKey, { label: string; unit: string; des
     unit: '',
     description: 'Where backups of Azure databases run when their region has no worker configuration: azure (a short-lived VM in the database’s region, auto network) or this-computer.',
   },
-  workerJobTimeoutHours: { label: 'Worker job limit', unit: 'hours', description: 'The longest a job may run on a worker VM; the VM is released after it whatever happened.' },
+  workerJobTimeoutHours: { label: 'Worker job limit', unit: 'hours', description: 'The longest a job may run on a worker VM (1 to 23); the VM is released after it whatever happened, and shuts itself down half an hour later if nothing released it.' },
 };
 
 /**

@@ -15,6 +15,7 @@ import { cosmosAccountRoutes } from './routes/cosmos-accounts.ts';
 import { cosmosChildRoutes } from './routes/cosmos-children.ts';
 import { computeRoutes } from './routes/compute.ts';
 import { storageAccountRoutes } from './routes/storage-accounts.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { mongoClusterRoutes } from './routes/mongo-clusters.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { postgresClusterRoutes } from './routes/postgres-clusters.ts';
@@ -144,6 +145,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     ...mongoClusterRoutes(),
     ...computeRoutes(),
     ...storageAccountRoutes(),
+    ...scheduleRoutes(),
   ]);
   const cert = await createEmulatorCertificate();
   let baseUrl = '';

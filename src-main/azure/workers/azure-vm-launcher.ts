@@ -30,7 +30,7 @@ export interface AzureVmTuning {
   statusEveryMs?: number;
   /** How long the agent may take to publish its key once the Run Command started (default 10 min: it downloads the bundle, may install the PostgreSQL client). */
   agentStartTimeoutMs?: number;
-  /** The Run Command's timeout: the longest a job may run (default 24 h). */
+  /** The Run Command's timeout: the longest a job may run (default 12 h; at most 23 h, see the auto-shutdown). */
   jobTimeoutSeconds?: number;
   /** After a cancel, how long the agent may take to stop before the VM is released anyway (default 60 s). */
   cancelGraceMs?: number;
@@ -68,6 +68,12 @@ export interface AzureVmLauncherDeps {
   /** Keeps each job's mailbox token, so a job that outlives the app can be collected at the next start. */
   secrets?: SecretStore;
   tuning?: AzureVmTuning;
+}
+
+/** The auto-shutdown schedule of a worker VM (Azure names it so: one per VM). */
+export const AUTO_SHUTDOWN_API = '2018-09-15';
+export function autoShutdownPath(subscriptionId: string, resourceGroup: string, vmName: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.DevTestLab/schedules/shutdown-computevm-${vmName}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -161,7 +167,7 @@ class VmJob {
       pollMs: t.pollMs ?? 500,
       statusEveryMs: t.statusEveryMs ?? 15_000,
       agentStartTimeoutMs: t.agentStartTimeoutMs ?? 10 * 60_000,
-      jobTimeoutSeconds: t.jobTimeoutSeconds ?? 24 * 3600,
+      jobTimeoutSeconds: t.jobTimeoutSeconds ?? 12 * 3600,
       cancelGraceMs: t.cancelGraceMs ?? 60_000,
       releaseRetryMs: t.releaseRetryMs ?? 10_000,
       keepMailbox: t.keepMailbox ?? false,
@@ -287,6 +293,7 @@ class VmJob {
     this.record('provisioning', { size: vm.size });
     this.deps.workers.update(this.name, { mailbox: this.mailboxRecord() });
     await this.deps.secrets?.set(workerTokenRef(this.name), mailbox.address.token);
+    await this.scheduleAutoShutdown(subnet);
     this.throwIfCanceled();
     const runStarted = this.deps.clock.monotonicMs();
     await this.startAgent(staged, mailbox, subnet);
@@ -330,6 +337,25 @@ class VmJob {
       },
       arm.pollOptions,
     );
+  }
+
+  /**
+   * The last safety net: Azure's auto-shutdown (a DevTestLab schedule) deallocates the VM half an
+   * hour after the job's time limit, should nothing else release it (the app gone for good). A
+   * schedule that cannot be set is said in the session; the job goes on (the sweep remains).
+   */
+  private async scheduleAutoShutdown(subnet: WorkerSubnet): Promise<void> {
+    const at = new Date(this.deps.clock.now().getTime() + this.tuning.jobTimeoutSeconds * 1000 + 30 * 60_000);
+    const time = `${String(at.getUTCHours()).padStart(2, '0')}${String(at.getUTCMinutes()).padStart(2, '0')}`;
+    try {
+      await this.deps.arm.request('PUT', autoShutdownPath(this.subscriptionId, subnet.resourceGroup, this.name), AUTO_SHUTDOWN_API, {
+        location: this.region,
+        tags: { [WORKER_TAG]: 'worker', [INSTALLATION_TAG]: this.deps.installationId },
+        properties: { status: 'Enabled', taskType: 'ComputeVmShutdownTask', dailyRecurrence: { time }, timeZoneId: 'UTC', targetResourceId: this.vmId, notificationSettings: { status: 'Disabled' } },
+      });
+    } catch (error) {
+      this.log('warn', `The worker's auto-shutdown could not be set (${(error as Error).message}); the hourly sweep still releases it.`);
+    }
   }
 
   /** A kept-warm (deallocated) worker of this configuration still inside its window, if any. */

@@ -146,4 +146,10 @@ export async function deleteWorkerVm(arm: ArmClients, subscriptionId: string, re
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }
+  // Its auto-shutdown schedule (made with it) goes too.
+  try {
+    await arm.request('DELETE', `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.DevTestLab/schedules/shutdown-computevm-${name}`, '2018-09-15');
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
 }

@@ -25,7 +25,7 @@ export function resourceId(ctx: ArmContext): string {
   return ctx.req.url.pathname.replace(/\/+$/, '').replace(/\/(start|deallocate|powerOff|restart|runCommand)$/i, '');
 }
 
-export function notFound(kind: Pick<Kind, 'provider' | 'type'>, name: string, group: string): ArmError {
+export function notFound(kind: { provider: string; type: string }, name: string, group: string): ArmError {
   return new ArmError(404, 'ResourceNotFound', `The Resource '${kind.provider}/${kind.type}/${name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
 }
 

@@ -34,7 +34,7 @@ describe('worker placement and faults on the emulated Azure', () => {
 
   const logOf = (session: Session): LogLine[] => core.sessions.logs(session.id, 0, 2000, 'debug').lines;
   const textOf = (session: Session) => logOf(session).map((l) => l.message).join('\n');
-  const vmsLeft = () => [...emulator.state.generic.values()].filter((r) => ['virtualMachines', 'networkInterfaces', 'disks'].includes(r.type)).map((r) => `${r.type} ${r.name}`);
+  const vmsLeft = () => [...emulator.state.generic.values()].filter((r) => ['virtualMachines', 'networkInterfaces', 'disks', 'schedules'].includes(r.type)).map((r) => `${r.type} ${r.name}`);
   const backup = async () => {
     const started = await core.workerJobs.startBackup({ repository: { ref: repositoryId }, source: { resourceId: clusterId, user: 'postgres', password: DB_PASSWORD } });
     return { started, final: await core.sessions.waitFor(started.session.id) };
@@ -86,6 +86,12 @@ describe('worker placement and faults on the emulated Azure', () => {
     expect(vmsLeft()).toEqual([]);
     expect(core.workersService.listWorkers()[0]).toMatchObject({ state: 'released', region: 'westeurope', size: 'Standard_D2s_v5', sessionId: final.id, hourlyUsd: 0.096 });
     expect(core.restorePoints.list({ resourceId: clusterId })).toHaveLength(1);
+    // The last safety net was set on the VM: an auto-shutdown 30 min after the job's time limit (12 h).
+    const shutdown = emulator.callLog.filter({ method: 'PUT', path: /Microsoft\.DevTestLab\/schedules\/shutdown-computevm-cbw-/ })[0]!;
+    const time = (JSON.parse(shutdown.requestText!) as { properties: { dailyRecurrence: { time: string } } }).properties.dailyRecurrence.time;
+    const expected = new Date(Date.parse(shutdown.time) + 12.5 * 3600_000);
+    const minutesOff = Math.abs(Number(time.slice(0, 2)) * 60 + Number(time.slice(2)) - (expected.getUTCHours() * 60 + expected.getUTCMinutes()));
+    expect(Math.min(minutesOff, 1440 - minutesOff)).toBeLessThanOrEqual(2);
   }, 120_000);
 
   it('falls back along sizes and zones when Azure refuses, says what it tried, and remembers the refusal', async () => {

@@ -28,7 +28,7 @@ describe('least-privilege role', () => {
     expect(actionFor('POST', `${ACCOUNT}/listKeys`)).toBeNull();
     expect(actionFor('DELETE', `${SUB}/resourcegroups/rg-prod`)).toBeNull();
     // Deletes only of what workers create: VMs, their disks and NICs, the auto network.
-    expect(ROLE_ACTIONS.filter((a) => a.endsWith('/delete')).every((a) => /^Microsoft\.(Compute|Network)\/|resourceGroups\/delete$/.test(a))).toBe(true);
+    expect(ROLE_ACTIONS.filter((a) => a.endsWith('/delete')).every((a) => /^Microsoft\.(Compute|Network|DevTestLab)\/|resourceGroups\/delete$/.test(a))).toBe(true);
     expect(ROLE_ACTIONS.some((a) => a.startsWith('Microsoft.DocumentDB') && a.endsWith('/delete'))).toBe(false);
     expect(ROLE_ACTIONS.some((a) => a.includes('listKeys') || a.includes('*'))).toBe(false);
   });
