@@ -74,6 +74,7 @@ function workerRules(): CallRule[] {
     { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Storage/storageAccounts$`, 'i'), action: 'Microsoft.Storage/storageAccounts/read', why: 'workers: find the region of an archive repository’s storage account (archive copies run there)' },
     { methods: ['GET'], path: new RegExp(`^${SUB}/resourcegroups$`, 'i'), action: 'Microsoft.Resources/subscriptions/resourceGroups/read', why: 'workers: the sweep finds auto networks by tag' },
     { methods: ['DELETE'], path: new RegExp(`^${SUB}/resourcegroups/cosmos-backup-workers-[^/]+$`, 'i'), action: 'Microsoft.Resources/subscriptions/resourceGroups/delete', why: 'workers: the sweep removes an auto network unused for a day (its own resource group only)' },
+    { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Compute/skus$`, 'i'), action: 'Microsoft.Compute/skus/read', why: 'workers: the VM sizes a region offers the subscription (read once a day)' },
     { methods: ['GET'], path: new RegExp(`^${SUB}/providers/Microsoft\\.Compute/virtualMachines$`, 'i'), action: 'Microsoft.Compute/virtualMachines/read', why: 'workers: the orphan sweep finds worker VMs by tag' },
     { methods: ['GET'], path: new RegExp(`^${VM}$`, 'i'), action: 'Microsoft.Compute/virtualMachines/read', why: 'workers: follow a worker VM' },
     { methods: ['PUT'], path: new RegExp(`^${VM}$`, 'i'), action: 'Microsoft.Compute/virtualMachines/write', why: 'workers: create a worker VM in the data’s region' },

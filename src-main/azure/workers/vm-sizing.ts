@@ -56,9 +56,23 @@ const REMEMBER_MS: Record<CapacityRefusal, number> = { quota: 60 * 60_000, sku: 
 /** One attempt's placement: the region without a zone, or a zone. */
 export type Attempt = 'regional' | '1' | '2' | '3';
 
+/** How long the list of sizes a region offers (resource SKUs) is kept before it is read again. */
+const OFFER_TTL_MS = 24 * 60 * 60_000;
+
 /** Remembers refused sizes and zones per subscription and region for a while, so the next job does not hit them again. */
 export class CapacityMemory {
   private readonly refused = new Map<string, { until: number; reason: string }>();
+  private readonly offers = new Map<string, { until: number; sizes: Set<string> }>();
+
+  /** The sizes a region offers the subscription, as last read (lower case), or undefined when not read lately. */
+  offered(subscriptionId: string, region: string, now: number): Set<string> | undefined {
+    const hit = this.offers.get(`${subscriptionId}|${region}`.toLowerCase());
+    return hit && hit.until > now ? hit.sizes : undefined;
+  }
+
+  rememberOffer(subscriptionId: string, region: string, sizes: Set<string>, now: number): void {
+    this.offers.set(`${subscriptionId}|${region}`.toLowerCase(), { until: now + OFFER_TTL_MS, sizes });
+  }
 
   private key(subscriptionId: string, region: string, size: string, scope: Attempt | '*'): string {
     return `${subscriptionId}|${region}|${size}|${scope}`.toLowerCase();

@@ -71,9 +71,15 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
   const nicName = `${request.name}-nic`;
   const tried: string[] = [];
   const refusedFamilies = new Set<string>();
+  const offered = await offeredSizes(arm, subnet, memory, now);
   const sshKey = unusableSshPublicKey();
   for (const size of request.sizes) {
     if (refusedFamilies.has(sizeFamily(size))) continue;
+    if (offered && !offered.has(size.toLowerCase())) {
+      tried.push(`${size}: not offered in ${subnet.region} to this subscription (resource SKUs)`);
+      log(`${size} is not offered in ${subnet.region} to this subscription (resource SKUs); skipped.`);
+      continue;
+    }
     // The region first; zones only after the region had no capacity for the size.
     for (const attempt of ATTEMPTS) {
       const zone = attempt === 'regional' ? undefined : attempt;
@@ -129,6 +135,28 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
   }
   await network.networkInterfaces.beginDeleteAndWait(subnet.resourceGroup, nicName, arm.pollOptions).catch(() => undefined);
   throw new WorkerCapacityError(subnet.region, tried);
+}
+
+/**
+ * The VM sizes a region offers the subscription (ARM's resource SKUs without a subscription
+ * restriction), read once a day; undefined when the list cannot be read (the sizes are then tried
+ * as they come, and Azure's refusals steer the fallback).
+ */
+async function offeredSizes(arm: ArmClients, subnet: WorkerSubnet, memory: CapacityMemory, now: () => number): Promise<Set<string> | undefined> {
+  const known = memory.offered(subnet.subscriptionId, subnet.region, now());
+  if (known) return known;
+  try {
+    const sizes = new Set<string>();
+    for await (const sku of arm.compute(subnet.subscriptionId).resourceSkus.list({ filter: `location eq '${subnet.region}'` })) {
+      if (sku.resourceType !== 'virtualMachines' || !sku.name) continue;
+      const restricted = (sku.restrictions ?? []).some((r) => r.type === 'Location' && r.reasonCode === 'NotAvailableForSubscription');
+      if (!restricted) sizes.add(sku.name.toLowerCase());
+    }
+    memory.rememberOffer(subnet.subscriptionId, subnet.region, sizes, now());
+    return sizes;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

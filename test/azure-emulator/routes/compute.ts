@@ -11,6 +11,9 @@ import { runCommandRoutes } from './run-commands.ts';
 
 const RG = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers';
 
+/** The VM sizes the emulated resource SKUs list offers in every region (tests restrict some with state.skuRestrictions). */
+const VM_SIZES = ['Standard_D2s_v5', 'Standard_D4s_v5', 'Standard_D8s_v5', 'Standard_D16s_v5', 'Standard_E2s_v5', 'Standard_E4s_v5', 'Standard_F2s_v2', 'Standard_F4s_v2', 'Standard_F8s_v2'];
+
 const KINDS: Kind[] = [
   VM_KIND,
   { provider: 'Microsoft.Compute', type: 'disks', pattern: `${RG}/Microsoft.Compute/disks/{name}`, versions: COMPUTE_API_VERSIONS, duration: 'compute' },
@@ -286,5 +289,32 @@ export function computeRoutes(): Route[] {
       return { status: 200, body: { value } };
     },
   };
-  return [...KINDS.flatMap(crud), listAllVms, vmAction('start'), vmAction('deallocate'), vmAction('powerOff'), vmAction('restart'), runCommandAction, ...runCommandRoutes()];
+  const skus: Route = {
+    method: 'GET',
+    pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.Compute/skus',
+    apiVersions: ['2021-07-01', ...VM_KIND.versions],
+    action: 'Microsoft.Compute/skus/read',
+    handle: (ctx) => {
+      ctx.env.state.subscription(ctx.params['subscriptionId'] ?? '');
+      const filter = ctx.req.url.searchParams.get('$filter') ?? '';
+      const location = /location eq '([^']+)'/i.exec(filter)?.[1];
+      const locations = location ? [normalizeLocation(location)] : ['westeurope', 'northeurope', 'eastus', 'westus'];
+      const value = locations.flatMap((loc) =>
+        VM_SIZES.map((size) => {
+          const restricted = ctx.env.state.skuRestrictions.some((r) => r.size.toLowerCase() === size.toLowerCase() && normalizeLocation(r.location) === loc);
+          return {
+            resourceType: 'virtualMachines',
+            name: size,
+            tier: 'Standard',
+            size: size.replace(/^Standard_/, ''),
+            locations: [loc],
+            locationInfo: [{ location: loc, zones: ['1', '2', '3'] }],
+            restrictions: restricted ? [{ type: 'Location', values: [loc], restrictionInfo: { locations: [loc] }, reasonCode: 'NotAvailableForSubscription' }] : [],
+          };
+        }),
+      );
+      return { status: 200, body: { value } };
+    },
+  };
+  return [...KINDS.flatMap(crud), listAllVms, skus, vmAction('start'), vmAction('deallocate'), vmAction('powerOff'), vmAction('restart'), runCommandAction, ...runCommandRoutes()];
 }

@@ -41,6 +41,8 @@ export class EmulatorState {
   readonly mongoClusters: MongoCluster[] = [];
   /** Compute and network stand-ins, keyed by lower-case ARM id. */
   readonly generic = new Map<string, GenericResource>();
+  /** VM sizes ARM's resource SKUs list does not offer in a region to this subscription (`NotAvailableForSubscription`). */
+  readonly skuRestrictions: { size: string; location: string }[] = [];
   /** Storage accounts ARM lists (tests add the Azurite account to place archive workers in its region). */
   readonly storageAccounts: { subscriptionId: string; resourceGroup: string; name: string; location: string }[] = [];
   /** The emulated VMs' disks and the scripts their Run Commands run. */

@@ -63,6 +63,8 @@ describe('a backup on a worker VM', () => {
   });
 
   it('backs up through the mailbox, leaves no secret in Azure or on the VM, and deletes the VM with its disk and NIC', async () => {
+    // The region does not offer the first size to this subscription (resource SKUs): the next is used.
+    emulator.state.skuRestrictions.push({ size: 'Standard_D2s_v5', location: 'westeurope' });
     const secrets: JobSecrets = { databasePassword: DB_PASSWORD, repositoryPassword: REPO_PASSWORD, storage: { kind: 'sharedKey', accountKey: azurite.accountKey } };
     // Throttled to last a few seconds, so the VM's disk can be read while the agent works.
     const job = backupJob(server, location, ['shop'], { options: { maxBytesPerSecond: 300_000 } });
@@ -99,7 +101,8 @@ describe('a backup on a worker VM', () => {
 
     // The worker record says what happened.
     const [record] = workers.recent();
-    expect(record).toMatchObject({ state: 'released', region: 'westeurope', size: 'Standard_D2s_v5', sessionId: 'session-1' });
+    expect(record).toMatchObject({ state: 'released', region: 'westeurope', size: 'Standard_D4s_v5', sessionId: 'session-1' });
+    expect(events).toContainEqual({ type: 'log', level: 'info', message: 'Standard_D2s_v5 is not offered in westeurope to this subscription (resource SKUs); skipped.' });
 
     // No secret in anything sent to ARM or answered by it (protected parameters are never answered).
     const jobSecrets = [DB_PASSWORD, REPO_PASSWORD, azurite.accountKey];
