@@ -38,11 +38,17 @@ describe('console: workers', () => {
       emulator.state.subscription(SUB).resourceGroups.set(group, { name: group, location: region, tags: {} });
       await network.virtualNetworks.beginCreateOrUpdateAndWait(group, vnet, { location: region, addressSpace: { addressPrefixes: ['10.9.0.0/16'] }, subnets: [{ name: 'workers', addressPrefix: '10.9.1.0/24' }] }, POLL);
     }
-    const nic = await network.networkInterfaces.beginCreateOrUpdateAndWait('rg-net', 'cbw-0a1b2c-nic', { location: 'westeurope', ipConfigurations: [{ name: 'ip', subnet: { id: subnetOf('rg-net', 'admin-vnet') } }] }, POLL);
-    const vm = await compute.virtualMachines.beginCreateOrUpdateAndWait('rg-net', 'cbw-0a1b2c', { location: 'westeurope', hardwareProfile: { vmSize: 'Standard_D4s_v5' }, networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: 'Delete' }] }, storageProfile: { osDisk: { createOption: 'FromImage', deleteOption: 'Delete' } } }, POLL);
+    const makeVm = async (name: string) => {
+      const nic = await network.networkInterfaces.beginCreateOrUpdateAndWait('rg-net', `${name}-nic`, { location: 'westeurope', ipConfigurations: [{ name: 'ip', subnet: { id: subnetOf('rg-net', 'admin-vnet') } }] }, POLL);
+      return compute.virtualMachines.beginCreateOrUpdateAndWait('rg-net', name, { location: 'westeurope', hardwareProfile: { vmSize: 'Standard_D4s_v5' }, networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: 'Delete' }] }, storageProfile: { osDisk: { createOption: 'FromImage', deleteOption: 'Delete' } } }, POLL);
+    };
+    // A worker kept warm for a later job, and one whose app went away mid-job (the service's start sweep releases it).
+    const [kept, orphan] = [await makeVm('cbw-0a1b2c'), await makeVm('cbw-9f8e7d')];
     const core = AppCore.open({ dataDir });
     const at = new Date(Date.now() - 20 * 60_000).toISOString();
-    core.workers.put({ id: 'cbw-0a1b2c', vmId: vm.id!, subscriptionId: SUB, resourceGroup: 'rg-net', region: 'westeurope', size: 'Standard_D4s_v5', configurationId: null, jobId: 'backup-1', sessionId: null, state: 'running', mailbox: null, createdAt: at, lastSeenAt: at, releasedAt: null, keepUntil: null, note: null });
+    const record = { subscriptionId: SUB, resourceGroup: 'rg-net', region: 'westeurope', size: 'Standard_D4s_v5', configurationId: null, sessionId: null, mailbox: null, createdAt: at, lastSeenAt: at, releasedAt: null, note: null };
+    core.workers.put({ ...record, id: 'cbw-0a1b2c', vmId: kept.id!, jobId: 'backup-1', state: 'kept-warm', keepUntil: new Date(Date.now() + 3600_000).toISOString() });
+    core.workers.put({ ...record, id: 'cbw-9f8e7d', vmId: orphan.id!, jobId: 'backup-2', state: 'running', keepUntil: null });
     await core.close();
     ({ service, browser, page, problems } = await openConsole(dataDir));
   }, 120_000);
@@ -80,10 +86,14 @@ describe('console: workers', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'West Europe', region: 'westeurope', kind: 'azure', vmSizes: ['Standard_D4s_v5', 'Standard_D8s_v5'], tags: { costCenter: 'db-ops' } }]);
   });
 
-  it('releases a live worker VM after a confirmation: Azure deletes it, the row says Released', async () => {
+  it('shows the start sweep’s work, and releases a kept-warm worker VM after a confirmation: Azure deletes it, the row says Released', async () => {
+    // The service's start sweep released the worker whose job no longer ran.
+    const orphan = page.getByTestId('worker-row').filter({ hasText: 'cbw-9f8e7d' });
+    await expect.poll(() => orphan.getAttribute('data-state'), { timeout: 20_000 }).toBe('released');
+    expect(await orphan.textContent()).toContain('its job no longer runs in this app');
     const row = page.getByTestId('worker-row').filter({ hasText: 'cbw-0a1b2c' });
-    await expect.poll(() => row.textContent()).toContain('Running a job');
-    expect(await row.textContent()).toContain('≈ $0.192/hour');
+    await expect.poll(() => row.textContent()).toContain('Kept warm (deallocated)');
+    expect(await row.textContent()).toContain('deallocated: no compute cost');
     await page.getByTestId('release-cbw-0a1b2c').click();
     await page.getByTestId('release-confirmation').getByText('Delete worker VM cbw-0a1b2c now?').waitFor();
     await page.getByTestId('confirm-release').click();
