@@ -233,7 +233,9 @@ class VmJob {
   private mailboxRecord() {
     if (!this.mailbox) return null;
     const { address } = this.mailbox;
-    return { blobEndpoint: this.account.blobEndpoint, accountName: this.account.accountName, container: address.container, jobId: this.job.jobId, expiresOn: address.expiresOn.toISOString(), repository: this.job.repository.location, jobKind: this.job.kind };
+    // The repository whose account holds the mailbox (a copy's target): its key reads the mailbox again after a restart.
+    const repository = this.job.kind === 'copy' ? this.job.target.location : this.job.repository.location;
+    return { blobEndpoint: this.account.blobEndpoint, accountName: this.account.accountName, container: address.container, jobId: this.job.jobId, expiresOn: address.expiresOn.toISOString(), repository, jobKind: this.job.kind };
   }
 
   async execute(): Promise<{ ok: true; value: JobOutcome } | { ok: false; error: WorkerJobError }> {

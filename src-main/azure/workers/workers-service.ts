@@ -175,7 +175,10 @@ export class WorkersService {
     await box.remove().catch(() => undefined);
     await this.deps.secrets.delete(workerTokenRef(worker.id));
     if (!result.ok) return { stillRunning: false, message: `Worker ${worker.id}: job ${mailbox.jobId} failed while the app was away: ${result.error.message}` };
-    if (result.outcome.kind !== 'backup') return { stillRunning: false, message: `Worker ${worker.id}: job ${mailbox.jobId} (a restore) finished while the app was away.` };
+    if (result.outcome.kind === 'copy') {
+      return { stillRunning: false, message: `Worker ${worker.id}: the archive copy ${mailbox.jobId} finished while the app was away as restore point ${result.outcome.targetRestorePointId.slice(0, 12)}; a rescan of repository ${mailbox.repository} lists it in the catalog.` };
+    }
+    if (result.outcome.kind !== 'backup') return { stillRunning: false, message: `Worker ${worker.id}: the restore ${mailbox.jobId} finished while the app was away.` };
     const repository = this.deps.workerJobs.catalogCollectedBackup(mailbox.repository, access.password !== undefined, result.outcome, sessionId);
     return { stillRunning: false, message: `Worker ${worker.id}: the backup ${mailbox.jobId} finished while the app was away; restore point ${result.outcome.restorePointId.slice(0, 12)} is now in the catalog of repository "${repository}".` };
   }
