@@ -66,7 +66,6 @@ function describe(refusal: CapacityRefusal): string {
  */
 export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, memory: CapacityMemory, log: (message: string) => void, now: () => number): Promise<CreatedWorkerVm> {
   const { subnet } = request;
-  const network = arm.network(subnet.subscriptionId);
   const compute = arm.compute(subnet.subscriptionId);
   const nicName = `${request.name}-nic`;
   const tried: string[] = [];
@@ -113,7 +112,7 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
         return { vmId: vm.id ?? '', name: request.name, resourceGroup: subnet.resourceGroup, size, zone };
       } catch (error) {
         const refusal = capacityRefusalOf(error);
-        // A failed allocation leaves a VM in the Failed state: remove it before anything else.
+        // A failed allocation leaves a VM in the Failed state: remove it (its NIC goes with it) before anything else.
         await compute.virtualMachines.beginDeleteAndWait(subnet.resourceGroup, request.name, arm.pollOptions).catch(() => undefined);
         if (!refusal) {
           // A zone the region does not offer ends the zone attempts for this size; anything else is a real error.
@@ -121,7 +120,6 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
             tried.push(`${where}: ${(error as Error).message}`);
             break;
           }
-          await network.networkInterfaces.beginDeleteAndWait(subnet.resourceGroup, nicName, arm.pollOptions).catch(() => undefined);
           throw error;
         }
         const reason = `${armErrorCode(error) || refusal}: ${(error as Error).message.replace(/^The long-running operation has failed\. \w+\. /, '')}`;
@@ -133,7 +131,6 @@ export async function createWorkerVm(arm: ArmClients, request: WorkerVmRequest, 
       }
     }
   }
-  await network.networkInterfaces.beginDeleteAndWait(subnet.resourceGroup, nicName, arm.pollOptions).catch(() => undefined);
   throw new WorkerCapacityError(subnet.region, tried);
 }
 

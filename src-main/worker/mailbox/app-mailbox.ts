@@ -117,11 +117,4 @@ export class AppMailbox {
   async remove(): Promise<void> {
     await this.container.deleteIfExists();
   }
-
-  /** Names of every blob in the mailbox (tests read them all back). */
-  async blobNames(): Promise<string[]> {
-    const names: string[] = [];
-    for await (const blob of this.container.listBlobsFlat()) names.push(blob.name);
-    return names;
-  }
 }

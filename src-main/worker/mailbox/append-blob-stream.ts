@@ -31,10 +31,11 @@ export class AppendBlobWriter {
   private queued: string[] = [];
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(container: ContainerClient, prefix: string, options: { segmentBlockLimit?: number } = {}) {
+  /** `segmentBlockLimit`: appends per segment (default SEGMENT_BLOCK_LIMIT; the reader must use the same). */
+  constructor(container: ContainerClient, prefix: string, segmentBlockLimit = SEGMENT_BLOCK_LIMIT) {
     this.container = container;
     this.prefix = prefix;
-    this.segmentBlockLimit = options.segmentBlockLimit ?? SEGMENT_BLOCK_LIMIT;
+    this.segmentBlockLimit = segmentBlockLimit;
   }
 
   /** Queues a line (with its newline); `flush` writes it. */
@@ -105,31 +106,31 @@ export class AppendBlobTail {
   private segment = 1;
   private offset = 0;
   private partial = '';
+  /** Appends the current segment holds, as last read: the writer moves on only from a full one. */
+  private blocks = 0;
+  private readonly segmentBlockLimit: number;
 
-  constructor(container: ContainerClient, prefix: string) {
+  constructor(container: ContainerClient, prefix: string, segmentBlockLimit = SEGMENT_BLOCK_LIMIT) {
     this.container = container;
     this.prefix = prefix;
+    this.segmentBlockLimit = segmentBlockLimit;
   }
 
-  /** Bytes read so far across segments (for diagnostics). */
-  position(): { segment: number; offset: number } {
-    return { segment: this.segment, offset: this.offset };
-  }
-
+  /** Every whole line written since the last call, across segments, in order. */
   async read(): Promise<string[]> {
     const lines: string[] = [];
     for (;;) {
-      const got = await this.readSegment();
-      lines.push(...got);
-      if (got.length) return lines;
-      // Nothing new here: the writer may have moved on to the next segment (it finishes a segment
-      // before it creates the next, so one more read of this one gets its last lines).
+      lines.push(...(await this.readSegment()));
+      // Only a full segment has a next one, so an idle poll costs one request. The writer finishes a
+      // segment before it creates the next: once the next exists, one more read gets this one's last lines.
+      if (this.blocks < this.segmentBlockLimit) return lines;
       const next = this.container.getAppendBlobClient(segmentName(this.prefix, this.segment + 1));
       if (!(await next.exists())) return lines;
       lines.push(...(await this.readSegment()));
       this.segment++;
       this.offset = 0;
       this.partial = '';
+      this.blocks = 0;
     }
   }
 
@@ -137,7 +138,9 @@ export class AppendBlobTail {
     const blob = this.container.getAppendBlobClient(segmentName(this.prefix, this.segment));
     let length: number;
     try {
-      length = (await blob.getProperties()).contentLength ?? 0;
+      const properties = await blob.getProperties();
+      length = properties.contentLength ?? 0;
+      this.blocks = properties.blobCommittedBlockCount ?? 0;
     } catch (error) {
       if (statusOf(error) === 404) return [];
       throw error;

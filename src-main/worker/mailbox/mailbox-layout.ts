@@ -16,7 +16,7 @@ export const MAILBOX = {
   cancelBlob: 'cancel.frame',
 } as const;
 
-/** Every mailbox container's name starts so, which lets a sweep find the ones left behind. */
+/** Every mailbox container's name starts so (an admin can tell them, and find any left behind). */
 export const MAILBOX_CONTAINER_PREFIX = 'cb-mailbox-';
 
 /** A fresh mailbox container name (a container name: lower-case letters, digits and hyphens). */
