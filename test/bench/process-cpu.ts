@@ -51,7 +51,8 @@ export function cpuMeter(pid: number | undefined): () => ServerCpu | undefined {
   const mainThread = mainThreadCpuSeconds(pid);
   return () => {
     // Main thread first, then the whole process: read in this order (and the reverse at the
-    // start), the process's delta can never come out below its main thread's.
+    // start), the process's delta does not come out below its main thread's by more than one
+    // tick (the kernel scales a process's and a thread's run time into ticks separately).
     const mainAfter = mainThreadCpuSeconds(pid);
     const totalAfter = processCpuSeconds(pid);
     if (total === undefined || mainThread === undefined || totalAfter === undefined || mainAfter === undefined) return undefined;

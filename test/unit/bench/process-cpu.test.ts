@@ -31,7 +31,8 @@ describe('benchmark process CPU', () => {
       await once(server.stdout!, 'data');
       const used = meter()!;
       expect(used.mainThread).toBeGreaterThanOrEqual(0.3);
-      expect(used.total).toBeGreaterThanOrEqual(used.mainThread);
+      // Within one 10 ms tick: process and thread times are rounded into ticks separately (CI once saw 2.69 s against 2.70 s).
+      expect(used.total).toBeGreaterThanOrEqual(used.mainThread - 0.01 - 1e-9);
     } finally {
       server.kill();
     }
