@@ -125,6 +125,8 @@ export function createHandlers(core: HandlerServices): Handlers {
     'azure.sync': (input) => core.azure.startSync({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, subscriptionIds: input.subscriptionIds }),
     'azure.configure': (input) => core.azure.startConfiguration({ cloudProfile: input.cloudProfile, tenantId: input.tenantId, policy: input.policy }),
     'azure.restorePitr': (input) => core.azure.startRestore(input),
+    'azure.restorableAt': (input) =>
+      core.azure.restorableAt({ resourceId: input.resourceId, restorePointId: input.restorePointId, timestamp: input.timestamp ? new Date(input.timestamp) : undefined, restoreLocation: input.restoreLocation }, { cloudProfile: input.cloudProfile, tenantId: input.tenantId }),
     'restores.start': async (input) => {
       const repository = core.repositoryCatalog.require(input.repositoryId);
       const target = input.target;

@@ -5,7 +5,7 @@ import type { ConfigDb } from '../core/config-db/open-database.ts';
 import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
 import type { PolicyService } from '../core/policies/policy-service.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
-import type { AzureRestoreInput } from '../shared/azure-contract.ts';
+import type { AzureRestoreInput, RestorableAtView } from '../shared/azure-contract.ts';
 import type { Session } from '../shared/session.ts';
 import { runConfigurationSession, type ConfigurationOptions, type ConfigurationResult } from './configuration-session.ts';
 import { runInventorySync, type InventorySyncOptions, type InventorySyncResult } from './inventory-sync.ts';
@@ -13,6 +13,7 @@ import { runClusterRestore, type ClusterRestoreRequest } from './pitr/cluster-re
 import { runCosmosAccountRestore, type CosmosAccountRestoreRequest, type RestoreDeps } from './pitr/cosmos-account-restore.ts';
 import { runInAccountRestore, type InAccountRestoreRequest } from './pitr/in-account-restore.ts';
 import { AzureRestoresStore } from './pitr/restores-store.ts';
+import { listRestorableAt, type RestorableAtRequest } from './pitr/restorable-at.ts';
 import { AppError } from '../shared/errors.ts';
 import type { ArmConnector, ConnectOptions } from './sign-in/azure-connector.ts';
 import { mongoAccountConnectionString } from './mongo-connection-string.ts';
@@ -143,6 +144,12 @@ export class AzureService {
       const r = await runInAccountRestore(this.restoreDeps(arm), ctx, request);
       return { summary: `Restored ${r.targetResourceId}` };
     });
+  }
+
+  /** What an account held at a time, and what of it is deleted now (the restore wizard's choices; no session: a quick read). */
+  async restorableAt(request: RestorableAtRequest, options: ConnectOptions = {}): Promise<RestorableAtView> {
+    const { arm } = await this.connector.connect(options);
+    return listRestorableAt({ arm, restorePoints: this.restorePoints, now: this.clock.now() }, request);
   }
 
   startClusterRestore(request: ClusterRestoreRequest, options: ConnectOptions = {}): Session {

@@ -47,6 +47,38 @@ export const azureRestoreInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type AzureRestoreInput = z.input<typeof azureRestoreInputSchema>;
 
+/** What a point-in-time restore can choose from: an account's resources at one instant. */
+export const azureRestorableAtInputSchema = z
+  .strictObject({
+    ...connect,
+    resourceId: z.string().min(1).max(1000).optional(),
+    restorePointId: z.string().min(1).max(200).optional(),
+    /** Default: the latest restorable time. */
+    timestamp: timestamp.optional(),
+    /** The region a new account would be restored into. */
+    restoreLocation: z.string().min(1).max(100).optional(),
+  })
+  .refine((input) => input.resourceId || input.restorePointId, { message: 'name the account (resourceId) or its restore-point record (restorePointId)', path: ['resourceId'] });
+
+const databaseList = z.array(z.object({ name: z.string(), children: z.array(z.string()) }));
+
+/** The databases with their containers/collections/graphs and the tables that existed at `timestamp`. */
+export const restorableAtViewSchema = z.object({
+  accountName: z.string(),
+  api: z.string(),
+  timestamp: z.string(),
+  window: z.object({ start: z.string(), end: z.string() }),
+  accountDeleted: z.boolean(),
+  databases: databaseList,
+  tables: z.array(z.string()),
+  /**
+   * Of those, what is deleted now (a whole database has `child: null`): what an in-account restore
+   * can bring back. Null for a deleted account, which can only be restored into a new one.
+   */
+  deleted: z.object({ items: z.array(z.object({ database: z.string(), child: z.string().nullable() })), tables: z.array(z.string()) }).nullable(),
+});
+export type RestorableAtView = z.infer<typeof restorableAtViewSchema>;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// address' }).max(2048);
 

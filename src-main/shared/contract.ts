@@ -3,7 +3,7 @@ import { logLineSchema, LOG_LEVELS, SESSION_KINDS, SESSION_STATUSES, sessionSche
 import { policySchema, RESOURCE_KINDS, SCHEDULE_NAMES } from './policy.ts';
 import { settingsSchema, settingsUpdateSchema } from './settings.ts';
 import { errorPayloadSchema } from './errors.ts';
-import { azureConfigureInputSchema, azureResourceSchema, azureRestoreInputSchema, azureSignInInputSchema, azureSignInViewSchema, azureSyncInputSchema } from './azure-contract.ts';
+import { azureConfigureInputSchema, azureResourceSchema, azureRestorableAtInputSchema, azureRestoreInputSchema, restorableAtViewSchema, azureSignInInputSchema, azureSignInViewSchema, azureSyncInputSchema } from './azure-contract.ts';
 import { workerConfigurationInputSchema, workerConfigurationViewSchema, workerViewSchema } from './workers.ts';
 import { addRepositoryInputSchema, backupStartInputSchema, repositoryRestoreInputSchema, repositorySummarySchema, restorePointRecordSchema, RESTORE_POINT_KINDS } from './catalog.ts';
 
@@ -187,6 +187,8 @@ export const channels = {
   'azure.configure': { input: azureConfigureInputSchema, output: sessionSchema },
   /** Starts a point-in-time restore session: new account, in-account, or a PostgreSQL / MongoDB vCore cluster. */
   'azure.restorePitr': { input: azureRestoreInputSchema, output: sessionSchema },
+  /** The databases, containers and tables an account held at a time, and which of them are deleted now (point-in-time restore's choices). */
+  'azure.restorableAt': { input: azureRestorableAtInputSchema, output: restorableAtViewSchema },
   /** Starts a restore of a repository restore point on a worker; follow the returned session. */
   'restores.start': { input: repositoryRestoreInputSchema, output: sessionSchema },
   /** Target databases a failed, canceled or lost restore left half-restored (until a restore of them succeeds). */

@@ -44,8 +44,24 @@ describe('console: accessibility (axe-core)', () => {
     seed.inventory.upsertSubscription({ id: SUB, tenantId: 't', displayName: 'Production', state: 'Enabled', syncedAt: now });
     seed.inventory.replaceResources(SUB, [
       { id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/billing`, subscriptionId: SUB, resourceGroup: 'rg', name: 'billing', kind: 'postgres-cluster', api: null, location: 'westeurope', tags: { env: 'prod' }, properties: {}, deleted: false, syncedAt: now },
-      { id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/shop`, subscriptionId: SUB, resourceGroup: 'rg', name: 'shop', kind: 'cosmosdb-account', api: 'Sql', location: 'westeurope', tags: {}, properties: { backupPolicy: { type: 'Continuous', continuousModeProperties: { tier: 'Continuous7Days' } } }, deleted: false, syncedAt: now },
+      { id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/shop`, subscriptionId: SUB, resourceGroup: 'rg', name: 'shop', kind: 'cosmosdb-account', api: 'Sql', location: 'westeurope', tags: {}, properties: { backup: { type: 'Continuous', tier: 'Continuous7Days' } }, deleted: false, syncedAt: now },
     ], now);
+    // The account's continuous-backup record, so its page draws a timeline and lists its databases.
+    const day = 86_400_000;
+    seed.restorePoints.add({
+      kind: 'continuous',
+      resourceId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/shop`,
+      policyId: null,
+      repositoryId: null,
+      sessionId: null,
+      pointTime: now,
+      windowStart: new Date(Date.now() - 7 * day).toISOString(),
+      windowEnd: now,
+      gfs: [],
+      sizeBytes: null,
+      metadata: { resourceType: 'cosmosdb-account', accountName: 'shop', api: 'Sql', location: 'West Europe', restorableLocations: ['West Europe'], databases: [{ name: 'orders', children: ['items', 'customers'] }], tables: [], backupTier: 'Continuous7Days', deleted: false },
+      createdAt: now,
+    });
     policyId = seed.policies.save({ name: 'Nightly clusters', scope: { include: { subscriptions: [SUB] } }, continuousBackup: { enabled: true, tier: 'Continuous7Days' }, repositoryBackup: { repositoryId: repository.id, schedules: { daily: { enabled: true, time: '02:00', keepDays: 7 } } } }).id;
     const check = seed.startEnvironmentCheck();
     sessionId = (await seed.sessions.waitFor(check.id)).id;
@@ -86,6 +102,7 @@ describe('console: accessibility (axe-core)', () => {
     ['dashboard', '#/dashboard', 'Dashboard'],
     ['resources', '#/resources', 'Resources'],
     ['resource page', `#/resources/${encodeURIComponent(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/billing`)}`, 'billing'],
+    ['account page', `#/resources/${encodeURIComponent(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/shop`)}`, 'shop'],
     ['policies', '#/policies', 'Policies'],
     ['policy detail', `#/policies/${'{policy}'}`, 'Nightly clusters'],
     ['policy wizard', '#/policies/new', 'New policy'],

@@ -132,4 +132,69 @@ describe('console: Azure resources and point-in-time restore', () => {
     expect(restored?.databases.map((d) => [d.name, d.children.map((c) => c.name)])).toEqual([['orders', ['items']]]);
     expect(problems.list).toEqual([]);
   });
+
+  it('opens the resource page, picks a time four days ago on its timeline, and brings back the container deleted since', async () => {
+    await page.goto(`${service.url}#/resources`);
+    await row('orders-sql').getByTestId('resource-link').click();
+    await page.getByRole('heading', { name: 'orders-sql', level: 1 }).waitFor();
+    // Its databases and containers, as the last sync listed them (the deleted container is gone).
+    await expect(page.getByTestId('resource-contents').textContent()).resolves.toMatch(/orders\s*containers: items, customers/);
+
+    const chart = page.getByTestId('resource-timeline-chart');
+    await chart.getByRole('button', { name: '7 days' }).click();
+    const bar = chart.getByTestId('timeline-window-bar');
+    const box = (await bar.boundingBox())!;
+    // The bar runs from seven days ago to now: 3/7 of the way along is four days ago.
+    const target = Date.now() - 4 * DAY;
+    await bar.click({ position: { x: box.width * (3 / 7), y: box.height / 2 } });
+    const link = chart.getByTestId('timeline-restore-at');
+    const at = Date.parse(decodeURIComponent(/at=([^&]+)/.exec((await link.getAttribute('href'))!)![1]!));
+    expect(Math.abs(at - target)).toBeLessThan(2 * 3600_000);
+    // Zooming in keeps the chosen time in view and narrows the span.
+    const before = await chart.getByTestId('timeline-range').textContent();
+    await chart.getByRole('button', { name: 'Zoom in' }).click();
+    expect(await chart.getByTestId('timeline-range').textContent()).not.toBe(before);
+    await link.click();
+
+    // The wizard proposes the chosen time.
+    await page.getByTestId('pitr-wizard').getByRole('heading', { name: 'Point-in-time restore of orders-sql' }).waitFor();
+    await page.getByRole('radio', { name: /Into a new account/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await expect(page.getByLabel(/Restore to/).inputValue()).resolves.toBe(local(at));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('New account name').fill('orders-then');
+    await page.getByRole('button', { name: 'Next' }).click();
+    // What a new account can hold is what existed then, as Azure lists it: the database and container deleted since are there.
+    await page.getByRole('radio', { name: /Chosen databases/ }).check();
+    await expect(page.getByTestId('pitr-selection-source').textContent()).resolves.toContain('as Azure lists it');
+    await page.getByRole('checkbox', { name: /Database legacy/ }).waitFor();
+    await page.getByRole('checkbox', { name: 'archive' }).waitFor();
+
+    // In-account instead: the deleted items are offered, not a text box.
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('radio', { name: /inside the account/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByLabel(/Restore to/).inputValue()).resolves.toBe(local(at));
+    await page.getByRole('button', { name: 'Next' }).click();
+    const deleted = page.getByTestId('pitr-deleted-items');
+    await deleted.waitFor();
+    expect(await page.getByLabel('Database', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Choose the deleted database or container to restore.').waitFor();
+    await expect(deleted.getByRole('radio').count()).resolves.toBe(2);
+    await deleted.getByRole('radio', { name: /Database legacy/ }).waitFor();
+    await deleted.getByRole('radio', { name: /orders\/archive/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByTestId('pitr-review').textContent()).resolves.toContain('orders/archive');
+    await page.getByLabel('Reason').fill('ticket 4712: archive container deleted by a cleanup job');
+    await page.getByRole('button', { name: 'Start restore' }).click();
+
+    await page.waitForURL(/#\/sessions\//);
+    await page.getByRole('heading', { name: 'In-account restore of orders/archive' }).waitFor();
+    await page.locator('[data-testid="session-status"][data-status="succeeded"]').first().waitFor({ timeout: 30_000 });
+    const orders = emulator.state.accounts.find((a) => a.name === 'orders-sql')!.databases.find((d) => d.name === 'orders')!;
+    expect(orders.children.filter((c) => c.deletedAt === undefined).map((c) => c.name).sort()).toEqual(['archive', 'customers', 'items']);
+    expect(problems.list).toEqual([]);
+  });
 });

@@ -204,6 +204,33 @@ export function registerAzure(program: Command, ctx: CommandContext, wrap: Actio
     );
 
   azure
+    .command('restorable')
+    .description('list the databases, containers and tables an account held at a time, and which of them are deleted now (what a point-in-time restore can choose)')
+    .option('--resource <id>', 'the account id (deleted accounts: from their restore-point record)')
+    .option('--restore-point <id>', 'or a restore-point record id')
+    .option('--at <iso>', 'the time (UTC; default: the latest restorable time)', parseTimestamp)
+    .option('--region <name>', 'the region a new account would be restored into')
+    .action(
+      wrap((o: { resource?: string; restorePoint?: string; at?: Date; region?: string }) =>
+        withCore(ctx, async (core) => {
+          if (!o.resource && !o.restorePoint) throw new AppError('validation_failed', 'Name the account with --resource <account id> or --restore-point <id>.');
+          const view = await core.azure.restorableAt({ resourceId: o.resource, restorePointId: o.restorePoint, timestamp: o.at, restoreLocation: o.region }, connectOptions(scope()));
+          if (json()) return printJson(ctx.io, view);
+          const gone = new Set((view.deleted?.items ?? []).map((item) => `${item.database}/${item.child ?? ''}`));
+          const rows = view.api === 'Table'
+            ? view.tables.map((table) => [table, view.deleted?.tables.includes(table) ? 'deleted' : view.accountDeleted ? '' : 'exists'])
+            : view.databases.flatMap((db) => [
+                [db.name, '', gone.has(`${db.name}/`) ? 'deleted' : view.accountDeleted ? '' : 'exists'],
+                ...db.children.map((child) => [db.name, child, gone.has(`${db.name}/`) || gone.has(`${db.name}/${child}`) ? 'deleted' : view.accountDeleted ? '' : 'exists']),
+              ]);
+          ctx.io.out(`${view.accountName} (${view.api}${view.accountDeleted ? ', deleted account' : ''}) at ${view.timestamp}:\n`);
+          printTable(ctx.io, view.api === 'Table' ? ['TABLE', 'NOW'] : ['DATABASE', 'CONTAINER', 'NOW'], rows);
+          if (view.deleted && (view.deleted.items.length || view.deleted.tables.length)) ctx.io.out('Deleted ones can be brought back in place with `azure restore-pitr --in-account`.\n');
+        }),
+      ),
+    );
+
+  azure
     .command('role-definition')
     .description('print a custom role (JSON) with exactly the Azure actions the app uses')
     .option('--scope <id>', 'assignable scope, e.g. /subscriptions/ID (repeatable)', collect)

@@ -72,12 +72,20 @@ export function formatEta(etaSeconds: number | null): string {
   return `${formatDuration(etaSeconds * 1000)} left`;
 }
 
-/** Local date and time "2025-01-31 14:05:09"; "—" for null. */
+/** The local zone's offset at a time, as the console writes it: "UTC", "UTC+01:00", "UTC−05:00". */
+export function zoneLabel(d: Date): string {
+  const minutes = -d.getTimezoneOffset();
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '−' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+/** The console's one date format: local date and time with the zone, "2025-01-31 14:05:09 UTC+01:00"; "—" for null. */
 export function formatTimestamp(iso: string | null): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${zoneLabel(d)}`;
 }
 
 /** A time as the wall clock of an IANA zone reads it, with the zone: "2026-12-05 02:00 Europe/Berlin". */

@@ -161,7 +161,14 @@ function validateInAccountTarget(values: PitrFormValues, source: PitrSource, err
   const child = values.child.trim();
   const noun = childNoun(source.api);
   if (!database) {
-    errors.database = 'Enter the deleted database to restore, or the database of the deleted ' + noun + '.';
+    errors.database = source.listedAt ? `Choose the deleted database or ${noun} to restore.` : 'Enter the deleted database to restore, or the database of the deleted ' + noun + '.';
+    return;
+  }
+  if (source.listedAt) {
+    // Azure's own list of what existed at the chosen time and is deleted now: nothing else can be restored.
+    if (!source.deletedCandidates.some((c) => c.database === database && (c.child ?? '') === child)) {
+      errors.database = `${child ? `${database}/${child}` : database} is not among what existed at the chosen time and is deleted now: choose one of the list.`;
+    }
     return;
   }
   // Azure only recreates deleted resources in place: one that exists now cannot be restored over.

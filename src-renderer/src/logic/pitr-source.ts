@@ -1,3 +1,4 @@
+import type { RestorableAtView } from '../../../src-main/shared/azure-contract.ts';
 import type { RestorePointRecordDto } from '../../../src-main/shared/catalog.ts';
 import type { ResourceKind } from '../../../src-main/shared/policy.ts';
 import type { AzureResource } from './azure-resources.ts';
@@ -47,6 +48,11 @@ export interface PitrSource {
   /** The record used, or null when the source came from the inventory only. */
   restorePointId: string | null;
   recordedAt: string | null;
+  /**
+   * Set when `databases`, `tables` and `deletedCandidates` are Azure's list at this instant (the
+   * chosen restore time) rather than the latest record's: see `atChosenTime`.
+   */
+  listedAt: string | null;
 }
 
 const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
@@ -117,7 +123,18 @@ export function buildPitrSource(resourceId: string, resource: AzureResource | nu
     deletedCandidates: deleted ? [] : deletedSince(databases, own.slice(1)),
     restorePointId: record?.id ?? null,
     recordedAt: record?.pointTime ?? null,
+    listedAt: null,
   };
+}
+
+/**
+ * The source as it was at the chosen time, from Azure's restorable-resources-at-timestamp list:
+ * the databases, containers and tables that existed then (what a new account can be given), and
+ * of those the ones deleted now (the only ones an in-account restore can bring back).
+ */
+export function atChosenTime(source: PitrSource, view: RestorableAtView): PitrSource {
+  const deleted = view.deleted ? [...view.deleted.items, ...view.deleted.tables.map((table) => ({ database: table, child: null }))] : [];
+  return { ...source, databases: view.databases, tables: view.tables, deletedCandidates: deleted, listedAt: view.timestamp };
 }
 
 /** The restore kinds a source allows, each with why not when it does not. */

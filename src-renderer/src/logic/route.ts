@@ -26,6 +26,8 @@ export interface Route {
    * for resources, `#/resources/<id>/restore` opens the point-in-time restore wizard.
    */
   action?: RouteAction;
+  /** For `#/resources/<id>/restore?at=<ISO time>`: the time picked on the resource's timeline. */
+  at?: string;
 }
 
 export type PolicyAction = 'new' | 'edit' | 'clone';
@@ -40,13 +42,18 @@ export const DEFAULT_ROUTE: Route = { section: 'dashboard', id: null };
 
 /** Parses `location.hash`; anything unknown falls back to the dashboard. */
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '');
+  const [pathPart = '', query = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const path = pathPart;
   const [section = '', rawId, action, ...rest] = path.split('/');
   if (!SECTION_IDS.has(section) || rest.length) return DEFAULT_ROUTE;
   const id = rawId ? safeDecode(rawId) : null;
   if (id !== null && !WITH_DETAIL.has(section as SectionId)) return DEFAULT_ROUTE;
   if (section === 'policies' && id === 'new' && action === undefined) return { section: 'policies', id: null, action: 'new' };
-  if (action !== undefined) return id && ITEM_ACTIONS[section as SectionId]?.has(action) ? { section: section as SectionId, id, action: action as RouteAction } : DEFAULT_ROUTE;
+  if (action !== undefined) {
+    if (!id || !ITEM_ACTIONS[section as SectionId]?.has(action)) return DEFAULT_ROUTE;
+    const at = action === 'restore' ? new URLSearchParams(query).get('at') : null;
+    return { section: section as SectionId, id, action: action as RouteAction, ...(at && !Number.isNaN(Date.parse(at)) ? { at: new Date(at).toISOString() } : {}) };
+  }
   return { section: section as SectionId, id: id || null };
 }
 
@@ -54,7 +61,8 @@ export function parseHash(hash: string): Route {
 export function routeHash(route: Route): string {
   if (route.action === 'new') return `#/${route.section}/new`;
   const base = route.id ? `#/${route.section}/${encodeURIComponent(route.id)}` : `#/${route.section}`;
-  return route.id && route.action ? `${base}/${route.action}` : base;
+  if (!route.id || !route.action) return base;
+  return route.action === 'restore' && route.at ? `${base}/restore?at=${encodeURIComponent(route.at)}` : `${base}/${route.action}`;
 }
 
 function safeDecode(value: string): string | null {

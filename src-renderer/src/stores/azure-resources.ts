@@ -113,5 +113,10 @@ export const useAzureResourcesStore = defineStore('azureResources', () => {
     return session;
   }
 
-  return { startRestore, subscriptions, subscriptionName, resources, loading, loaded, error, latest, actionError, starting, byId, running, signInMissing, load, sessionUpdated, onFinished, start };
+  /** What an account held at a time and what of it is deleted now (Azure's list; the restore wizard's choices). */
+  function restorableAt(input: ChannelInput<'azure.restorableAt'>) {
+    return getClient().invoke('azure.restorableAt', input);
+  }
+
+  return { startRestore, restorableAt, subscriptions, subscriptionName, resources, loading, loaded, error, latest, actionError, starting, byId, running, signInMissing, load, sessionUpdated, onFinished, start };
 });

@@ -10,6 +10,7 @@ import {
   formatRate,
   formatRelativeTime,
   formatTimestamp,
+  zoneLabel,
   progressPercent,
 } from '../../../src-renderer/src/logic/format.ts';
 
@@ -70,7 +71,7 @@ describe('timestamps', () => {
     const iso = '2025-03-04T05:06:07.089Z';
     const d = new Date(iso);
     const pad = (n: number) => String(n).padStart(2, '0');
-    expect(formatTimestamp(iso)).toBe(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:07`);
+    expect(formatTimestamp(iso)).toBe(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:07 ${zoneLabel(d)}`);
     expect(formatLogTime(iso)).toBe(`${pad(d.getHours())}:${pad(d.getMinutes())}:07.089`);
     expect(formatTimestamp(null)).toBe('—');
   });

@@ -11,7 +11,7 @@ import {
   validateStep,
   type PitrFormValues,
 } from '../../../src-renderer/src/logic/pitr-form.ts';
-import { buildPitrSource, restoreKinds, type PitrSource } from '../../../src-renderer/src/logic/pitr-source.ts';
+import { atChosenTime, buildPitrSource, restoreKinds, type PitrSource } from '../../../src-renderer/src/logic/pitr-source.ts';
 import { defaultTime, effectiveWindow, fromLocalInput, nearEdge, SAFETY_MARGIN_MS, toLocalInput } from '../../../src-renderer/src/logic/pitr-window.ts';
 import { account, accountId, record } from './azure-sample-data.ts';
 
@@ -32,6 +32,26 @@ function valid(overrides: Partial<PitrFormValues> = {}): PitrFormValues {
 }
 
 describe('restore source', () => {
+  it('at a chosen time, offers what Azure lists then and, for in-account, only what is deleted now', () => {
+    const view = {
+      accountName: 'orders-sql', api: 'Sql', timestamp: '2026-11-17T00:00:00.000Z', window: { start: '2026-11-14T00:00:00.000Z', end: '2026-11-21T12:00:00.000Z' }, accountDeleted: false,
+      databases: [{ name: 'legacy', children: ['old'] }, { name: 'orders', children: ['archive', 'customers', 'items'] }],
+      tables: [],
+      deleted: { items: [{ database: 'legacy', child: null }, { database: 'orders', child: 'archive' }], tables: [] },
+    };
+    const s = atChosenTime(source(), view);
+    expect(s.listedAt).toBe('2026-11-17T00:00:00.000Z');
+    expect(s.databases.map((db) => db.name)).toEqual(['legacy', 'orders']);
+    const values = { ...initialValues(s, 'in-account'), timestamp: local('2026-11-17T00:00:00.000Z') };
+    expect(validateStep('target', values, s, NOW).database).toBe('Choose the deleted database or container to restore.');
+    expect(validateStep('target', { ...values, database: 'orders', child: 'archive' }, s, NOW)).toEqual({});
+    expect(validateStep('target', { ...values, database: 'legacy' }, s, NOW)).toEqual({});
+    expect(validateStep('target', { ...values, database: 'orders', child: 'items' }, s, NOW).database).toMatch(/not among what existed at the chosen time and is deleted now/);
+    // A new account's selection may name what existed then.
+    expect(validateStep('selection', { ...valid({ scope: 'selected', databases: ['legacy'] }) }, s, NOW)).toEqual({});
+  });
+
+
   it('takes the window, regions and databases from the newest record, and what later vanished from older ones', () => {
     const s = source();
     expect(s.restorePointId).toBe('rec-2026-11-21T00:00:00.000Z');

@@ -11,6 +11,12 @@ import {
 describe('routes', () => {
   it('parses sections and detail ids, falling back to the dashboard', () => {
     expect(parseHash('')).toEqual({ section: 'dashboard', id: null });
+    // A time picked on a resource's timeline travels with the restore route, and back.
+    const at = '2026-12-01T10:20:30.000Z';
+    const withTime = routeHash({ section: 'resources', id: '/subscriptions/s/x', action: 'restore', at });
+    expect(withTime).toBe(`#/resources/%2Fsubscriptions%2Fs%2Fx/restore?at=${encodeURIComponent(at)}`);
+    expect(parseHash(withTime)).toEqual({ section: 'resources', id: '/subscriptions/s/x', action: 'restore', at });
+    expect(parseHash('#/resources/x/restore?at=yesterday')).toEqual({ section: 'resources', id: 'x', action: 'restore' });
     expect(parseHash('#/sessions')).toEqual({ section: 'sessions', id: null });
     expect(parseHash('#/sessions/a%2Fb')).toEqual({ section: 'sessions', id: 'a/b' });
     expect(parseHash('#/restore-points')).toEqual({ section: 'restore-points', id: null });
