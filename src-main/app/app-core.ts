@@ -1,3 +1,4 @@
+import { PriceService } from '../core/prices/price-service.ts';
 import { join } from 'node:path';
 import type { AppInfo } from '../shared/contract.ts';
 import type { Session } from '../shared/session.ts';
@@ -92,6 +93,8 @@ export class AppCore {
   readonly azureSignIns: AzureConnector;
   /** Who restored what, when and why. */
   readonly restoreAudit: RestoreAuditStore;
+  /** List prices for cost estimates (Azure's Retail Prices API, else the bundled table). */
+  readonly prices: PriceService;
   /** Sign-ins started from the console (as sessions), listed and signed out. */
   readonly signIns: AzureSignIns;
   readonly azure: AzureService;
@@ -134,6 +137,7 @@ export class AppCore {
     this.inventory = new InventoryStore(db);
     this.touchedTargets = new TouchedTargetsStore(db);
     this.restoreAudit = new RestoreAuditStore(db);
+    this.prices = new PriceService({ clock: this.clock });
     this.sessions = new SessionManager({
       store: new SessionsStore(db),
       clock: this.clock,

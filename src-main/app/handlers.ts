@@ -1,3 +1,4 @@
+import type { PriceService } from '../core/prices/price-service.ts';
 import { AppError } from '../shared/errors.ts';
 import type { EngineRestoreOptionsWithoutEngine } from '../engines/engine-schemas.ts';
 import type { Handlers } from '../core/api/dispatcher.ts';
@@ -50,6 +51,7 @@ export interface HandlerServices {
   transaction<T>(fn: () => T): T;
   readonly signIns: AzureSignIns;
   readonly restoreAudit: RestoreAuditStore;
+  readonly prices: PriceService;
   readonly mailer: SmtpMailer;
   readonly secrets: SecretStore;
   readonly dataDir: string;
@@ -80,6 +82,7 @@ export function createHandlers(core: HandlerServices): Handlers {
         policies: core.policies.list(),
         sessions: core.sessions.list({ limit: 10_000 }),
         repositories: await core.repositoryCatalog.list(),
+        sizeHistory: core.repositoryCatalog.sizeHistory(),
         upcoming: core.scheduleOverview(3).flatMap((view) => view.nextRuns.map((run) => ({ policyId: view.policyId, policyName: view.policyName, at: run.at.toISOString(), schedules: run.schedules }))).sort((a, b) => a.at.localeCompare(b.at)),
         now: core.clock.now(),
       }),
@@ -92,6 +95,7 @@ export function createHandlers(core: HandlerServices): Handlers {
     'policies.save': (input) => core.policies.save(input.policy),
     'policies.import': (input) => core.policies.importMany(input.policies, (fn) => core.transaction(fn)),
     'policies.export': (input) => core.policies.exportAll(input.ids ?? []) as Record<string, unknown>[],
+    'prices.get': (input) => core.prices.current(input.region),
     'policies.preview': (input) => previewPolicyCoverage(input.policy, { policies: core.policies.list(), inventory: core.azure.inventory }),
     'policies.run': (input) => core.policyRuns.start({ policyId: core.policies.get(input.id).id, schedules: [] }),
     'policies.setEnabled': (input) => core.policies.setEnabled(input.id, input.enabled),

@@ -83,10 +83,26 @@ export const dashboardSummarySchema = z.object({
   sessionsByDay: z.array(z.object({ day: z.string(), succeeded: z.number(), warning: z.number(), failed: z.number(), canceled: z.number() })),
   sessionsLast24h: z.object({ succeeded: z.number(), warning: z.number(), failed: z.number(), canceled: z.number(), running: z.number() }),
   restorePointsByDay: z.array(z.object({ day: z.string(), count: z.number(), total: z.number() })),
+  /** The repositories' total stored size at the end of each of the last 30 UTC days. */
+  repositorySizeByDay: z.array(z.object({ day: z.string(), bytes: z.number() })),
   repositories: z.array(z.object({ id: z.string(), name: z.string(), sizeBytes: z.number().nullable(), restorePointCount: z.number().nullable() })),
   upcoming: z.array(z.object({ policyId: z.string(), policyName: z.string(), at: z.string(), schedules: z.array(z.string()) })),
 });
 export type DashboardSummary = z.infer<typeof dashboardSummarySchema>;
+
+/** The list prices of a cost estimate (shared/price-table.ts), and why they are the bundled ones when they are. */
+export const pricesViewSchema = z.object({
+  source: z.enum(['retail-api', 'bundled']),
+  asOf: z.string(),
+  region: z.string(),
+  currency: z.literal('USD'),
+  continuous30DaysPerGbMonth: z.number(),
+  continuous7DaysPerGbMonth: z.number(),
+  blobPerGbMonth: z.object({ hot: z.number(), cool: z.number(), cold: z.number(), archive: z.number() }),
+  vmPerHour: z.record(z.string(), z.number()),
+  fallbacks: z.array(z.string()),
+  note: z.string().nullable(),
+});
 
 export const channels = {
   'app.info': { input: empty, output: appInfoSchema },
@@ -139,6 +155,8 @@ export const channels = {
   /** Policies in the file format of `policy export` (all, or the given ids). */
   'policies.export': { input: z.strictObject({ ids: z.array(id).max(1000).default([]) }), output: z.array(z.record(z.string(), z.unknown())) },
   /** The resources of the synced inventory a policy being written would cover, and which policy wins each. */
+  /** List prices for the policy wizard's cost estimate: Azure's Retail Prices API when reachable, else the bundled table. */
+  'prices.get': { input: z.strictObject({ region: z.string().trim().regex(/^[a-z0-9]{2,40}$/i, 'must be an Azure region name such as eastus').optional() }), output: pricesViewSchema },
   'policies.preview': { input: z.strictObject({ policy: z.unknown() }), output: policyPreviewSchema },
   /** Runs a policy's repository backup now; follow the returned policy session and its tasks. */
   'policies.run': { input: z.strictObject({ id }), output: sessionSchema },

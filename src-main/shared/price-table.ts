@@ -1,20 +1,37 @@
 import type { PolicyInput, ResourceKind } from './policy.ts';
 
 /**
- * A bundled, dated table of Azure list prices (pay-as-you-go, USD, East US, from the Azure Retail
- * Prices API on the date below) and the cost estimate the policy wizard shows with it. Prices
- * differ by region, currency and agreement: the console says so next to every estimate.
+ * The list prices a cost estimate uses (pay-as-you-go, USD, one region) and the cost estimate the
+ * policy wizard shows with them. They come from the Azure Retail Prices API when it is reachable
+ * (core/prices) and from the bundled, dated table below otherwise. Prices differ by region, currency
+ * and agreement: the console says so next to every estimate.
  */
-export const PRICES_AS_OF = '2026-11-02';
-export const PRICES_REGION = 'eastus';
-
-export const PRICES = {
+export interface PriceTable {
+  /** Where the figures come from: Azure's Retail Prices API now, or the table bundled with the app. */
+  source: 'retail-api' | 'bundled';
+  /** The day the figures were read (YYYY-MM-DD). */
+  asOf: string;
+  /** ARM region name ("eastus"). */
+  region: string;
+  currency: 'USD';
   /** Cosmos DB continuous backup, per GB of data per month, per region (the 7-day tier is free). */
+  continuous30DaysPerGbMonth: number;
+  continuous7DaysPerGbMonth: number;
+  /** Block blob storage (LRS), per GB per month, by access tier. */
+  blobPerGbMonth: { hot: number; cool: number; cold: number; archive: number };
+  /** Linux VMs, per hour, by lower-case size name (worker VMs run only while they work). */
+  vmPerHour: Readonly<Record<string, number>>;
+}
+
+/** The bundled table: East US list prices read from the Azure Retail Prices API on its `asOf` day. */
+export const BUNDLED_PRICES: PriceTable = {
+  source: 'bundled',
+  asOf: '2026-11-02',
+  region: 'eastus',
+  currency: 'USD',
   continuous30DaysPerGbMonth: 0.2,
   continuous7DaysPerGbMonth: 0,
-  /** Block blob storage (LRS), per GB per month, by access tier. */
   blobPerGbMonth: { hot: 0.0184, cool: 0.01, cold: 0.0036, archive: 0.00099 },
-  /** Linux VMs, per hour (worker VMs run only while they work). */
   vmPerHour: {
     standard_d2s_v5: 0.096,
     standard_d4s_v5: 0.192,
@@ -28,12 +45,15 @@ export const PRICES = {
     standard_f2s_v2: 0.085,
     standard_f4s_v2: 0.169,
     standard_f8s_v2: 0.338,
-  } as Readonly<Record<string, number>>,
-} as const;
+  },
+};
+
+/** The VM sizes whose prices a table holds (the worker sizes the app picks from). */
+export const PRICED_VM_SIZES = Object.keys(BUNDLED_PRICES.vmPerHour);
 
 /** The hourly list price of a VM size, or null when the table does not have it. */
-export function vmHourlyUsd(size: string): number | null {
-  return PRICES.vmPerHour[size.toLowerCase()] ?? null;
+export function vmHourlyUsd(size: string, prices: PriceTable = BUNDLED_PRICES): number | null {
+  return prices.vmPerHour[size.toLowerCase()] ?? null;
 }
 
 /** What the estimate assumes; the wizard lets the admin change each. */
@@ -93,15 +113,15 @@ const usd = (value: number) => Math.round(value * 100) / 100;
 /**
  * A monthly cost estimate of a policy over the resources it would cover: continuous backup of the
  * Cosmos DB accounts, repository storage, worker VM hours, archive storage. An estimate: it rests on
- * the assumptions (shown with it) and the bundled list prices.
+ * the assumptions (shown with it) and the list prices given (the bundled table by default).
  */
-export function estimatePolicyCost(policy: PolicyInput, resources: { kind: ResourceKind }[], assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostEstimate {
+export function estimatePolicyCost(policy: PolicyInput, resources: { kind: ResourceKind }[], assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS, prices: PriceTable = BUNDLED_PRICES): CostEstimate {
   const lines: CostLine[] = [];
   const gb = assumptions.dataGbPerResource;
   const accounts = resources.filter((r) => r.kind === 'cosmosdb-account').length;
   const repositoryBacked = resources.filter((r) => r.kind !== 'cosmosdb-account').length + (policy.repositoryBackup ? accounts : 0);
   if (policy.continuousBackup?.enabled && accounts) {
-    const rate = policy.continuousBackup.tier === 'Continuous30Days' ? PRICES.continuous30DaysPerGbMonth : PRICES.continuous7DaysPerGbMonth;
+    const rate = policy.continuousBackup.tier === 'Continuous30Days' ? prices.continuous30DaysPerGbMonth : prices.continuous7DaysPerGbMonth;
     lines.push({
       item: `Continuous backup (${policy.continuousBackup.tier === 'Continuous30Days' ? '30' : '7'} days)`,
       monthlyUsd: usd(accounts * gb * assumptions.regionsPerAccount * rate),
@@ -115,13 +135,13 @@ export function estimatePolicyCost(policy: PolicyInput, resources: { kind: Resou
     const repositoryGb = repositoryBacked * (gb * stored + changedGb * Math.max(0, days - 1));
     lines.push({
       item: 'Repository storage (Hot)',
-      monthlyUsd: usd(repositoryGb * PRICES.blobPerGbMonth.hot),
-      detail: `${repositoryBacked} resource(s): a first copy at ${assumptions.storedPercent} % of ${gb} GB plus ${assumptions.dailyChangePercent} % a day changed, kept ${days} days ≈ ${Math.round(repositoryGb)} GB × $${PRICES.blobPerGbMonth.hot}/GB-month`,
+      monthlyUsd: usd(repositoryGb * prices.blobPerGbMonth.hot),
+      detail: `${repositoryBacked} resource(s): a first copy at ${assumptions.storedPercent} % of ${gb} GB plus ${assumptions.dailyChangePercent} % a day changed, kept ${days} days ≈ ${Math.round(repositoryGb)} GB × $${prices.blobPerGbMonth.hot}/GB-month`,
     });
     const perMonth = backupsPerMonth(policy);
     const size = workerSizeFor(gb);
     const hoursPerJob = (gb * 1000) / assumptions.workerMbPerSecond / 3600 + WORKER_OVERHEAD_HOURS;
-    const hourly = vmHourlyUsd(size) ?? 0;
+    const hourly = vmHourlyUsd(size, prices) ?? 0;
     lines.push({
       item: 'Worker VMs',
       monthlyUsd: usd(repositoryBacked * perMonth * hoursPerJob * hourly),
@@ -134,8 +154,8 @@ export function estimatePolicyCost(policy: PolicyInput, resources: { kind: Resou
       const archiveGb = repositoryBacked * gb * stored * copiesPerMonth * archiveMonths;
       lines.push({
         item: 'Archive copies (Archive tier)',
-        monthlyUsd: usd(archiveGb * PRICES.blobPerGbMonth.archive),
-        detail: `${repositoryBacked} resource(s) × ${copiesPerMonth.toFixed(1)} copies a month kept ${archiveMonths} months ≈ ${Math.round(archiveGb)} GB × $${PRICES.blobPerGbMonth.archive}/GB-month (at most; copies share nothing)`,
+        monthlyUsd: usd(archiveGb * prices.blobPerGbMonth.archive),
+        detail: `${repositoryBacked} resource(s) × ${copiesPerMonth.toFixed(1)} copies a month kept ${archiveMonths} months ≈ ${Math.round(archiveGb)} GB × $${prices.blobPerGbMonth.archive}/GB-month (at most; copies share nothing)`,
       });
     }
   }

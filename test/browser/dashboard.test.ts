@@ -30,6 +30,9 @@ describe('console: the dashboard', () => {
     for (const name of ['fresh', 'broken']) {
       seed.restorePoints.put({ id: `${'a'.repeat(60)}${name === 'fresh' ? '0001' : '0002'}`, kind: 'repository', resourceId: clusterId(name), policyId: null, repositoryId: repository.id, sessionId: null, pointTime: new Date(now.getTime() - 3 * 3_600_000).toISOString(), windowStart: null, windowEnd: null, gfs: [], sizeBytes: 1024, metadata: { resourceName: name }, createdAt: at });
     }
+    // Two days of size figures: the chart's last day is the latest.
+    seed.repositories.recordStats(repository.id, 2 * 1024 ** 2, 1, new Date(now.getTime() - 2 * 86_400_000));
+    seed.repositories.recordStats(repository.id, 5 * 1024 ** 2, 2, now);
     const failed = seed.sessions.start({ kind: 'backup', title: 'Backup of broken to nightly', resourceId: clusterId('broken') }, async () => {
       throw new Error('pg_dump: connection refused');
     });
@@ -63,6 +66,7 @@ describe('console: the dashboard', () => {
     expect(await page.getByTestId('sessions-24h').textContent()).toContain('1 failed');
     expect(await page.getByTestId('sessions-chart').locator('canvas').getAttribute('aria-label')).toMatch(/last 7 days: 0 succeeded, 0 with warnings, 1 failed, 0 canceled/);
     expect(await page.getByTestId('growth-chart').locator('canvas').getAttribute('aria-label')).toMatch(/2 now/);
+    expect(await page.getByTestId('size-chart').locator('canvas').getAttribute('aria-label')).toMatch(/5\.0 MiB now, \+5\.0 MiB since/);
     await page.getByTestId('sessions-24h').click();
     await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
     expect(problems.list).toEqual([]);

@@ -6,6 +6,7 @@ import { AppCore } from '../../src-main/app/app-core.ts';
 import type { PolicyInput } from '../../src-main/shared/policy.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { startRetailPricesStandIn, STAND_IN_PRICES, type RetailPricesStandIn } from '../helpers/retail-prices-stand-in.ts';
 import { assertPrerequisites, closeConsole, openConsole, printServiceStderrOnFailure, type PageProblems, type RunningService } from './helpers.ts';
 
 const PROD = '00000000-1111-4222-8333-444444444444';
@@ -20,6 +21,7 @@ describe('console: the policy wizard', () => {
   let browser: Browser;
   let page: Page;
   let problems: PageProblems;
+  let pricesApi: RetailPricesStandIn;
 
   beforeAll(async () => {
     assertPrerequisites();
@@ -45,12 +47,14 @@ describe('console: the policy wizard', () => {
     seed.inventory.replaceResources(STAGING, [record(STAGING, 'rg-test', 'sandbox', 'postgres-cluster')], now);
     seed.policies.save({ name: 'Prod accounts', priority: 90, scope: { resourceKinds: ['cosmosdb-account'], include: { tags: [{ name: 'env', value: 'prod' }] } }, continuousBackup: { enabled: true, tier: 'Continuous30Days' } });
     await seed.close();
-    ({ service, browser, page, problems } = await openConsole(dataDir));
+    pricesApi = await startRetailPricesStandIn();
+    ({ service, browser, page, problems } = await openConsole(dataDir, { env: { COSMOS_BACKUP_RETAIL_PRICES_URL: pricesApi.endpoint } }));
   });
 
   printServiceStderrOnFailure(() => service);
 
   afterAll(async () => {
+    await pricesApi?.stop();
     await closeConsole(browser, service);
     dir.remove();
   });
@@ -73,7 +77,7 @@ describe('console: the policy wizard', () => {
     await page.getByTestId('wizard-next').click();
 
     // Scope: subscriptions by name; the preview shows what is covered and what another policy wins.
-    await wizard.getByRole('heading', { name: 'Scope' }).waitFor();
+    await wizard.getByRole('heading', { name: 'Scope', exact: true }).waitFor();
     await wizard.getByText('Subscriptions (0 chosen of 2)').first().click();
     await wizard.getByRole('checkbox', { name: 'Production' }).first().check();
     const preview = page.getByTestId('scope-preview');
@@ -84,7 +88,7 @@ describe('console: the policy wizard', () => {
     await page.getByTestId('wizard-next').click();
 
     // Protection: repository backups without a repository are refused on the field.
-    await wizard.getByRole('heading', { name: 'Protection' }).waitFor();
+    await wizard.getByRole('heading', { name: 'Protection', exact: true }).waitFor();
     await page.getByTestId('continuous-enabled').uncheck();
     await page.getByTestId('repository-enabled').check();
     // The clusters this policy will back up need a database login: one is set here, from the wizard.
@@ -109,6 +113,10 @@ describe('console: the policy wizard', () => {
     // The cost estimate of what it covers: repository storage and worker hours, from the assumptions.
     const cost = page.getByTestId('policy-cost');
     await cost.getByText('A month of this policy over the 2 resource(s) it covers now').waitFor();
+    // At West Europe's prices (where they are), read from the Retail Prices API (its stand-in here).
+    await cost.getByTestId('cost-prices').getByText('read from the Azure Retail Prices API').waitFor();
+    expect(await cost.getByTestId('cost-prices').textContent()).toContain('list prices of westeurope');
+    expect(await cost.getByTestId('cost-line').first().textContent()).toContain(`$${STAND_IN_PRICES.hot}/GB-month`);
     expect(await cost.getByTestId('cost-line').allTextContents()).toEqual([expect.stringContaining('Repository storage (Hot)'), expect.stringContaining('Worker VMs')]);
     const total = async () => Number(((await cost.getByTestId('cost-total').textContent()) ?? '').replace(/[$,]/g, ''));
     const before = await total();
@@ -141,7 +149,7 @@ describe('console: the policy wizard', () => {
     await page.keyboard.type('Keyboard only');
     await tabTo('Next', () => document.activeElement?.textContent?.trim() === 'Next');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Scope' }).waitFor();
+    await page.getByRole('heading', { name: 'Scope', exact: true }).waitFor();
     await tabTo('"every resource"', () => (document.activeElement as HTMLElement | null)?.dataset.testid === 'scope-all');
     await page.keyboard.press('Space');
     await tabTo('Create policy', () => document.activeElement?.textContent?.trim() === 'Create policy');

@@ -16,10 +16,14 @@ export interface RunningService {
   kill(): Promise<void>;
 }
 
-/** Starts the service on a data folder; resolves once it printed its URL. `env` adds to the test's environment (Azure settings). */
+/**
+ * Starts the service on a data folder; resolves once it printed its URL. `env` adds to the test's
+ * environment (Azure settings). Tests never reach the internet: the Retail Prices API is off unless
+ * a test points it at its stand-in.
+ */
 export function startService(dataDir: string, options: { port?: number; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningService> {
   const args = [CLI_BIN, '--data-dir', dataDir, '--json', 'serve', ...(options.port ? ['--port', String(options.port)] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ? { ...process.env, ...options.env } : process.env });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSMOS_BACKUP_RETAIL_PRICES_URL: process.env.COSMOS_BACKUP_RETAIL_PRICES_URL ?? 'off', ...options.env } });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const isGone = () => child.exitCode !== null || child.signalCode !== null;
   const ending = (signal: NodeJS.Signals) => async () => {

@@ -18,6 +18,8 @@ const repositoryRowSchema = z.object({
   created_at: z.string(),
 });
 
+const sizeHistoryRowSchema = z.object({ repository_id: z.string(), day: z.string(), size_bytes: z.number(), restore_point_count: z.number() });
+
 /** A repository the app knows about. The password lives in the secret store under `secretRef`. */
 export interface RepositoryRecord {
   id: string;
@@ -68,8 +70,30 @@ export class RepositoriesStore {
     return this.list().find((r) => r.location.replace(/\/+$/, '') === normalized);
   }
 
-  recordStats(id: string, sizeBytes: number, restorePointCount: number): void {
-    this.db.prepare('UPDATE repositories SET size_bytes = ?, restore_point_count = ? WHERE id = ?').run(sizeBytes, restorePointCount, id);
+  /** Records a repository's size and restore-point count now, and as the day's figure in its size history. */
+  recordStats(id: string, sizeBytes: number, restorePointCount: number, at: Date = new Date()): void {
+    const recordedAt = at.toISOString();
+    this.db.transaction(() => {
+      const changed = this.db.prepare('UPDATE repositories SET size_bytes = ?, restore_point_count = ? WHERE id = ?').run(sizeBytes, restorePointCount, id).changes;
+      if (!changed) return;
+      this.db
+        .prepare(
+          `INSERT INTO repository_size_history (repository_id, day, size_bytes, restore_point_count, recorded_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (repository_id, day) DO UPDATE SET size_bytes = excluded.size_bytes, restore_point_count = excluded.restore_point_count, recorded_at = excluded.recorded_at`,
+        )
+        .run(id, recordedAt.slice(0, 10), sizeBytes, restorePointCount, recordedAt);
+    })();
+  }
+
+  /** Each repository's daily size figures, oldest first. */
+  sizeHistory(): { repositoryId: string; day: string; sizeBytes: number; restorePointCount: number }[] {
+    return this.db
+      .prepare('SELECT repository_id, day, size_bytes, restore_point_count FROM repository_size_history ORDER BY day, repository_id')
+      .all()
+      .map((row) => {
+        const r = sizeHistoryRowSchema.parse(row);
+        return { repositoryId: r.repository_id, day: r.day, sizeBytes: r.size_bytes, restorePointCount: r.restore_point_count };
+      });
   }
 
   recordCheck(id: string, status: string, at: string): void {

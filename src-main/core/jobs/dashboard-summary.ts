@@ -36,6 +36,8 @@ export function dashboardSummary(deps: {
   sessions: Session[];
   repositories: { id: string; name: string; sizeBytes: number | null; restorePointCount: number | null }[];
   upcoming: { policyId: string; policyName: string; at: string; schedules: string[] }[];
+  /** Each repository's daily size figures (RepositoriesStore.sizeHistory). */
+  sizeHistory?: { repositoryId: string; day: string; sizeBytes: number }[];
   now: Date;
 }): DashboardSummary {
   const now = deps.now.getTime();
@@ -59,16 +61,17 @@ export function dashboardSummary(deps: {
     const lastBackupAt = newestRepositoryPoint.get(resource.id.toLowerCase()) ?? null;
     const repository = isRepositoryBackedUp(resource) && Boolean(policy?.repositoryBackup);
     const every = repository && policy ? expectedEveryHours(policy) : null;
-    const backupMode = (resource.properties as { backupPolicy?: { type?: string; continuousModeProperties?: { tier?: string } } }).backupPolicy;
+    // The inventory keeps an account's backup as CosmosAccountFacts say it: { type, tier } for continuous.
+    const backupMode = (resource.properties as { backup?: { type?: string; tier?: string | null } }).backup;
     let state: DashboardSummary['rows'][number]['state'] = 'protected';
     let reason = policy ? `Governed by ${policy.name}` : 'No policy covers it';
     if (!policy) state = 'unprotected';
     else if (repository && lastBackupSession.get(resource.id.toLowerCase())?.status === 'failed') {
       state = 'failing';
       reason = `Its last backup failed: ${lastBackupSession.get(resource.id.toLowerCase())!.summary ?? ''}`.trim();
-    } else if (resource.kind === 'cosmosdb-account' && policy.continuousBackup?.enabled && (backupMode?.type !== 'Continuous' || backupMode.continuousModeProperties?.tier !== policy.continuousBackup.tier)) {
+    } else if (resource.kind === 'cosmosdb-account' && policy.continuousBackup?.enabled && (backupMode?.type !== 'Continuous' || backupMode.tier !== policy.continuousBackup.tier)) {
       state = 'failing';
-      reason = `Continuous backup is ${backupMode?.type === 'Continuous' ? (backupMode.continuousModeProperties?.tier ?? 'on') : (backupMode?.type ?? 'unknown')}, the policy says ${policy.continuousBackup.tier}`;
+      reason = `Continuous backup is ${backupMode?.type === 'Continuous' ? (backupMode.tier ?? 'on') : (backupMode?.type ?? 'unknown')}, the policy says ${policy.continuousBackup.tier}`;
     } else if (every !== null && (!lastBackupAt || now - Date.parse(lastBackupAt) > every * 1.5 * HOUR)) {
       state = 'overdue';
       reason = lastBackupAt ? `No backup for ${Math.round((now - Date.parse(lastBackupAt)) / HOUR)} h (expected every ${every} h)` : 'Never backed up';
@@ -110,6 +113,7 @@ export function dashboardSummary(deps: {
 
   return {
     generatedAt: deps.now.toISOString(),
+    repositorySizeByDay: sizeByDay(growthDays, deps.repositories, deps.sizeHistory ?? []),
     counts: { protected: rows.filter((r) => r.state === 'protected').length, unprotected: rows.filter((r) => r.state === 'unprotected').length, failing: rows.filter((r) => r.state === 'failing').length, overdue: rows.filter((r) => r.state === 'overdue').length },
     rows,
     sessionsByDay: [...byDay.values()],
@@ -118,4 +122,27 @@ export function dashboardSummary(deps: {
     repositories: deps.repositories.map((r) => ({ id: r.id, name: r.name, sizeBytes: r.sizeBytes, restorePointCount: r.restorePointCount })),
     upcoming: deps.upcoming.slice(0, 8),
   };
+}
+
+/**
+ * The repositories' total stored size at the end of each day: each repository counts with its
+ * latest figure on or before the day (carried forward over days without a change), and not before
+ * its first figure. Repositories no longer in the catalog do not count.
+ */
+function sizeByDay(days: readonly string[], repositories: readonly { id: string }[], history: readonly { repositoryId: string; day: string; sizeBytes: number }[]): { day: string; bytes: number }[] {
+  const known = new Set(repositories.map((r) => r.id));
+  const byRepository = new Map<string, { day: string; sizeBytes: number }[]>();
+  for (const row of history) if (known.has(row.repositoryId)) byRepository.set(row.repositoryId, [...(byRepository.get(row.repositoryId) ?? []), row]);
+  const cursor = new Map<string, number>();
+  const current = new Map<string, number>();
+  return days.map((day) => {
+    for (const [id, rows] of byRepository) {
+      let i = cursor.get(id) ?? 0;
+      while (i < rows.length && rows[i]!.day <= day) current.set(id, rows[i++]!.sizeBytes);
+      cursor.set(id, i);
+    }
+    let bytes = 0;
+    for (const size of current.values()) bytes += size;
+    return { day, bytes };
+  });
 }

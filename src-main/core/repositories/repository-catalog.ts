@@ -61,6 +61,11 @@ export class RepositoryCatalog {
     return Promise.all(records.map(async (r) => ({ ...r, passwordRemembered: await this.hasRememberedPassword(r.id) })));
   }
 
+  /** Each repository's daily size figures, oldest first (the dashboard's size-over-time chart). */
+  sizeHistory() {
+    return this.deps.repositories.sizeHistory();
+  }
+
   /** The catalogued repository a caller means by `ref`: its id, its name, or its location. */
   find(ref: string): RepositoryRecord | undefined {
     const { repositories } = this.deps;

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { EJSON } from 'bson';
 import { EngineError } from '../engine-error.ts';
 import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
-import { mapLimit } from '../stream-utils.ts';
+import { mapLimit, metered } from '../stream-utils.ts';
 import { formatBytes } from '../../shared/format-units.ts';
 import { planCollectionMoves, readCollectionMetadata } from './collection-plan.ts';
 import { mongodumpFileStem, type CollectionMetadataDocument } from './layout.ts';
@@ -46,9 +46,10 @@ export async function restoreMongodbToFolder(request: EngineFolderRestoreRequest
   if ((await readdir(root)).length) throw new EngineError('target_not_empty', `Folder ${root} is not empty; choose an empty or new folder.`);
   const total = moves.reduce((sum, move) => sum + (move.documentsEntry?.size ?? 0), 0);
   let done = 0;
+  // Counted as it is read, not by a 'data' listener: that would start the flow before the reader is there.
   const count = (stream: Readable) =>
-    stream.on('data', (chunk: Buffer) => {
-      done += chunk.length;
+    metered(stream as AsyncIterable<Buffer>, undefined, context.signal, (bytes) => {
+      done += bytes;
       context.progress(done, total, 'bytes');
     });
   const summaries = new Map<string, { name: string; bytes: number; tables: number; rows: number }>();

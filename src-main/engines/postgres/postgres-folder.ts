@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { EngineError } from '../engine-error.ts';
 import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
-import { mapLimit } from '../stream-utils.ts';
+import { mapLimit, metered } from '../stream-utils.ts';
 import { formatBytes } from '../../shared/format-units.ts';
 import { writeDirectoryArchive } from './archive/directory-archive-writer.ts';
 import { citusDistributionSql } from './citus.ts';
@@ -37,9 +37,10 @@ export async function restorePostgresToFolder(request: EngineFolderRestoreReques
   const sizeOf = (name: string) => stored.get(name)!.size + [...tableDataEntries(source, name).values()].reduce((sum, entry) => sum + entry.size, 0);
   const total = wanted.reduce((sum, name) => sum + sizeOf(name), 0);
   let done = 0;
+  // Counted as it is read, not by a 'data' listener: that would start the flow before the reader is there.
   const count = (stream: Readable) =>
-    stream.on('data', (chunk: Buffer) => {
-      done += chunk.length;
+    metered(stream as AsyncIterable<Buffer>, undefined, context.signal, (bytes) => {
+      done += bytes;
       context.progress(done, total, 'bytes');
     });
   const databases = await mapLimit(wanted, 2, context.signal, async (name, signal) => {

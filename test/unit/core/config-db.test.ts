@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openConfigDatabase } from '../../../src-main/core/config-db/open-database.ts';
 import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/config-db/migrations/index.ts';
 import { AppError } from '../../../src-main/shared/errors.ts';
+import { RepositoriesStore } from '../../../src-main/core/config-db/repositories-store.ts';
 import { prepareDataDir } from '../../../src-main/core/data-dir.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -34,6 +35,24 @@ describe('config database', () => {
     db.close();
     // Opening again runs no migration twice.
     openConfigDatabase(join(dir.path, 'config.db')).close();
+    dir.remove();
+  });
+
+  it('keeps one size figure per repository and day, the last of the day, for the dashboard', () => {
+    const dir = makeTempDir();
+    const db = openConfigDatabase(join(dir.path, 'config.db'));
+    const repositories = new RepositoriesStore(db);
+    const repo = repositories.add({ name: 'nightly', location: '/r', kind: 'local' }, '2026-12-01T00:00:00.000Z');
+    repositories.recordStats(repo.id, 100, 1, new Date('2026-12-01T02:00:00.000Z'));
+    repositories.recordStats(repo.id, 150, 2, new Date('2026-12-01T23:00:00.000Z'));
+    repositories.recordStats(repo.id, 120, 1, new Date('2026-12-02T03:00:00.000Z'));
+    repositories.recordStats('unknown-repository', 999, 9, new Date('2026-12-02T03:00:00.000Z'));
+    expect(repositories.sizeHistory()).toEqual([
+      { repositoryId: repo.id, day: '2026-12-01', sizeBytes: 150, restorePointCount: 2 },
+      { repositoryId: repo.id, day: '2026-12-02', sizeBytes: 120, restorePointCount: 1 },
+    ]);
+    expect(repositories.get(repo.id)).toMatchObject({ sizeBytes: 120, restorePointCount: 1 });
+    db.close();
     dir.remove();
   });
 

@@ -1,3 +1,5 @@
+import type { DatabaseAccountGetResults } from '@azure/arm-cosmosdb';
+import { accountFacts } from '../../../src-main/azure/cosmos-account-facts.ts';
 import { describe, expect, it } from 'vitest';
 import { dashboardSummary } from '../../../src-main/core/jobs/dashboard-summary.ts';
 import type { ProtectedResourceRecord } from '../../../src-main/core/config-db/inventory-store.ts';
@@ -8,7 +10,7 @@ import type { Session } from '../../../src-main/shared/session.ts';
 const SUB = '00000000-1111-4222-8333-444444444444';
 const NOW = new Date('2026-12-05T12:00:00Z');
 const cluster = (name: string, tags: Record<string, string> = {}): ProtectedResourceRecord => ({ id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/${name}`, subscriptionId: SUB, resourceGroup: 'rg', name, kind: 'postgres-cluster', api: null, location: 'westeurope', tags, properties: {}, deleted: false, syncedAt: NOW.toISOString() });
-const account = (name: string, tier: string): ProtectedResourceRecord => ({ ...cluster(name), id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/${name}`, kind: 'cosmosdb-account', api: 'Sql', properties: { backupPolicy: { type: 'Continuous', continuousModeProperties: { tier } } } });
+const account = (name: string, tier: string): ProtectedResourceRecord => ({ ...cluster(name), id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/${name}`, kind: 'cosmosdb-account', api: 'Sql', properties: { ...accountFacts({ location: 'westus', backupPolicy: { type: 'Continuous', continuousModeProperties: { tier } } } as DatabaseAccountGetResults) } });
 const point = (resource: ProtectedResourceRecord, hoursAgo: number): RestorePointRecord => ({ id: `${resource.name}-${hoursAgo}`, kind: 'repository', resourceId: resource.id, policyId: null, repositoryId: 'r', sessionId: null, pointTime: new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString(), windowStart: null, windowEnd: null, gfs: [], sizeBytes: 1, metadata: {}, createdAt: NOW.toISOString() });
 const session = (fields: Partial<Session>): Session => ({ id: Math.random().toString(36), kind: 'backup', title: 't', status: 'succeeded', createdAt: NOW.toISOString(), startedAt: null, endedAt: NOW.toISOString(), progress: null, summary: null, resourceId: null, parentId: null, policyId: null, warningCount: 0, errorCount: 0, lastSeq: 0, ...fields });
 
@@ -46,5 +48,30 @@ describe('the dashboard summary', () => {
     // Growth: the 40-day-old point is counted before the window; the others arrive within it.
     expect(summary.restorePointsByDay[0]!.total).toBe(1);
     expect(summary.restorePointsByDay.at(-1)!.total).toBe(4);
+  });
+
+  it('charts the repositories\' stored size per day, each carried forward from its last figure, forgotten ones left out', () => {
+    const summary = dashboardSummary({
+      inventory: { listResources: () => [] },
+      restorePoints: { list: () => [] },
+      policies: [],
+      sessions: [],
+      repositories: [{ id: 'r', name: 'nightly', sizeBytes: 3000, restorePointCount: 3 }, { id: 'a', name: 'archive', sizeBytes: 500, restorePointCount: 1 }],
+      sizeHistory: [
+        { repositoryId: 'r', day: '2026-10-01', sizeBytes: 1000 },
+        { repositoryId: 'a', day: '2026-12-01', sizeBytes: 500 },
+        { repositoryId: 'gone', day: '2026-12-01', sizeBytes: 99_999 },
+        { repositoryId: 'r', day: '2026-12-03', sizeBytes: 3000 },
+      ],
+      upcoming: [],
+      now: NOW,
+    });
+    const byDay = Object.fromEntries(summary.repositorySizeByDay.map((d) => [d.day, d.bytes]));
+    expect(summary.repositorySizeByDay).toHaveLength(30);
+    expect(byDay['2026-11-06']).toBe(1000);
+    expect(byDay['2026-11-30']).toBe(1000);
+    expect(byDay['2026-12-01']).toBe(1500);
+    expect(byDay['2026-12-02']).toBe(1500);
+    expect(byDay['2026-12-05']).toBe(3500);
   });
 });

@@ -5,6 +5,7 @@ import { healthCheckSchema } from './004-health-checks.ts';
 import { touchedTargetsSchema } from './005-touched-targets.ts';
 import { restoreAuditSchema } from './006-restore-audit.ts';
 import { workersSchema } from './007-workers.ts';
+import { repositorySizeHistorySchema } from './008-repository-size-history.ts';
 
 /** One forward-only schema step. `version` is stored in `PRAGMA user_version` once it has run. */
 export interface Migration {
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'touched restore targets', sql: touchedTargetsSchema },
   { version: 6, name: 'restore audit', sql: restoreAuditSchema },
   { version: 7, name: 'workers on Azure', sql: workersSchema },
+  { version: 8, name: 'repository size history', sql: repositorySizeHistorySchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

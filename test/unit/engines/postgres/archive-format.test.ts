@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { EntrySource } from '../../../../src-main/engines/engine.ts';
+import { dumpEntryName } from '../../../../src-main/engines/postgres/layout.ts';
+import { restorePostgresToFolder } from '../../../../src-main/engines/postgres/postgres-folder.ts';
+import { makeTempDir } from '../../../helpers/temp-dir.ts';
 import type { ArchiveHeader, TocEntry } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
 import { ARCHIVE_FORMAT, BLOCK, Cursor, OFFSET_STATE, SECTION, decodeInt, encodeInt, encodeStr, encodeToc, headerForFormat, parseHeader, parseToc } from '../../../../src-main/engines/postgres/archive/archive-format.ts';
 import { ArchiveStats } from '../../../../src-main/engines/postgres/archive/archive-stats.ts';
@@ -130,5 +137,27 @@ describe('PostgreSQL archive format', () => {
     parser.push(bytes.subarray(0, bytes.length - 3));
     expect(() => parser.finish()).toThrow(/ends inside a data block/);
     expect(() => new CustomArchiveParser().finish()).toThrow(/before its table of contents/);
+  });
+});
+
+describe('restore to a folder in the stock layout', () => {
+  it('converts a stored archive whose stream delivers everything at once (no byte lost before the reader starts)', async () => {
+    // A source that has the whole entry at hand, as a cached or small entry does: a progress counter
+    // that started the flow early would drop these bytes while the folder is being prepared.
+    const { bytes } = sampleArchive();
+    const source: EntrySource = {
+      entries: [{ name: dumpEntryName('shop'), size: bytes.length, metadata: { kind: 'pg-dump', database: 'shop' } }],
+      open: async () => Readable.from([bytes]),
+    };
+    const dir = makeTempDir('cosmos-pg-folder-');
+    const progress: number[] = [];
+    try {
+      const summary = await restorePostgresToFolder({ folder: dir.path }, source, { signal: new AbortController().signal, log: () => {}, progress: (done) => progress.push(done) });
+      expect(summary.databases.map((db) => db.name)).toEqual(['shop']);
+      expect(readdirSync(join(dir.path, 'shop')).sort()).toEqual(['11.dat', 'blob_16394.dat', 'blobs.toc', 'toc.dat']);
+      expect(progress.at(-1)).toBe(bytes.length);
+    } finally {
+      dir.remove();
+    }
   });
 });
