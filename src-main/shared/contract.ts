@@ -83,6 +83,10 @@ export const dashboardSummarySchema = z.object({
   sessionsByDay: z.array(z.object({ day: z.string(), succeeded: z.number(), warning: z.number(), failed: z.number(), canceled: z.number() })),
   sessionsLast24h: z.object({ succeeded: z.number(), warning: z.number(), failed: z.number(), canceled: z.number(), running: z.number() }),
   restorePointsByDay: z.array(z.object({ day: z.string(), count: z.number(), total: z.number() })),
+  /** Continuous backup of every account a policy protects with it: the window against the tier (see core/jobs/continuous-window-health.ts). */
+  continuousWindows: z.array(
+    z.object({ resourceId: z.string(), name: z.string(), state: z.enum(['healthy', 'growing', 'stale', 'missing']), reason: z.string(), windowDays: z.number().nullable(), tierDays: z.number(), recordedAt: z.string().nullable() }),
+  ),
   /** The repositories' total stored size at the end of each of the last 30 UTC days. */
   repositorySizeByDay: z.array(z.object({ day: z.string(), bytes: z.number() })),
   repositories: z.array(z.object({ id: z.string(), name: z.string(), sizeBytes: z.number().nullable(), restorePointCount: z.number().nullable() })),

@@ -78,11 +78,16 @@ describe('console: accessibility (axe-core)', () => {
     dir.remove();
   });
 
+  /** The window as a person sees it, and the whole view: the console scrolls inside <main>, so the full one lets the page grow for its picture. */
   async function screenshots(name: string): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });
     for (const [width, height] of [[1366, 768], [1920, 1080]] as const) {
       await page.setViewportSize({ width, height });
-      await page.screenshot({ path: join(SCREENSHOTS, `${name.replaceAll(' ', '-')}-${width}x${height}.png`), fullPage: true });
+      const file = join(SCREENSHOTS, `${name.replaceAll(' ', '-')}-${width}x${height}`);
+      await page.screenshot({ path: `${file}.png` });
+      const unroll = await page.addStyleTag({ content: 'html, body, #app, .shell, main { height: auto !important; overflow: visible !important; }' });
+      await page.screenshot({ path: `${file}-full.png`, fullPage: true });
+      await unroll.evaluate((style) => (style as HTMLStyleElement).remove());
     }
     await page.setViewportSize({ width: 1366, height: 768 });
   }

@@ -30,6 +30,12 @@ describe('console: the dashboard', () => {
     for (const name of ['fresh', 'broken']) {
       seed.restorePoints.put({ id: `${'a'.repeat(60)}${name === 'fresh' ? '0001' : '0002'}`, kind: 'repository', resourceId: clusterId(name), policyId: null, repositoryId: repository.id, sessionId: null, pointTime: new Date(now.getTime() - 3 * 3_600_000).toISOString(), windowStart: null, windowEnd: null, gfs: [], sizeBytes: 1024, metadata: { resourceName: name }, createdAt: at });
     }
+    // An account under continuous backup whose last check is two days old: its window health says so.
+    const accountId = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/orders-sql`;
+    seed.inventory.replaceResources(SUB, [record('fresh', { env: 'prod' }), record('broken', { env: 'prod' }), record('orphan', {}), { ...record('orders-sql', {}), id: accountId, kind: 'cosmosdb-account', api: 'Sql', properties: { backup: { type: 'Continuous', tier: 'Continuous7Days' } } }], at);
+    seed.policies.save({ name: 'Accounts continuous', scope: { resourceKinds: ['cosmosdb-account'], include: { all: true } }, continuousBackup: { enabled: true, tier: 'Continuous7Days' } });
+    const checked = new Date(now.getTime() - 2 * 86_400_000);
+    seed.restorePoints.add({ kind: 'continuous', resourceId: accountId, policyId: null, repositoryId: null, sessionId: null, pointTime: checked.toISOString(), windowStart: new Date(checked.getTime() - 7 * 86_400_000).toISOString(), windowEnd: checked.toISOString(), gfs: [], sizeBytes: null, metadata: { resourceType: 'cosmosdb-account', accountName: 'orders-sql', api: 'Sql' }, createdAt: checked.toISOString() });
     // Two days of size figures: the chart's last day is the latest.
     seed.repositories.recordStats(repository.id, 2 * 1024 ** 2, 1, new Date(now.getTime() - 2 * 86_400_000));
     seed.repositories.recordStats(repository.id, 5 * 1024 ** 2, 2, now);
@@ -56,13 +62,19 @@ describe('console: the dashboard', () => {
     expect(await count('failing')).toBe('1Failing');
     expect(await count('overdue')).toBe('0Overdue');
     expect(await count('unprotected')).toBe('1Unprotected');
-    expect(await count('protected')).toBe('1Protected');
+    expect(await count('protected')).toBe('2Protected');
     const rows = page.getByTestId('protection-row');
     expect(await rows.allTextContents()).toEqual([expect.stringMatching(/broken.*Failing.*Its last backup failed: pg_dump: connection refused.*Nightly clusters/), expect.stringMatching(/orphan.*Unprotected.*No policy covers it/)]);
     // A figure leads to the list behind it.
     await page.getByTestId('protection-protected').click();
     await rows.filter({ hasText: 'fresh' }).waitFor();
-    expect(await rows.count()).toBe(1);
+    expect(await rows.count()).toBe(2);
+    // Window health of continuous backup: the account not checked for two days, leading to its page.
+    const windows = page.getByTestId('window-health');
+    expect((await windows.getByTestId('windows-stale').textContent())?.trim()).toBe('1 Not checked lately');
+    expect(await windows.getByTestId('window-health-row').allTextContents()).toEqual([expect.stringMatching(/orders-sql · Not checked lately · Not checked for 2(\.0)? days/)]);
+    await windows.getByTestId('windows-healthy').click();
+    await windows.getByText('No account is "Full window".').waitFor();
     expect(await page.getByTestId('sessions-24h').textContent()).toContain('1 failed');
     expect(await page.getByTestId('sessions-chart').locator('canvas').getAttribute('aria-label')).toMatch(/last 7 days: 0 succeeded, 0 with warnings, 1 failed, 0 canceled/);
     expect(await page.getByTestId('growth-chart').locator('canvas').getAttribute('aria-label')).toMatch(/2 now/);

@@ -4,6 +4,7 @@ import type { Session } from '../../shared/session.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
 import { governingPolicy } from '../policies/scope-matcher.ts';
+import { continuousWindowHealth } from './continuous-window-health.ts';
 import { isRepositoryBackedUp } from './resource-source.ts';
 
 const HOUR = 3_600_000;
@@ -55,7 +56,8 @@ export function dashboardSummary(deps: {
     if ((lastBackupSession.get(key)?.endedAt ?? '') < session.endedAt) lastBackupSession.set(key, session);
   }
   const rows: DashboardSummary['rows'] = [];
-  for (const resource of deps.inventory.listResources()) {
+  const resources = deps.inventory.listResources();
+  for (const resource of resources) {
     if (resource.deleted) continue;
     const policy = governingPolicy(deps.policies, resource)?.policy ?? null;
     const lastBackupAt = newestRepositoryPoint.get(resource.id.toLowerCase()) ?? null;
@@ -113,6 +115,7 @@ export function dashboardSummary(deps: {
 
   return {
     generatedAt: deps.now.toISOString(),
+    continuousWindows: continuousWindowHealth(resources, deps.policies, points, now),
     repositorySizeByDay: sizeByDay(growthDays, deps.repositories, deps.sizeHistory ?? []),
     counts: { protected: rows.filter((r) => r.state === 'protected').length, unprotected: rows.filter((r) => r.state === 'unprotected').length, failing: rows.filter((r) => r.state === 'failing').length, overdue: rows.filter((r) => r.state === 'overdue').length },
     rows,

@@ -75,3 +75,38 @@ describe('the dashboard summary', () => {
     expect(byDay['2026-12-05']).toBe(3500);
   });
 });
+
+describe('continuous backup window health', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const record = (resource: ProtectedResourceRecord, recordedHoursAgo: number, windowDays: number): RestorePointRecord => {
+    const at = NOW.getTime() - recordedHoursAgo * HOUR;
+    return { ...point(resource, recordedHoursAgo), kind: 'continuous', repositoryId: null, windowStart: new Date(at - windowDays * DAY).toISOString(), windowEnd: new Date(at).toISOString() };
+  };
+
+  it('tells full, growing, unchecked and unrecorded windows apart against the policy tier, the ones needing a look first', () => {
+    const [full, fresh, stale, unseen, gone] = ['full', 'fresh', 'stale', 'unseen', 'gone'].map((name) => account(name, 'Continuous30Days'));
+    const periodicOnly = cluster('cluster');
+    const policy: Policy = policySchema.parse({ id: 'p', name: 'All', enabled: true, priority: 50, description: '', createdAt: '', updatedAt: '', retries: { count: 3, intervalMinutes: 10 }, missedRuns: 'runOnce', parallelism: 2, healthCheck: { enabled: false, day: 'sun', time: '03:00', testRestore: false }, archive: null, repositoryBackup: null,
+      scope: { resourceKinds: ['cosmosdb-account', 'postgres-cluster'], include: { all: true, subscriptions: [], resourceGroups: [], tags: [], resources: [] }, exclude: { subscriptions: [], resourceGroups: [], tags: [], resources: [] } },
+      continuousBackup: { enabled: true, tier: 'Continuous30Days', migratePeriodicAccounts: false } });
+    const summary = dashboardSummary({
+      inventory: { listResources: () => [full!, fresh!, stale!, unseen!, { ...gone!, deleted: true }, periodicOnly] },
+      // An older record of `full` with a short window does not count: the newest one does.
+      restorePoints: { list: () => [record(full!, 30, 2), record(full!, 3, 30), record(fresh!, 2, 3.24), record(stale!, 50, 30)] },
+      policies: [policy],
+      sessions: [],
+      repositories: [],
+      upcoming: [],
+      now: NOW,
+    });
+    expect(summary.continuousWindows.map((row) => [row.name, row.state, row.windowDays])).toEqual([
+      ['stale', 'stale', 30],
+      ['unseen', 'missing', null],
+      ['fresh', 'growing', 3.2],
+      ['full', 'healthy', 30],
+    ]);
+    expect(summary.continuousWindows.find((row) => row.name === 'stale')!.reason).toBe('Not checked for 2.1 days: the scheduled configuration (every 8 h) is not running, or failing.');
+    expect(summary.continuousWindows.find((row) => row.name === 'fresh')!.reason).toMatch(/^3\.2 of 30 days restorable: the window grows/);
+  });
+});
