@@ -1,6 +1,6 @@
 import type { DatabaseAccountGetResults } from '@azure/arm-cosmosdb';
 import type { SessionContext } from '../core/sessions/session-context.ts';
-import { governingPolicy } from '../core/policies/scope-matcher.ts';
+import { governingPolicy } from '../shared/scope-matcher.ts';
 import { AppError } from '../shared/errors.ts';
 import type { ContinuousTier, Policy } from '../shared/policy.ts';
 import type { ArmClients } from './arm-clients.ts';

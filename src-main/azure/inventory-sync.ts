@@ -2,7 +2,7 @@ import type { MongoCluster } from '@azure/arm-mongocluster';
 import type { Clock } from '../core/clock.ts';
 import type { InventoryStore, ProtectedResourceRecord, SubscriptionRecord } from '../core/config-db/inventory-store.ts';
 import type { RestorePointsStore } from '../core/config-db/restore-points-store.ts';
-import { governingPolicy, type ResourceFacts } from '../core/policies/scope-matcher.ts';
+import { governingPolicy, type ResourceFacts } from '../shared/scope-matcher.ts';
 import type { SessionContext } from '../core/sessions/session-context.ts';
 import type { Policy } from '../shared/policy.ts';
 import type { ArmClients } from './arm-clients.ts';

@@ -6,7 +6,7 @@
 // Run: npm run bench:planning
 import { planCoverage } from '../../src-main/core/scheduling/coverage-plan.ts';
 import { upcomingRuns } from '../../src-main/core/scheduling/policy-plan.ts';
-import { governingPolicy, type ResourceFacts } from '../../src-main/core/policies/scope-matcher.ts';
+import { governingPolicy, type ResourceFacts } from '../../src-main/shared/scope-matcher.ts';
 import { policyInputSchema, WEEKDAYS, type Policy } from '../../src-main/shared/policy.ts';
 import { medianRound } from './median-round.ts';
 

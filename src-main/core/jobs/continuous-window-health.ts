@@ -1,7 +1,7 @@
 import type { Policy } from '../../shared/policy.ts';
 import type { ProtectedResourceRecord } from '../config-db/inventory-store.ts';
 import type { RestorePointRecord } from '../config-db/restore-points-store.ts';
-import { governingPolicy } from '../policies/scope-matcher.ts';
+import { governingPolicy } from '../../shared/scope-matcher.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -3,7 +3,7 @@ import type { Policy } from '../../shared/policy.ts';
 import type { Session } from '../../shared/session.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
-import { governingPolicy } from '../policies/scope-matcher.ts';
+import { governingPolicy } from '../../shared/scope-matcher.ts';
 import { continuousWindowHealth } from './continuous-window-health.ts';
 import { isRepositoryBackedUp } from './resource-source.ts';
 

@@ -6,7 +6,7 @@ import type { Policy, ScheduleName } from '../../shared/policy.ts';
 import { isFinalStatus, type Session } from '../../shared/session.ts';
 import type { Clock } from '../clock.ts';
 import type { InventoryStore, ProtectedResourceRecord } from '../config-db/inventory-store.ts';
-import { governingPolicy } from '../policies/scope-matcher.ts';
+import { governingPolicy } from '../../shared/scope-matcher.ts';
 import type { PolicyService } from '../policies/policy-service.ts';
 import type { RepositoryCatalog } from '../repositories/repository-catalog.ts';
 import type { SessionContext } from '../sessions/session-context.ts';

@@ -1,7 +1,7 @@
 import type { Policy } from '../../shared/policy.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
-import { governingPolicy } from '../policies/scope-matcher.ts';
+import { governingPolicy } from '../../shared/scope-matcher.ts';
 import { isRepositoryBackedUp } from './resource-source.ts';
 
 /** One resource's repository protection, for monitoring (`cosmos-backup protection --json`). */

@@ -2,7 +2,7 @@ import { policyScopeSchema, type Policy } from '../../shared/policy.ts';
 import type { PolicyPreview } from '../../shared/contract.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import { describeZodIssues } from '../../shared/errors.ts';
-import { governingPolicy, scopeCovers } from './scope-matcher.ts';
+import { governingPolicy, scopeCovers } from '../../shared/scope-matcher.ts';
 
 /**
  * What a policy being written would cover, against the synced inventory: every live resource its

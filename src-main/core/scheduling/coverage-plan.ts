@@ -1,6 +1,6 @@
 import type { Policy } from '../../shared/policy.ts';
-import type { ResourceFacts } from '../policies/scope-matcher.ts';
-import { governingPolicy } from '../policies/scope-matcher.ts';
+import type { ResourceFacts } from '../../shared/scope-matcher.ts';
+import { governingPolicy } from '../../shared/scope-matcher.ts';
 import { upcomingRuns, type PlannedRun } from './policy-plan.ts';
 
 /** What one policy covers and when it runs next. */

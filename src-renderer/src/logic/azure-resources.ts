@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { azureResourceSchema } from '../../../src-main/shared/azure-contract.ts';
 import type { Policy, ResourceKind } from '../../../src-main/shared/policy.ts';
 import { apiLabel } from './continuous-windows.ts';
-import { governingPolicy } from './policy-scope.ts';
+import { governingPolicy } from '../../../src-main/shared/scope-matcher.ts';
 
 /**
  * The Resources view's rows: an inventory record (as the last Azure sync stored it) reduced to
@@ -115,7 +115,7 @@ export function readResource(resource: AzureResource, policies: readonly Policy[
     backupMode: backup.mode,
     backupLabel: backup.label,
     migration,
-    policy: governingPolicy(policies, resource),
+    policy: governingPolicy(policies, resource)?.policy ?? null,
     restorable: notRestorableReason === null,
     notRestorableReason,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { governingPolicy, scopeCovers, type ResourceFacts } from '../../../src-main/core/policies/scope-matcher.ts';
+import { governingPolicy, scopeCovers, type ResourceFacts } from '../../../src-main/shared/scope-matcher.ts';
 import { policySchema, type Policy } from '../../../src-main/shared/policy.ts';
 
 const S1 = '11111111-1111-1111-1111-111111111111';

@@ -1,4 +1,4 @@
-import type { Policy, ResourceKind } from '../../shared/policy.ts';
+import type { Policy, ResourceKind } from './policy.ts';
 
 /** What scope matching needs to know about a resource. */
 export interface ResourceFacts {
