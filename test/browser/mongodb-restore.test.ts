@@ -29,8 +29,10 @@ describe('console: restore a MongoDB restore point', () => {
     client = await server.client();
     await client.db('crm').collection('contacts').insertMany(Array.from({ length: 60 }, (_, i) => ({ _id: i as never, email: `u${i}@example.com` })));
     await client.db('crm').collection('audit log').insertMany([{ _id: 1 as never, what: 'created' }]);
+    // Enough documents for a restore to be still running when it is canceled.
+    for (let batch = 0; batch < 100; batch++) await client.db('metrics').collection('samples').insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: (batch * 2000 + i) as never, value: i, note: 'x'.repeat(200) })));
     await createRepository(repo);
-    const backup = await runCli(['--data-dir', join(dir.path, 'cli'), 'backup', 'mongodb', '--source', server.uriWithUser(), '--repo', repo, '--database', 'crm'], {
+    const backup = await runCli(['--data-dir', join(dir.path, 'cli'), 'backup', 'mongodb', '--source', server.uriWithUser(), '--repo', repo, '--database', 'crm', '--database', 'metrics'], {
       env: { COSMOS_BACKUP_REPO_PASSWORD: REPO_PASSWORD, MONGODB_PASSWORD: server.password },
     });
     expect(backup.code, backup.stderr).toBe(0);
@@ -60,6 +62,7 @@ describe('console: restore a MongoDB restore point', () => {
     // Both collections are offered; only the contacts are restored.
     const collections = form.getByRole('group', { name: 'Collections of crm' });
     await collections.getByLabel('audit log').uncheck();
+    await form.getByRole('checkbox', { name: 'metrics', exact: true }).uncheck();
     expect(await collections.getByLabel('contacts').isChecked()).toBe(true);
     await form.getByLabel('Reason for the restore').fill('Contacts overwritten by an import');
     await form.getByRole('button', { name: 'Start restore' }).click();
@@ -69,6 +72,35 @@ describe('console: restore a MongoDB restore point', () => {
     expect((await client.db('crm_console').listCollections().toArray()).map((info) => info.name)).toEqual(['contacts']);
     await page.getByText(/60 documents/).first().waitFor();
     expect(page.url()).not.toContain(server.password);
+    expect(problems.list).toEqual([]);
+  });
+
+  it('asks before canceling a running restore, naming the database it leaves half-restored', async () => {
+    await page.goto(`${service.url}#/restore-points/${restorePointId}`);
+    const form = page.getByTestId('restore-form');
+    await form.getByLabel('Target server').fill(server.uriWithUser());
+    await form.getByLabel('Password of the target user').fill(server.password);
+    await form.getByRole('checkbox', { name: 'crm', exact: true }).uncheck();
+    await form.getByLabel('Restore metrics as').fill('metrics_canceled');
+    await form.getByLabel('Reason for the restore').fill('Trying the cancel confirmation');
+    await form.getByRole('button', { name: 'Start restore' }).click();
+    await page.waitForURL(/#\/sessions\//);
+    // Once documents are going in, the target is written: canceling asks first and names it.
+    await page.getByTestId('progress-rate').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel session' }).click();
+    const confirmation = page.getByTestId('cancel-confirmation');
+    await confirmation.getByText('Cancel this restore?').waitFor();
+    await expect(confirmation.getByTestId('cancel-targets').textContent()).resolves.toMatch(/Database metrics_canceled on .* will be left half-restored/);
+    // "Let it run" keeps it running; confirming cancels it.
+    await confirmation.getByRole('button', { name: 'Let it run' }).click();
+    expect(await confirmation.count()).toBe(0);
+    expect(await page.getByTestId('session-status').first().getAttribute('data-status')).toMatch(/running|queued/);
+    await page.getByRole('button', { name: 'Cancel session' }).click();
+    await page.getByTestId('confirm-cancel').click();
+    await page.locator('[data-testid="session-status"][data-status="canceled"]').first().waitFor({ timeout: 60_000 });
+    // Restore points then warn about it until a restore of that database succeeds.
+    await page.goto(`${service.url}#/restore-points`);
+    await page.getByTestId('half-restored').getByText('metrics_canceled').waitFor();
     expect(problems.list).toEqual([]);
   });
 });
