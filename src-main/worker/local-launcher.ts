@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { DATA_PATH_NODE_FLAGS } from '../repository/data-path-node-flags.ts';
+import { AGENT_NODE_FLAGS } from '../repository/data-path-node-flags.ts';
 import { installedAgentEntry } from './agent-entry.ts';
 import { jobRedactor } from './job-runner.ts';
 import type { JobOutcome, JobSecrets, JobSpec } from './protocol.ts';
@@ -60,7 +60,7 @@ export class LocalWorkerLauncher implements WorkerLauncher {
     if (!checked.success) throw new WorkerJobError('invalid_job', `Invalid job: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     const runsOnElectron = this.options.nodePath === undefined && process.versions.electron !== undefined;
     const entry = this.options.agentEntry ?? defaultAgentEntry ?? installedAgentEntry();
-    const child = spawn(this.options.nodePath ?? process.execPath, [...DATA_PATH_NODE_FLAGS, entry], { stdio: ['pipe', 'pipe', 'pipe'], env: agentEnvironment(runsOnElectron) });
+    const child = spawn(this.options.nodePath ?? process.execPath, [...AGENT_NODE_FLAGS, entry], { stdio: ['pipe', 'pipe', 'pipe'], env: agentEnvironment(runsOnElectron) });
     const queue = new EventQueue();
     // A child that never started emits 'error' and may not emit 'close'.
     const released = new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import { AGENT_NODE_FLAGS } from '../../repository/data-path-node-flags.ts';
 import { MAILBOX_ENV } from '../mailbox/mailbox-layout.ts';
 
 /**
@@ -40,5 +41,5 @@ if ! echo "$${BOOTSTRAP_PARAMETERS.bundleSha256}  $work/bundle.tar.gz" | sha256s
 fi
 tar -xzf "$work/bundle.tar.gz" -C "$work"
 rm -f "$work/bundle.tar.gz"
-"$work/node" "$work/worker-agent.js" --mailbox
+"$work/node" ${AGENT_NODE_FLAGS.join(' ')} "$work/worker-agent.js" --mailbox
 `;
