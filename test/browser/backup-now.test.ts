@@ -69,6 +69,11 @@ describe('console: back up a server now', () => {
       const [point] = core.restorePoints.list({ repositoryId });
       expect(point).toMatchObject({ kind: 'repository', resourceId: `postgres://${new URL(server.uri()).hostname}:${new URL(server.uri()).port}` });
       expect((point!.metadata as { resourceName: string }).resourceName).toBe('Sales cluster');
+      // The backup reported its progress in bytes against its estimate (the console shows rate and ETA from it).
+      const progress = core.sessions.get(point!.sessionId!).progress;
+      expect(progress).toMatchObject({ unit: 'bytes' });
+      expect(progress!.done).toBeGreaterThan(0);
+      expect(progress!.total).toBe(progress!.done);
       // The password was used for this backup only.
       expect(JSON.stringify(core.sessions.logs(point!.sessionId!, 0, 1000, 'debug'))).not.toContain(server.password);
     } finally {
