@@ -83,6 +83,7 @@ export function createHandlers(core: HandlerServices): Handlers {
         sessions: core.sessions.list({ limit: 10_000 }),
         repositories: await core.repositoryCatalog.list(),
         sizeHistory: core.repositoryCatalog.sizeHistory(),
+        configurationIntervalHours: core.settings.get('configurationIntervalHours'),
         upcoming: core.scheduleOverview(3).flatMap((view) => view.nextRuns.map((run) => ({ policyId: view.policyId, policyName: view.policyName, at: run.at.toISOString(), schedules: run.schedules }))).sort((a, b) => a.at.localeCompare(b.at)),
         now: core.clock.now(),
       }),

@@ -85,7 +85,7 @@ export const dashboardSummarySchema = z.object({
   restorePointsByDay: z.array(z.object({ day: z.string(), count: z.number(), total: z.number() })),
   /** Continuous backup of every account a policy protects with it: the window against the tier (see core/jobs/continuous-window-health.ts). */
   continuousWindows: z.array(
-    z.object({ resourceId: z.string(), name: z.string(), state: z.enum(['healthy', 'growing', 'stale', 'missing']), reason: z.string(), windowDays: z.number().nullable(), tierDays: z.number(), recordedAt: z.string().nullable() }),
+    z.object({ resourceId: z.string(), name: z.string(), state: z.enum(['healthy', 'growing', 'drifted', 'stale', 'missing']), reason: z.string(), windowDays: z.number().nullable(), tierDays: z.number(), recordedAt: z.string().nullable() }),
   ),
   /** The repositories' total stored size at the end of each of the last 30 UTC days. */
   repositorySizeByDay: z.array(z.object({ day: z.string(), bytes: z.number() })),

@@ -7,7 +7,8 @@ import { BUNDLED_PRICES, PRICED_VM_SIZES } from '../../src-main/shared/price-tab
  * machine cannot reach: the same answer shape (`Items`, `NextPageLink`, `Count`, `BillingCurrency`),
  * the `$filter` subset the app sends (`field eq 'value'` joined by `and`, one parenthesized group
  * joined by `or`, compared case-sensitively as api-version 2023-01-01-preview does) and paging.
- * Its meters are West Europe figures shaped like Azure's (and North Europe VMs only), with the decoys a real answer holds
+ * Its next-page links name prices.azure.com, as Azure's do (and as a proxy in front of it passes
+ * them on): the app must ask its configured address for them. Its meters are West Europe figures shaped like Azure's (and North Europe VMs only), with the decoys a real answer holds
  * (Windows and Spot VMs, GRS storage, higher storage tiers).
  */
 export interface RetailPricesStandIn {
@@ -109,7 +110,7 @@ export async function startRetailPricesStandIn(pageSize = 5): Promise<RetailPric
     const page = found.slice(skip, skip + pageSize);
     const next = new URL(url.toString());
     next.searchParams.set('$skip', String(skip + pageSize));
-    send(200, { BillingCurrency: 'USD', CustomerEntityId: 'Default', CustomerEntityType: 'Retail', Items: page, NextPageLink: skip + pageSize < found.length ? `${standIn.endpoint.replace(/\/api\/retail\/prices$/, '')}${next.pathname}${next.search}` : null, Count: page.length });
+    send(200, { BillingCurrency: 'USD', CustomerEntityId: 'Default', CustomerEntityType: 'Retail', Items: page, NextPageLink: skip + pageSize < found.length ? `https://prices.azure.com${next.pathname}${next.search}` : null, Count: page.length });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   standIn.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/retail/prices`;

@@ -26,14 +26,15 @@ export async function listRestorableAt(deps: { arm: ArmClients; restorePoints: R
   const source = await resolveCosmosSource(deps.arm, deps.restorePoints, { resourceId: request.resourceId, restorePointId: request.restorePointId }, deps.now, signal);
   const at = request.timestamp ?? source.window.end;
   // No safety margin here: this only lists; the restore itself keeps its margin.
-  checkTimestamp(at, source.window, 0, true);
+  if (request.timestamp) checkTimestamp(request.timestamp, source.window, 0, true);
   const cosmos = deps.arm.cosmos(source.subscriptionId);
   const query = { location: normalizeRegion(source.restorable.location), instanceId: source.restorable.instanceId, api: source.api, signal };
   const list = (timestamp: Date | undefined, restoreLocation?: string) =>
     restorableResourcesAt(cosmos, { ...query, timestamp, restoreLocation: restoreLocation ? normalizeRegion(restoreLocation) : undefined }).catch((error: unknown) => {
       throw translateArmError(error, `Listing what ${source.accountName} held${timestamp ? ` at ${timestamp.toISOString()}` : ' now'}`);
     });
-  const [then, now] = await Promise.all([list(at, request.restoreLocation), source.deleted ? Promise.resolve(null) : list(undefined)]);
+  // Without a time, Azure answers for its own latest restorable time (which lags behind now).
+  const [then, now] = await Promise.all([list(request.timestamp, request.restoreLocation), source.deleted ? Promise.resolve(null) : list(undefined)]);
   return {
     accountName: source.accountName,
     api: source.api,

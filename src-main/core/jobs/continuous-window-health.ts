@@ -5,10 +5,7 @@ import { governingPolicy } from '../../shared/scope-matcher.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** The configuration session checks every 8 hours; a record older than a day means checks stopped. */
-const STALE_AFTER_MS = DAY;
-
-export type WindowHealthState = 'healthy' | 'growing' | 'stale' | 'missing';
+export type WindowHealthState = 'healthy' | 'growing' | 'drifted' | 'stale' | 'missing';
 
 export interface WindowHealthRow {
   resourceId: string;
@@ -27,11 +24,14 @@ const days = (ms: number) => Math.round((ms / DAY) * 10) / 10;
 /**
  * Whether continuous backup gives each account the window its policy asks for, from the newest
  * continuous restore-point record of every account a policy protects with continuous backup:
- * healthy (the full tier, checked within a day), growing (shorter than the tier: a new account or a
- * tier raised lately; it grows by itself), stale (not checked for a day: the scheduled configuration
- * is not running) or missing (never recorded: no sync has seen it). Deleted accounts are left out.
+ * healthy (the full tier, checked lately), growing (shorter than the tier: a new account or a tier
+ * raised lately; it grows by itself), drifted (the account keeps another tier than the policy's: the
+ * configuration has not applied it), stale (not checked for three configuration intervals, and at
+ * least a day: the scheduled configuration is not running) or missing (never recorded: no sync has
+ * seen it). Deleted accounts are left out.
  */
-export function continuousWindowHealth(resources: readonly ProtectedResourceRecord[], policies: readonly Policy[], records: readonly RestorePointRecord[], nowMs: number): WindowHealthRow[] {
+export function continuousWindowHealth(resources: readonly ProtectedResourceRecord[], policies: readonly Policy[], records: readonly RestorePointRecord[], nowMs: number, configurationIntervalHours = 8): WindowHealthRow[] {
+  const staleAfterMs = Math.max(DAY, 3 * configurationIntervalHours * HOUR);
   const newest = new Map<string, RestorePointRecord>();
   for (const record of records) {
     if (record.kind !== 'continuous') continue;
@@ -52,17 +52,21 @@ export function continuousWindowHealth(resources: readonly ProtectedResourceReco
     }
     const windowDays = days(Date.parse(record.windowEnd) - Date.parse(record.windowStart));
     const age = nowMs - Date.parse(record.pointTime);
+    const backup = (resource.properties as { backup?: { type?: string; tier?: string | null } }).backup;
     let state: WindowHealthState = 'healthy';
     let reason = `${windowDays} of ${tierDays} days restorable.`;
-    if (age > STALE_AFTER_MS) {
+    if (age > staleAfterMs) {
       state = 'stale';
-      reason = `Not checked for ${days(age)} days: the scheduled configuration (every 8 h) is not running, or failing.`;
+      reason = `Not checked for ${days(age)} days: the scheduled configuration (every ${configurationIntervalHours} h) is not running, or failing.`;
+    } else if (backup?.type !== 'Continuous' || backup.tier !== continuous.tier) {
+      state = 'drifted';
+      reason = `The account keeps ${backup?.type === 'Continuous' ? (backup.tier ?? 'continuous backup') : `${(backup?.type ?? 'an unknown').toLowerCase()} backup`}, the policy asks for ${continuous.tier}: the configuration has not applied it yet (see its sessions).`;
     } else if (windowDays < tierDays - 0.5) {
       state = 'growing';
       reason = `${windowDays} of ${tierDays} days restorable: the window grows to the full tier by itself (a new account, or a tier raised lately).`;
     }
     rows.push({ ...base, state, reason, windowDays, recordedAt: record.pointTime });
   }
-  const order: Record<WindowHealthState, number> = { stale: 0, missing: 1, growing: 2, healthy: 3 };
+  const order: Record<WindowHealthState, number> = { stale: 0, drifted: 1, missing: 2, growing: 3, healthy: 4 };
   return rows.sort((a, b) => order[a.state] - order[b.state] || a.name.localeCompare(b.name));
 }

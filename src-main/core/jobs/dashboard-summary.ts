@@ -39,6 +39,8 @@ export function dashboardSummary(deps: {
   upcoming: { policyId: string; policyName: string; at: string; schedules: string[] }[];
   /** Each repository's daily size figures (RepositoriesStore.sizeHistory). */
   sizeHistory?: { repositoryId: string; day: string; sizeBytes: number }[];
+  /** The scheduled configuration's interval (setting `configurationIntervalHours`): when a continuous window counts as not checked lately. */
+  configurationIntervalHours?: number;
   now: Date;
 }): DashboardSummary {
   const now = deps.now.getTime();
@@ -115,7 +117,7 @@ export function dashboardSummary(deps: {
 
   return {
     generatedAt: deps.now.toISOString(),
-    continuousWindows: continuousWindowHealth(resources, deps.policies, points, now),
+    continuousWindows: continuousWindowHealth(resources, deps.policies, points, now, deps.configurationIntervalHours),
     repositorySizeByDay: sizeByDay(growthDays, deps.repositories, deps.sizeHistory ?? []),
     counts: { protected: rows.filter((r) => r.state === 'protected').length, unprotected: rows.filter((r) => r.state === 'unprotected').length, failing: rows.filter((r) => r.state === 'failing').length, overdue: rows.filter((r) => r.state === 'overdue').length },
     rows,
@@ -135,7 +137,12 @@ export function dashboardSummary(deps: {
 function sizeByDay(days: readonly string[], repositories: readonly { id: string }[], history: readonly { repositoryId: string; day: string; sizeBytes: number }[]): { day: string; bytes: number }[] {
   const known = new Set(repositories.map((r) => r.id));
   const byRepository = new Map<string, { day: string; sizeBytes: number }[]>();
-  for (const row of history) if (known.has(row.repositoryId)) byRepository.set(row.repositoryId, [...(byRepository.get(row.repositoryId) ?? []), row]);
+  for (const row of history) {
+    if (!known.has(row.repositoryId)) continue;
+    const rows = byRepository.get(row.repositoryId) ?? [];
+    rows.push(row);
+    byRepository.set(row.repositoryId, rows);
+  }
   const cursor = new Map<string, number>();
   const current = new Map<string, number>();
   return days.map((day) => {

@@ -40,7 +40,7 @@ function armSizeName(size: string): string {
   return `Standard_${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
 }
 
-/** Runs one `$filter` query and follows its pages (only within the same origin). */
+/** Runs one `$filter` query and follows its pages (always on the configured endpoint). */
 async function query(filter: string, options: RetailPricesOptions): Promise<RetailItem[]> {
   const endpoint = new URL(options.endpoint ?? RETAIL_PRICES_ENDPOINT);
   const first = new URL(endpoint);
@@ -55,8 +55,10 @@ async function query(filter: string, options: RetailPricesOptions): Promise<Reta
     if (!parsed.success) throw new AppError('unavailable', 'The Azure Retail Prices API gave an answer of an unexpected shape.');
     items.push(...parsed.data.Items);
     const link: string | null = parsed.data.NextPageLink ?? null;
-    next = link ? new URL(link, endpoint) : null;
-    if (next && next.origin !== endpoint.origin) throw new AppError('unavailable', `The Azure Retail Prices API sent a next page on another host (${next.host}).`);
+    // The next page is asked of the configured address with the link's query: a proxy in front of
+    // the API gets links naming prices.azure.com, and no other host is ever called.
+    next = link ? new URL(endpoint) : null;
+    if (next && link) next.search = new URL(link, endpoint).search;
   }
   return items;
 }

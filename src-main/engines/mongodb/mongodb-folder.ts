@@ -58,7 +58,10 @@ export async function restoreMongodbToFolder(request: EngineFolderRestoreRequest
     const folder = join(root, databaseDirectory(move.database));
     await mkdir(folder, { recursive: true });
     const stem = mongodumpFileStem(move.collection);
-    if (move.documentsEntry) await pipeline(count(await source.open(move.documentsEntry.name, signal)), createWriteStream(join(folder, `${stem}.bson`), { flags: 'wx' }), { signal });
+    if (move.documentsEntry) {
+      const documents = await source.open(move.documentsEntry.name, signal);
+      await pipeline(count(documents), createWriteStream(join(folder, `${stem}.bson`), { flags: 'wx' }), { signal }).finally(() => documents.destroy());
+    }
     await writeFile(join(folder, `${stem}.metadata.json`), mongodumpMetadata(metadata), { flag: 'wx' });
     const summary = summaries.get(move.database) ?? { name: move.database, bytes: 0, tables: 0, rows: 0 };
     summary.bytes += move.documentsEntry?.size ?? 0;

@@ -52,11 +52,14 @@ export async function restorePostgresToFolder(request: EngineFolderRestoreReques
     let copiedDataBytes = 0;
     for (const [dumpId, dataEntry] of tableDataEntries(source, name)) {
       const file = `${dumpId}.dat`;
-      await pipeline(count(await source.open(dataEntry.name, signal)), createWriteStream(join(folder, file), { flags: 'wx' }), { signal });
+      const tableData = await source.open(dataEntry.name, signal);
+      await pipeline(count(tableData), createWriteStream(join(folder, file), { flags: 'wx' }), { signal }).finally(() => tableData.destroy());
       dataFiles.add(file);
       copiedDataBytes += dataEntry.size;
     }
-    const result = await writeDirectoryArchive(count(await source.open(entry.name, signal)), folder, signal, { dataFiles });
+    const dumpStream = await source.open(entry.name, signal);
+    // Closed whatever happens: the writer may fail before it reads a byte.
+    const result = await writeDirectoryArchive(count(dumpStream), folder, signal, { dataFiles }).finally(() => dumpStream.destroy());
     result.files += dataFiles.size;
     // Table data stored per table was copied above, not converted: it counts as data all the same.
     result.dataBytes += copiedDataBytes;

@@ -86,14 +86,15 @@ describe('continuous backup window health', () => {
 
   it('tells full, growing, unchecked and unrecorded windows apart against the policy tier, the ones needing a look first', () => {
     const [full, fresh, stale, unseen, gone] = ['full', 'fresh', 'stale', 'unseen', 'gone'].map((name) => account(name, 'Continuous30Days'));
+    const drifted = account('drifted', 'Continuous7Days');
     const periodicOnly = cluster('cluster');
     const policy: Policy = policySchema.parse({ id: 'p', name: 'All', enabled: true, priority: 50, description: '', createdAt: '', updatedAt: '', retries: { count: 3, intervalMinutes: 10 }, missedRuns: 'runOnce', parallelism: 2, healthCheck: { enabled: false, day: 'sun', time: '03:00', testRestore: false }, archive: null, repositoryBackup: null,
       scope: { resourceKinds: ['cosmosdb-account', 'postgres-cluster'], include: { all: true, subscriptions: [], resourceGroups: [], tags: [], resources: [] }, exclude: { subscriptions: [], resourceGroups: [], tags: [], resources: [] } },
       continuousBackup: { enabled: true, tier: 'Continuous30Days', migratePeriodicAccounts: false } });
     const summary = dashboardSummary({
-      inventory: { listResources: () => [full!, fresh!, stale!, unseen!, { ...gone!, deleted: true }, periodicOnly] },
+      inventory: { listResources: () => [full!, fresh!, stale!, unseen!, { ...gone!, deleted: true }, periodicOnly, drifted] },
       // An older record of `full` with a short window does not count: the newest one does.
-      restorePoints: { list: () => [record(full!, 30, 2), record(full!, 3, 30), record(fresh!, 2, 3.24), record(stale!, 50, 30)] },
+      restorePoints: { list: () => [record(full!, 30, 2), record(full!, 3, 30), record(fresh!, 2, 3.24), record(stale!, 50, 30), record(drifted, 1, 7)] },
       policies: [policy],
       sessions: [],
       repositories: [],
@@ -102,11 +103,26 @@ describe('continuous backup window health', () => {
     });
     expect(summary.continuousWindows.map((row) => [row.name, row.state, row.windowDays])).toEqual([
       ['stale', 'stale', 30],
+      ['drifted', 'drifted', 7],
       ['unseen', 'missing', null],
       ['fresh', 'growing', 3.2],
       ['full', 'healthy', 30],
     ]);
     expect(summary.continuousWindows.find((row) => row.name === 'stale')!.reason).toBe('Not checked for 2.1 days: the scheduled configuration (every 8 h) is not running, or failing.');
     expect(summary.continuousWindows.find((row) => row.name === 'fresh')!.reason).toMatch(/^3\.2 of 30 days restorable: the window grows/);
+    expect(summary.continuousWindows.find((row) => row.name === 'drifted')!.reason).toBe('The account keeps Continuous7Days, the policy asks for Continuous30Days: the configuration has not applied it yet (see its sessions).');
+  });
+
+  it('counts a window as not checked lately after three configuration intervals, and never before a day', () => {
+    const account30 = account('slow', 'Continuous30Days');
+    const policy: Policy = policySchema.parse({ id: 'p', name: 'All', enabled: true, priority: 50, description: '', createdAt: '', updatedAt: '', retries: { count: 3, intervalMinutes: 10 }, missedRuns: 'runOnce', parallelism: 2, healthCheck: { enabled: false, day: 'sun', time: '03:00', testRestore: false }, archive: null, repositoryBackup: null,
+      scope: { resourceKinds: ['cosmosdb-account'], include: { all: true, subscriptions: [], resourceGroups: [], tags: [], resources: [] }, exclude: { subscriptions: [], resourceGroups: [], tags: [], resources: [] } },
+      continuousBackup: { enabled: true, tier: 'Continuous30Days', migratePeriodicAccounts: false } });
+    const state = (hoursAgo: number, intervalHours: number) =>
+      dashboardSummary({ inventory: { listResources: () => [account30] }, restorePoints: { list: () => [record(account30, hoursAgo, 30)] }, policies: [policy], sessions: [], repositories: [], upcoming: [], configurationIntervalHours: intervalHours, now: NOW }).continuousWindows[0]!.state;
+    expect(state(50, 24)).toBe('healthy');
+    expect(state(73, 24)).toBe('stale');
+    expect(state(20, 1)).toBe('healthy');
+    expect(state(25, 1)).toBe('stale');
   });
 });
