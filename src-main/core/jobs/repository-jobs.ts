@@ -139,7 +139,7 @@ export class RepositoryJobs {
       );
       if (!dryRun && record) {
         const info = await repository.info({ signal: ctx.signal });
-        this.deps.repositories.recordStats(record.id, info.storedBytes, info.restorePointCount);
+        this.deps.repositories.recordStats(record.id, info.storedBytes, info.restorePointCount, this.deps.clock.now());
       }
       return plan;
     }, request.parentSessionId ? { kind: 'retention', parentId: request.parentSessionId } : {});

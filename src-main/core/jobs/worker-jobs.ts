@@ -318,7 +318,7 @@ export class WorkerJobs {
     const repository = this.deps.catalog.ensureCatalogued(location, encrypted);
     const record = catalogRecordOf({ id: outcome.restorePointId, manifest: outcome.restorePoint }, repository.id, repository.isArchive, sessionId);
     this.deps.restorePoints.put({ ...record, repositoryId: repository.id });
-    this.deps.repositories.recordStats(repository.id, (repository.sizeBytes ?? 0) + outcome.uploadedBytes, this.deps.restorePoints.countForRepository(repository.id));
+    this.deps.repositories.recordStats(repository.id, (repository.sizeBytes ?? 0) + outcome.uploadedBytes, this.deps.restorePoints.countForRepository(repository.id), this.deps.clock.now());
     return { repositoryName: repository.name };
   }
 

@@ -138,7 +138,7 @@ export class RepositoryCatalog {
         const record = repositories.add({ name: input.name, location: input.location, kind, isArchive: input.isArchive, encrypted: info.encryption !== 'none' }, clock.now().toISOString());
         if (input.password) await secrets.set(rememberedPasswordRef(record.id), input.password);
         if (input.storageCredential) await secrets.set(storageCredentialRef(record.id), JSON.stringify(input.storageCredential));
-        repositories.recordStats(record.id, info.storedBytes, info.restorePointCount);
+        repositories.recordStats(record.id, info.storedBytes, info.restorePointCount, clock.now());
         ctx.info(`Connection test passed: repository ${info.repositoryId}, ${info.restorePointCount} restore points, encryption ${info.encryption}.`);
         return record;
       },

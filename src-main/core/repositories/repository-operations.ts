@@ -214,7 +214,7 @@ export function repoRescan(deps: RepositoryOperationDeps, access: RepositoryAcce
         deps.repositories.add({ name: name ?? uniqueRepositoryName(deps.repositories, access.location), location: access.location, kind: locationKind(access.location), encrypted: info.encryption !== 'none' }, now);
       const archive = record.isArchive;
       deps.restorePoints.replaceForRepository(record.id, listing.restorePoints.map((p) => catalogRecordOf(p, record.id, archive)));
-      deps.repositories.recordStats(record.id, info.storedBytes, listing.restorePoints.length);
+      deps.repositories.recordStats(record.id, info.storedBytes, listing.restorePoints.length, deps.clock.now());
       for (const damaged of listing.damaged) ctx.warn(`Restore point ${damaged.restorePointId} is damaged and was left out: ${damaged.message}`);
       ctx.info(`Catalog rebuilt: ${listing.restorePoints.length} restore points in "${record.name}".`);
       return { repositoryId: record.id, restorePoints: listing.restorePoints.length };
