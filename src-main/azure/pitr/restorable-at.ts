@@ -3,6 +3,7 @@ import type { ArmClients } from '../arm-clients.ts';
 import { translateArmError } from '../arm-errors.ts';
 import { normalizeRegion } from '../cosmos-account-facts.ts';
 import { restorableResourcesAt, type RestorableResources } from '../restorable-resources.ts';
+import { deletedItems } from '../../shared/deleted-items.ts';
 import type { RestorableAtView } from '../../shared/azure-contract.ts';
 import { resolveCosmosSource } from './restore-source.ts';
 import { checkTimestamp } from './validation.ts';
@@ -35,15 +36,16 @@ export async function listRestorableAt(deps: { arm: ArmClients; restorePoints: R
     });
   // Without a time, Azure answers for its own latest restorable time (which lags behind now).
   const [then, now] = await Promise.all([list(request.timestamp, request.restoreLocation), source.deleted ? Promise.resolve(null) : list(undefined)]);
+  const listed = sorted(then);
   return {
     accountName: source.accountName,
     api: source.api,
     timestamp: at.toISOString(),
     window: { start: source.window.start.toISOString(), end: source.window.end.toISOString() },
     accountDeleted: source.deleted,
-    databases: sorted(then).databases,
-    tables: sorted(then).tables,
-    deleted: now ? deletedSince(then, now) : null,
+    databases: listed.databases,
+    tables: listed.tables,
+    deleted: now ? { items: deletedItems(listed.databases, now.databases), tables: listed.tables.filter((table) => !now.tables.includes(table)) } : null,
   };
 }
 
@@ -52,17 +54,4 @@ function sorted(resources: RestorableResources): RestorableResources {
     databases: [...resources.databases].map((db) => ({ name: db.name, children: [...db.children].sort() })).sort((a, b) => a.name.localeCompare(b.name)),
     tables: [...resources.tables].sort(),
   };
-}
-
-/** What existed then and does not now: whole databases (child null), their containers, tables. */
-function deletedSince(then: RestorableResources, now: RestorableResources): RestorableAtView['deleted'] {
-  const current = new Map(now.databases.map((db) => [db.name, new Set(db.children)]));
-  const items: { database: string; child: string | null }[] = [];
-  for (const db of sorted(then).databases) {
-    const live = current.get(db.name);
-    if (!live) items.push({ database: db.name, child: null });
-    else for (const child of db.children) if (!live.has(child)) items.push({ database: db.name, child });
-  }
-  const liveTables = new Set(now.tables);
-  return { items, tables: sorted(then).tables.filter((table) => !liveTables.has(table)) };
 }

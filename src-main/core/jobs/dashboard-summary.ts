@@ -4,7 +4,7 @@ import type { Session } from '../../shared/session.ts';
 import type { InventoryStore } from '../config-db/inventory-store.ts';
 import type { RestorePointsStore } from '../config-db/restore-points-store.ts';
 import { governingPolicy } from '../../shared/scope-matcher.ts';
-import { continuousWindowHealth } from './continuous-window-health.ts';
+import { accountBackup, continuousWindowHealth, keepsTier } from './continuous-window-health.ts';
 import { isRepositoryBackedUp } from './resource-source.ts';
 
 const HOUR = 3_600_000;
@@ -58,22 +58,20 @@ export function dashboardSummary(deps: {
     if ((lastBackupSession.get(key)?.endedAt ?? '') < session.endedAt) lastBackupSession.set(key, session);
   }
   const rows: DashboardSummary['rows'] = [];
-  const resources = deps.inventory.listResources();
-  for (const resource of resources) {
-    if (resource.deleted) continue;
-    const policy = governingPolicy(deps.policies, resource)?.policy ?? null;
+  // Each resource's governing policy, found once for the protection rows and the window health.
+  const governed = deps.inventory.listResources().flatMap((resource) => (resource.deleted ? [] : [{ resource, policy: governingPolicy(deps.policies, resource)?.policy ?? null }]));
+  for (const { resource, policy } of governed) {
     const lastBackupAt = newestRepositoryPoint.get(resource.id.toLowerCase()) ?? null;
     const repository = isRepositoryBackedUp(resource) && Boolean(policy?.repositoryBackup);
     const every = repository && policy ? expectedEveryHours(policy) : null;
-    // The inventory keeps an account's backup as CosmosAccountFacts say it: { type, tier } for continuous.
-    const backupMode = (resource.properties as { backup?: { type?: string; tier?: string | null } }).backup;
+    const backupMode = accountBackup(resource);
     let state: DashboardSummary['rows'][number]['state'] = 'protected';
     let reason = policy ? `Governed by ${policy.name}` : 'No policy covers it';
     if (!policy) state = 'unprotected';
     else if (repository && lastBackupSession.get(resource.id.toLowerCase())?.status === 'failed') {
       state = 'failing';
       reason = `Its last backup failed: ${lastBackupSession.get(resource.id.toLowerCase())!.summary ?? ''}`.trim();
-    } else if (resource.kind === 'cosmosdb-account' && policy.continuousBackup?.enabled && (backupMode?.type !== 'Continuous' || backupMode.tier !== policy.continuousBackup.tier)) {
+    } else if (resource.kind === 'cosmosdb-account' && policy.continuousBackup?.enabled && !keepsTier(backupMode, policy.continuousBackup.tier)) {
       state = 'failing';
       reason = `Continuous backup is ${backupMode?.type === 'Continuous' ? (backupMode.tier ?? 'on') : (backupMode?.type ?? 'unknown')}, the policy says ${policy.continuousBackup.tier}`;
     } else if (every !== null && (!lastBackupAt || now - Date.parse(lastBackupAt) > every * 1.5 * HOUR)) {
@@ -117,7 +115,7 @@ export function dashboardSummary(deps: {
 
   return {
     generatedAt: deps.now.toISOString(),
-    continuousWindows: continuousWindowHealth(resources, deps.policies, points, now, deps.configurationIntervalHours),
+    continuousWindows: continuousWindowHealth(governed, points, now, deps.configurationIntervalHours),
     repositorySizeByDay: sizeByDay(growthDays, deps.repositories, deps.sizeHistory ?? []),
     counts: { protected: rows.filter((r) => r.state === 'protected').length, unprotected: rows.filter((r) => r.state === 'unprotected').length, failing: rows.filter((r) => r.state === 'failing').length, overdue: rows.filter((r) => r.state === 'overdue').length },
     rows,

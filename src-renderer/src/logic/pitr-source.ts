@@ -1,4 +1,5 @@
 import type { RestorableAtView } from '../../../src-main/shared/azure-contract.ts';
+import { deletedItems, type DeletedItem } from '../../../src-main/shared/deleted-items.ts';
 import type { RestorePointRecordDto } from '../../../src-main/shared/catalog.ts';
 import type { ResourceKind } from '../../../src-main/shared/policy.ts';
 import type { AzureResource } from './azure-resources.ts';
@@ -20,10 +21,7 @@ export interface DatabaseEntry {
 }
 
 /** Something deleted since an earlier record, restorable inside the account (in-account restore). */
-export interface DeletedCandidate {
-  database: string;
-  child: string | null;
-}
+export type DeletedCandidate = DeletedItem;
 
 export interface PitrSource {
   resourceId: string;
@@ -69,19 +67,6 @@ function newestFirst(records: readonly RestorePointRecordDto[]): RestorePointRec
   return [...records].sort((a, b) => (a.pointTime === b.pointTime ? b.id.localeCompare(a.id) : b.pointTime.localeCompare(a.pointTime)));
 }
 
-function deletedSince(latest: DatabaseEntry[], older: readonly RestorePointRecordDto[]): DeletedCandidate[] {
-  const now = new Map(latest.map((db) => [db.name, new Set(db.children)]));
-  const out = new Map<string, DeletedCandidate>();
-  for (const record of older) {
-    for (const db of databasesOf(record.metadata)) {
-      const current = now.get(db.name);
-      if (!current) out.set(db.name, { database: db.name, child: null });
-      else for (const child of db.children) if (!current.has(child)) out.set(`${db.name}/${child}`, { database: db.name, child });
-    }
-  }
-  return [...out.values()].sort((a, b) => a.database.localeCompare(b.database) || (a.child ?? '').localeCompare(b.child ?? ''));
-}
-
 /**
  * The source for a resource id, from its continuous records (any order) and its inventory record
  * (either may be missing); null when neither is known.
@@ -120,7 +105,7 @@ export function buildPitrSource(resourceId: string, resource: AzureResource | nu
     restorableLocations: restorableLocations.length ? restorableLocations : location ? [location] : [],
     databases,
     tables: strings(m.tables),
-    deletedCandidates: deleted ? [] : deletedSince(databases, own.slice(1)),
+    deletedCandidates: deleted ? [] : deletedItems(own.slice(1).flatMap((older) => databasesOf(older.metadata)), databases),
     restorePointId: record?.id ?? null,
     recordedAt: record?.pointTime ?? null,
     listedAt: null,

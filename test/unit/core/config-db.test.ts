@@ -56,6 +56,25 @@ describe('config database', () => {
     dir.remove();
   });
 
+  it('starts the size history of a database from before it with each repository\'s size of today', () => {
+    const dir = makeTempDir();
+    const file = join(dir.path, 'config.db');
+    const db = openConfigDatabase(file);
+    const repositories = new RepositoriesStore(db);
+    const measured = repositories.add({ name: 'nightly', location: '/r', kind: 'local' }, '2026-12-01T00:00:00.000Z');
+    repositories.add({ name: 'never-measured', location: '/n', kind: 'local' }, '2026-12-01T00:00:00.000Z');
+    repositories.recordStats(measured.id, 4096, 3, new Date('2026-12-01T02:00:00.000Z'));
+    // As a version-7 database was: no history table.
+    db.exec('DROP TABLE repository_size_history');
+    db.pragma('user_version = 7');
+    db.close();
+    const upgraded = openConfigDatabase(file);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(new RepositoriesStore(upgraded).sizeHistory()).toEqual([{ repositoryId: measured.id, day: today, sizeBytes: 4096, restorePointCount: 3 }]);
+    upgraded.close();
+    dir.remove();
+  });
+
   it('refuses a database written by a newer version, untouched', () => {
     const dir = makeTempDir();
     const file = join(dir.path, 'config.db');
