@@ -43,6 +43,9 @@ export interface FaultCounts {
   dropped: number;
   forwarded: number;
   helloRewritten: number;
+  /** Inserts whose documents came in a document sequence (a kind 1 section), and inside the command's body. */
+  insertsAsSequence: number;
+  insertsInBody: number;
 }
 
 export interface MongoFaultProxy {
@@ -172,7 +175,7 @@ function throttledReply(responseTo: number, retryAfterMs: number | undefined): B
 export async function startMongoFaultProxy(upstreamPort: number, initialPlan: FaultPlan = {}): Promise<MongoFaultProxy> {
   let plan = initialPlan;
   let random = seededRandom(plan.seed ?? 42);
-  const counts: FaultCounts = { throttled: 0, throttledWithRetryAfter: 0, timeLimits: 0, partialBulks: 0, heldBackDocuments: 0, dropped: 0, forwarded: 0, helloRewritten: 0 };
+  const counts: FaultCounts = { throttled: 0, throttledWithRetryAfter: 0, timeLimits: 0, partialBulks: 0, heldBackDocuments: 0, dropped: 0, forwarded: 0, helloRewritten: 0, insertsAsSequence: 0, insertsInBody: 0 };
   const sockets = new Set<Socket>();
 
   const handle = (client: Socket) => {
@@ -246,6 +249,8 @@ export async function startMongoFaultProxy(upstreamPort: number, initialPlan: Fa
         const sequence = parsed.sequences.find((item) => item.identifier === 'documents');
         const inBody = Array.isArray(parsed.body.documents) ? (parsed.body.documents as Document[]) : undefined;
         const documents = sequence ? sequence.documents : inBody;
+        if (name === 'insert' && sequence) counts.insertsAsSequence++;
+        if (name === 'insert' && inBody) counts.insertsInBody++;
         if (faultable && name === 'insert' && documents && plan.timeLimit && random() < plan.timeLimit) {
           // The server does the work; the client hears it timed out (and must not write twice).
           counts.timeLimits++;

@@ -1,6 +1,6 @@
 import { EngineError } from '../engine-error.ts';
 import type { EntrySource, StoredEntry } from '../engine.ts';
-import { documentsEntryName, metadataEntryName, parseCollectionMetadata, type CollectionMetadataDocument } from './layout.ts';
+import { columnDocumentsEntryName, documentsEntryName, metadataEntryName, parseCollectionMetadata, type CollectionMetadataDocument } from './layout.ts';
 import { splitNamespace } from './namespace.ts';
 
 /** One collection of a restore point as a restore moves it: where it comes from and where it goes. */
@@ -10,7 +10,7 @@ export interface CollectionMove {
   targetDatabase: string;
   targetCollection: string;
   metadataEntry: StoredEntry;
-  /** Missing for views. */
+  /** Missing for views; in columns or plain BSON (see layout.ts). */
   documentsEntry?: StoredEntry;
 }
 
@@ -23,7 +23,7 @@ export function storedCollections(source: EntrySource): { database: string; coll
     const database = String(entry.metadata.database);
     const collection = String(entry.metadata.collection);
     if (entry.name !== metadataEntryName(database, collection)) throw new EngineError('invalid_argument', `Entry ${entry.name} does not match the collection it describes; the restore point is damaged.`);
-    const documentsEntry = byName.get(documentsEntryName(database, collection));
+    const documentsEntry = byName.get(columnDocumentsEntryName(database, collection)) ?? byName.get(documentsEntryName(database, collection));
     result.push({ database, collection, metadataEntry: entry, ...(documentsEntry ? { documentsEntry } : {}) });
   }
   return result;

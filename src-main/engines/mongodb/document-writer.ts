@@ -1,9 +1,11 @@
-import { BSON, type Document } from 'bson';
-import { MongoBulkWriteError, type Collection } from 'mongodb';
+import { BSON } from 'bson';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
 import { EngineError } from '../engine-error.ts';
 import { AdaptiveWindow } from './adaptive-window.ts';
-import { bsonDocuments } from './bson-stream.ts';
+import { DRIVER_VERSION } from './driver-version.ts';
 import type { RateBudget } from './rate-budget.ts';
+import { RawDocumentSequence, installRawDocumentSequences } from './raw-document-sequence.ts';
 import { DUPLICATE_KEY, type ThrottleStats, isRetryable, pauseForRetry } from './throttling.ts';
 
 const BATCH_DOCUMENTS = 1000;
@@ -14,6 +16,12 @@ const BATCH_BYTES = 4 * 1024 * 1024;
  * a double stays a double, an int64 stays an int64, a regex keeps its flags as written.
  */
 const EXACT_TYPES = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
+
+/** The collection documents go into. */
+export interface InsertTarget {
+  db: Db;
+  collection: string;
+}
 
 export interface WriteOptions {
   signal: AbortSignal;
@@ -26,57 +34,86 @@ export interface WriteOptions {
   onBytes(bytes: number): void;
 }
 
+/** An `insert` command's reply (ok: 1): how many documents landed, and those refused, by their index in the request. */
+const insertReplySchema = z.object({
+  n: z.number().int().nonnegative(),
+  writeErrors: z.array(z.object({ index: z.number().int().nonnegative(), code: z.number(), errmsg: z.string().optional() })).optional(),
+  writeConcernError: z.object({ code: z.number(), errmsg: z.string().optional() }).optional(),
+});
+
+/**
+ * How a batch's documents travel: as the stored BSON itself, in a document sequence, when the
+ * driver can carry it (no decode, no re-encode: the restore's main cost otherwise); else decoded
+ * with their exact types, as objects the driver encodes again.
+ */
+function documentsField(documents: Buffer[], raw: boolean): RawDocumentSequence | BSON.Document[] {
+  return raw ? new RawDocumentSequence(documents) : documents.map((document) => BSON.deserialize(document, EXACT_TYPES));
+}
+
 /**
  * Inserts one batch unordered and returns how many documents the server acknowledged as written.
  * Documents the server throttled or timed out are retried alone after its delay; a duplicate key
  * on a retry means the earlier attempt did land (counted, not written twice); any other write
  * error fails the restore.
  */
-async function insertBatch(collection: Collection, documents: Document[], options: WriteOptions, window: AdaptiveWindow): Promise<number> {
+async function insertBatch(target: InsertTarget, documents: Buffer[], raw: boolean, options: WriteOptions, window: AdaptiveWindow): Promise<number> {
+  const namespace = `${target.db.databaseName}.${target.collection}`;
   let pending = documents;
   let written = 0;
   for (let attempt = 0; pending.length; attempt++) {
+    let retry: Buffer[];
     try {
-      const result = await collection.insertMany(pending, { ordered: false, bypassDocumentValidation: options.bypassValidation || undefined });
-      if (attempt === 0) window.clean();
-      return written + result.insertedCount;
-    } catch (error) {
-      let retry: Document[];
-      if (error instanceof MongoBulkWriteError && Array.isArray(error.writeErrors) && error.writeErrors.length) {
-        const failed = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).map((writeError) => ({ index: writeError.index, code: writeError.code, message: writeError.errmsg }));
-        const fatal = failed.find((item) => !isRetryable(item) && !(attempt > 0 && item.code === DUPLICATE_KEY));
-        if (fatal) throw new EngineError('tool_failed', `Writing into ${collection.namespace} failed: ${fatal.message ?? `error ${fatal.code}`}`);
-        // Written now, plus those an earlier, timed-out attempt had written (they come back as duplicates).
-        written += error.insertedCount + failed.filter((item) => item.code === DUPLICATE_KEY).length;
-        retry = failed.filter((item) => isRetryable(item)).map((item) => pending[item.index]!);
-        if (!retry.length) return written;
-        const first = failed.find((item) => isRetryable(item))!;
-        window.throttled();
-        await pauseForRetry({ code: first.code, errmsg: first.message }, attempt, options.stats, options.signal);
-      } else {
-        if (!isRetryable(error)) throw error;
-        // The whole request was refused or timed out: some documents may have landed (error 50);
-        // they come back as duplicate keys on the retry and count as written.
-        retry = pending;
-        window.throttled();
-        await pauseForRetry(error, attempt, options.stats, options.signal);
+      const answer = await target.db.command({
+        insert: target.collection,
+        documents: documentsField(pending, raw),
+        ordered: false,
+        ...(options.bypassValidation ? { bypassDocumentValidation: true } : {}),
+      });
+      const reply = insertReplySchema.safeParse(answer);
+      if (!reply.success) throw new EngineError('tool_failed', `The server answered an insert into ${namespace} with a reply of an unexpected shape (${reply.error.issues[0]?.path.join('.') || 'reply'}: ${reply.error.issues[0]?.message}).`);
+      const { n, writeErrors = [], writeConcernError } = reply.data;
+      if (writeConcernError) throw new EngineError('tool_failed', `Writing into ${namespace} did not meet the write concern: ${writeConcernError.errmsg ?? `error ${writeConcernError.code}`}`);
+      const fatal = writeErrors.find((item) => !isRetryable(item) && !(attempt > 0 && item.code === DUPLICATE_KEY));
+      if (fatal) throw new EngineError('tool_failed', `Writing into ${namespace} failed: ${fatal.errmsg ?? `error ${fatal.code}`}`);
+      // Written now, plus those an earlier, timed-out attempt had written (they come back as duplicates).
+      written += n + writeErrors.filter((item) => item.code === DUPLICATE_KEY).length;
+      const throttled = writeErrors.filter((item) => isRetryable(item));
+      if (!throttled.length) {
+        if (attempt === 0) window.clean();
+        return written;
       }
-      pending = retry;
+      retry = throttled.map((item) => {
+        const document = pending[item.index];
+        if (!document) throw new EngineError('tool_failed', `The server reported a write error for document ${item.index} of an insert of ${pending.length} into ${namespace}.`);
+        return document;
+      });
+      window.throttled();
+      await pauseForRetry(throttled[0], attempt, options.stats, options.signal);
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      // The whole request was refused or timed out: some documents may have landed (error 50);
+      // they come back as duplicate keys on the retry and count as written.
+      retry = pending;
+      window.throttled();
+      await pauseForRetry(error, attempt, options.stats, options.signal);
     }
+    pending = retry;
   }
   return written;
 }
 
 /**
- * Streams a stored `.bson` entry into a collection: documents decoded with their exact types,
- * batched, inserted unordered by an adaptive number of concurrent batches within the budget.
- * Returns the documents read and those the server acknowledged as written.
+ * Streams BSON documents (a stored entry's, see stored-documents.ts) into a collection: batched,
+ * inserted unordered by an adaptive number of concurrent batches within the budget. Returns the
+ * documents read, their BSON bytes, and the documents the server acknowledged as written.
  */
-export async function writeDocuments(collection: Collection, data: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<{ read: number; written: number }> {
+export async function writeDocuments(target: InsertTarget, source: AsyncIterable<Buffer>, options: WriteOptions): Promise<{ read: number; bytes: number; written: number }> {
+  const raw = installRawDocumentSequences(DRIVER_VERSION);
   const window = new AdaptiveWindow(Math.min(2, options.maxConcurrency), options.maxConcurrency);
-  let batch: Document[] = [];
+  let batch: Buffer[] = [];
   let batchBytes = 0;
   let count = 0;
+  let bytes = 0;
   let written = 0;
   const flush = async () => {
     const documents = batch;
@@ -87,15 +124,16 @@ export async function writeDocuments(collection: Collection, data: AsyncIterable
     await window.submit(async () => {
       // Awaited first, then added: `written += await …` would add to a total read before the await,
       // losing what the batches running meanwhile added.
-      const acknowledged = await insertBatch(collection, documents, options, window);
+      const acknowledged = await insertBatch(target, documents, raw, options, window);
       written += acknowledged;
       options.onBytes(bytes);
     });
   };
   try {
-    for await (const raw of bsonDocuments(data)) {
-      batch.push(BSON.deserialize(raw, EXACT_TYPES));
-      batchBytes += raw.length;
+    for await (const document of source) {
+      batch.push(document);
+      batchBytes += document.length;
+      bytes += document.length;
       count++;
       if (batch.length >= BATCH_DOCUMENTS || batchBytes >= BATCH_BYTES) await flush();
     }
@@ -106,5 +144,5 @@ export async function writeDocuments(collection: Collection, data: AsyncIterable
     throw error;
   }
   await window.drain();
-  return { read: count, written };
+  return { read: count, bytes, written };
 }

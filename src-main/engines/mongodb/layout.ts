@@ -4,11 +4,15 @@ import { z } from 'zod';
 
 /**
  * Entry names of a MongoDB restore point:
- * - `mongodb/databases/<db>/<collection>/documents.bson` — the collection's documents, each as its
- *   BSON bytes one after the other, in `_id` order: exactly the content of a mongodump `.bson` file;
+ * - `mongodb/databases/<db>/<collection>/documents.bsc` — the collection's documents in `_id` order,
+ *   in columns (columns/column-format.ts): they come back as the exact BSON bytes the server sent,
+ *   and compress far better than the documents as they are. Restore points of earlier versions
+ *   hold `documents.bson` instead — each document's BSON one after the other, the content of a
+ *   mongodump `.bson` file — and restore as before;
  * - `mongodb/databases/<db>/<collection>/collection.json` — its metadata in canonical Extended JSON
  *   (`CollectionMetadataDocument`): mongodump's `.metadata.json` fields (options with the validator,
- *   indexes, uuid, collectionName, type) plus the document count and the Cosmos RU shard key.
+ *   indexes, uuid, collectionName, type) plus the document count, their BSON size and the Cosmos RU
+ *   shard key.
  * A view has only `collection.json`. `<db>` and `<collection>` are percent-encoded so any name makes
  * one path segment.
  */
@@ -23,8 +27,19 @@ export function nameSegment(name: string): string {
   return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded;
 }
 
+/** A collection's documents in columns: what backups write. */
+export function columnDocumentsEntryName(database: string, collection: string): string {
+  return `${DATABASES}${nameSegment(database)}/${nameSegment(collection)}/documents.bsc`;
+}
+
+/** A collection's documents as plain BSON: what restore points of earlier versions hold. */
 export function documentsEntryName(database: string, collection: string): string {
   return `${DATABASES}${nameSegment(database)}/${nameSegment(collection)}/documents.bson`;
+}
+
+/** Whether a documents entry holds its documents in columns (else as plain BSON). */
+export function isColumnDocumentsEntry(name: string): boolean {
+  return name.endsWith('/documents.bsc');
 }
 
 export function metadataEntryName(database: string, collection: string): string {
@@ -62,6 +77,8 @@ export const collectionMetadataSchema = z.object({
   uuid: z.string().regex(/^[0-9a-f]{32}$/).optional(),
   /** Documents read; the restore verifies the target holds as many. */
   documents: countSchema,
+  /** Their size as BSON (progress of a restore); absent in restore points of earlier versions. */
+  bsonBytes: countSchema.optional(),
   /** Cosmos DB for MongoDB RU: the shard key (`{ field: 'hashed' }`), re-created before data. */
   shardKey: documentSchema.optional(),
 });

@@ -8,7 +8,8 @@ import { formatBytes } from '../../shared/format-units.ts';
 import type { MongodbConnection } from './connection.ts';
 import { describeMongodbConnection, isCosmosRu, withClient } from './connection.ts';
 import type { CollectionEntryMetadata, CollectionMetadataDocument } from './layout.ts';
-import { SYSTEM_DATABASES, documentsEntryName, metadataEntryName, serializeCollectionMetadata } from './layout.ts';
+import { columnBlocks } from './columns/column-encoder.ts';
+import { SYSTEM_DATABASES, columnDocumentsEntryName, metadataEntryName, serializeCollectionMetadata } from './layout.ts';
 import { toEngineError } from './mongo-errors.ts';
 import { splitNamespace } from './namespace.ts';
 import { RateBudget } from './rate-budget.ts';
@@ -18,7 +19,7 @@ import { NAMESPACE_NOT_FOUND, ThrottleStats, errorCode, pauseForRetry, retryingR
 /** A server that does not implement a query feature (FerretDB: `$type` of types it cannot store). */
 const NOT_IMPLEMENTED = 238;
 const BAD_VALUE = 2;
-/** Documents are handed to the repository in pieces of about this size (fewer, larger writes). */
+/** Documents are counted against the budget and the progress in batches of about this size. */
 const PIECE_BYTES = 1024 * 1024;
 
 interface CollectionInfo {
@@ -80,10 +81,10 @@ async function cosmosShardKey(db: Db, collection: string, run: BackupRun): Promi
 }
 
 /**
- * A collection's documents as pieces of raw BSON, in `_id` order. When the server throttles or
- * times out a read, the read resumes after the last `_id` it returned, never from the start.
+ * A collection's documents as batches of raw BSON documents, in `_id` order. When the server
+ * throttles or times out a read, the read resumes after the last `_id` it returned, never from the start.
  */
-async function* documentPieces(collection: Collection, run: BackupRun, counts: { documents: number }): AsyncGenerator<Buffer> {
+async function* documentBatches(collection: Collection, run: BackupRun, counts: { documents: number; bsonBytes: number }): AsyncGenerator<Buffer[]> {
   const { signal } = run.context;
   let lastDocument: Buffer | undefined;
   let commonTypesOnly = false;
@@ -100,10 +101,11 @@ async function* documentPieces(collection: Collection, run: BackupRun, counts: {
         pieceBytes += document.length;
         lastDocument = document;
         counts.documents++;
+        counts.bsonBytes += document.length;
         if (pieceBytes >= PIECE_BYTES) {
           await run.budget.spend(piece.length, pieceBytes, signal);
           run.onBytes(pieceBytes);
-          const out = Buffer.concat(piece, pieceBytes);
+          const out = piece;
           piece = [];
           pieceBytes = 0;
           yield out;
@@ -112,7 +114,7 @@ async function* documentPieces(collection: Collection, run: BackupRun, counts: {
       if (pieceBytes) {
         await run.budget.spend(piece.length, pieceBytes, signal);
         run.onBytes(pieceBytes);
-        yield Buffer.concat(piece, pieceBytes);
+        yield piece;
       }
       return;
     } catch (error) {
@@ -120,7 +122,7 @@ async function* documentPieces(collection: Collection, run: BackupRun, counts: {
       // Whole documents already read are kept; the read goes on after the last of them.
       if (pieceBytes) {
         run.onBytes(pieceBytes);
-        yield Buffer.concat(piece, pieceBytes);
+        yield piece;
       }
       const code = errorCode(error);
       if (lastDocument && !commonTypesOnly && (code === NOT_IMPLEMENTED || code === BAD_VALUE) && /type/i.test(String((error as Error).message))) {
@@ -153,12 +155,13 @@ async function backupCollection(info: CollectionInfo, run: BackupRun): Promise<{
       return { bytes: 0, documents: 0, stored: false };
     }
   }
-  const counts = { documents: 0 };
+  const counts = { documents: 0, bsonBytes: 0 };
   let bytes = 0;
   if (info.type !== 'view') {
     const metadata: CollectionEntryMetadata = { kind: 'mongo-documents', database: info.database, collection: info.name };
-    const stored = await run.sink.addEntry({ name: documentsEntryName(info.database, info.name), data: documentPieces(db.collection(info.name), run, counts), counts, metadata });
-    bytes += stored.size;
+    const data = columnBlocks(documentBatches(db.collection(info.name), run, counts));
+    await run.sink.addEntry({ name: columnDocumentsEntryName(info.database, info.name), data, counts, metadata });
+    bytes += counts.bsonBytes;
   }
   const document: CollectionMetadataDocument = {
     collectionName: info.name,
@@ -167,6 +170,7 @@ async function backupCollection(info: CollectionInfo, run: BackupRun): Promise<{
     indexes,
     ...(info.uuid ? { uuid: info.uuid } : {}),
     documents: counts.documents,
+    ...(info.type !== 'view' ? { bsonBytes: counts.bsonBytes } : {}),
     ...(shardKey ? { shardKey } : {}),
   };
   const metadata: CollectionEntryMetadata = { kind: 'mongo-collection', database: info.database, collection: info.name };

@@ -1,20 +1,14 @@
-import { createRequire } from 'node:module';
 import type { DatabaseEngine, DatabaseInfo, EngineBackupRequest, EngineBackupSummary, EngineContext, EngineFolderRestoreRequest, EngineRestoreRequest, EngineRestoreSummary, EngineSecrets, EntrySink, EntrySource } from '../engine.ts';
 import { createRedactor } from '../redact.ts';
 import type { MongodbConnection } from './connection.ts';
 import { describeMongodbConnection, withClient } from './connection.ts';
+import { DRIVER_VERSION } from './driver-version.ts';
 import { backupMongodb } from './mongodb-backup.ts';
 import { restoreMongodbToFolder } from './mongodb-folder.ts';
 import type { MongodbRestoreOptions } from './mongodb-options.ts';
 import { restoreMongodb } from './mongodb-restore.ts';
 import { SYSTEM_DATABASES } from './layout.ts';
 import { toEngineError } from './mongo-errors.ts';
-
-/** The driver's own version, recorded with every restore point (Cosmos RU API 3.6/4.0 need the 6.9 line). */
-/** Set by the worker VM bundle's build (build-agent-bundle.ts): a self-contained bundle has no node_modules to read it from. */
-declare const __BUNDLED_MONGODB_DRIVER_VERSION__: string | undefined;
-const DRIVER_VERSION =
-  typeof __BUNDLED_MONGODB_DRIVER_VERSION__ === 'string' ? __BUNDLED_MONGODB_DRIVER_VERSION__ : String((createRequire(import.meta.url)('mongodb/package.json') as { version: string }).version);
 
 /**
  * MongoDB (Cosmos DB for MongoDB RU and vCore, Azure DocumentDB, MongoDB itself) through the

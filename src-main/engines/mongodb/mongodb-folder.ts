@@ -1,15 +1,18 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EJSON } from 'bson';
 import { EngineError } from '../engine-error.ts';
 import type { EngineContext, EngineFolderRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
-import { mapLimit, metered } from '../stream-utils.ts';
+import { mapLimit } from '../stream-utils.ts';
 import { formatBytes } from '../../shared/format-units.ts';
 import { planCollectionMoves, readCollectionMetadata } from './collection-plan.ts';
 import { mongodumpFileStem, type CollectionMetadataDocument } from './layout.ts';
+import { storedDocuments } from './stored-documents.ts';
+
+const FILE_PIECE_BYTES = 1024 * 1024;
 
 /** A database directory name mongodump would write (database names hold no `/`; `.`/`..` cannot be names). */
 function databaseDirectory(database: string): string {
@@ -34,6 +37,27 @@ function mongodumpMetadata(metadata: CollectionMetadataDocument): string {
   return EJSON.stringify(document, { relaxed: false });
 }
 
+/** Documents joined into pieces of about a mebibyte for the file (fewer writes), each piece counted once it is handed on. */
+async function* filePieces(documents: AsyncIterable<Buffer>, onBytes: (bytes: number) => void): AsyncGenerator<Buffer> {
+  let piece: Buffer[] = [];
+  let pieceBytes = 0;
+  for await (const document of documents) {
+    piece.push(document);
+    pieceBytes += document.length;
+    if (pieceBytes >= FILE_PIECE_BYTES) {
+      const out = Buffer.concat(piece, pieceBytes);
+      onBytes(pieceBytes);
+      piece = [];
+      pieceBytes = 0;
+      yield out;
+    }
+  }
+  if (pieceBytes) {
+    onBytes(pieceBytes);
+    yield Buffer.concat(piece, pieceBytes);
+  }
+}
+
 /**
  * Writes a restore point out in the stock mongodump layout: `<folder>/<db>/<collection>.bson` and
  * `<collection>.metadata.json`, file names escaped as mongodump escapes them, so that stock
@@ -44,31 +68,41 @@ export async function restoreMongodbToFolder(request: EngineFolderRestoreRequest
   const root = resolve(request.folder);
   await mkdir(root, { recursive: true });
   if ((await readdir(root)).length) throw new EngineError('target_not_empty', `Folder ${root} is not empty; choose an empty or new folder.`);
-  const total = moves.reduce((sum, move) => sum + (move.documentsEntry?.size ?? 0), 0);
+  const metadata = await Promise.all(moves.map((move) => readCollectionMetadata(source, move, context.signal)));
+  // BSON bytes (restore points of earlier versions: the entry's size, which is the same).
+  const total = moves.reduce((sum, move, index) => sum + (metadata[index]!.bsonBytes ?? move.documentsEntry?.size ?? 0), 0);
   let done = 0;
-  // Counted as it is read, not by a 'data' listener: that would start the flow before the reader is there.
-  const count = (stream: Readable) =>
-    metered(stream as AsyncIterable<Buffer>, undefined, context.signal, (bytes) => {
-      done += bytes;
-      context.progress(done, total, 'bytes');
-    });
+  const onBytes = (bytes: number) => {
+    done += bytes;
+    context.progress(done, total, 'bytes');
+  };
   const summaries = new Map<string, { name: string; bytes: number; tables: number; rows: number }>();
-  await mapLimit(moves, 2, context.signal, async (move, signal) => {
-    const metadata = await readCollectionMetadata(source, move, signal);
-    const folder = join(root, databaseDirectory(move.database));
-    await mkdir(folder, { recursive: true });
-    const stem = mongodumpFileStem(move.collection);
-    if (move.documentsEntry) {
-      const documents = await source.open(move.documentsEntry.name, signal);
-      await pipeline(count(documents), createWriteStream(join(folder, `${stem}.bson`), { flags: 'wx' }), { signal }).finally(() => documents.destroy());
-    }
-    await writeFile(join(folder, `${stem}.metadata.json`), mongodumpMetadata(metadata), { flag: 'wx' });
-    const summary = summaries.get(move.database) ?? { name: move.database, bytes: 0, tables: 0, rows: 0 };
-    summary.bytes += move.documentsEntry?.size ?? 0;
-    if (metadata.type !== 'view') summary.tables++;
-    summary.rows += metadata.documents;
-    summaries.set(move.database, summary);
-  });
+  await mapLimit(
+    moves.map((move, index) => ({ move, metadata: metadata[index]! })),
+    2,
+    context.signal,
+    async ({ move, metadata }, signal) => {
+      const folder = join(root, databaseDirectory(move.database));
+      await mkdir(folder, { recursive: true });
+      const stem = mongodumpFileStem(move.collection);
+      let bytes = 0;
+      if (move.documentsEntry) {
+        const entry = await source.open(move.documentsEntry.name, signal);
+        // Every document is rebuilt (or, from plain BSON, cut at its length) and so checked before it is written.
+        const pieces = filePieces(storedDocuments(move.documentsEntry.name, entry), (written) => {
+          bytes += written;
+          onBytes(written);
+        });
+        await pipeline(Readable.from(pieces), createWriteStream(join(folder, `${stem}.bson`), { flags: 'wx' }), { signal }).finally(() => entry.destroy());
+      }
+      await writeFile(join(folder, `${stem}.metadata.json`), mongodumpMetadata(metadata), { flag: 'wx' });
+      const summary = summaries.get(move.database) ?? { name: move.database, bytes: 0, tables: 0, rows: 0 };
+      summary.bytes += bytes;
+      if (metadata.type !== 'view') summary.tables++;
+      summary.rows += metadata.documents;
+      summaries.set(move.database, summary);
+    },
+  );
   const databases = [...summaries.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const summary of databases) context.log('info', `Wrote database ${summary.name} in mongodump layout to ${join(root, summary.name)} (${summary.tables} collection(s), ${summary.rows} document(s), ${formatBytes(summary.bytes)}).`);
   return { databases, outputs: databases.map((summary) => join(root, summary.name)), notes: [`restore it with stock tools: mongorestore ${root}`] };

@@ -9,6 +9,7 @@ import { planCollectionMoves, readCollectionMetadata, type CollectionMove } from
 import type { MongodbConnection } from './connection.ts';
 import { describeMongodbConnection, isCosmosRu, withClient } from './connection.ts';
 import { writeDocuments } from './document-writer.ts';
+import { storedDocuments } from './stored-documents.ts';
 import type { CollectionMetadataDocument } from './layout.ts';
 import type { MongodbRestoreOptions } from './mongodb-options.ts';
 import { toEngineError } from './mongo-errors.ts';
@@ -89,7 +90,7 @@ function touch(run: RestoreRun, database: string): void {
 }
 
 /** Restores one collection: (drop,) create, indexes and data in the order the target needs, then the count check. */
-async function restoreCollection(move: CollectionMove, metadata: CollectionMetadataDocument, run: RestoreRun): Promise<{ documents: number; indexes: number }> {
+async function restoreCollection(move: CollectionMove, metadata: CollectionMetadataDocument, run: RestoreRun): Promise<{ documents: number; bytes: number; indexes: number }> {
   const db = run.client.db(move.targetDatabase);
   const target = `${move.targetDatabase}.${move.targetCollection}`;
   touch(run, move.targetDatabase);
@@ -99,12 +100,14 @@ async function restoreCollection(move: CollectionMove, metadata: CollectionMetad
     });
   }
   await createCollection(db, move.targetCollection, metadata, run);
-  if (metadata.type === 'view') return { documents: 0, indexes: 0 };
+  if (metadata.type === 'view') return { documents: 0, bytes: 0, indexes: 0 };
   let indexes = run.indexesFirst ? await createIndexes(db, move.targetCollection, metadata, run) : 0;
   let documents = 0;
+  let bytes = 0;
   let written = 0;
   if (move.documentsEntry) {
-    ({ read: documents, written } = await writeDocuments(db.collection(move.targetCollection), await run.source.open(move.documentsEntry.name, run.context.signal), {
+    const stored = storedDocuments(move.documentsEntry.name, await run.source.open(move.documentsEntry.name, run.context.signal));
+    ({ read: documents, bytes, written } = await writeDocuments({ db, collection: move.targetCollection }, stored, {
       signal: run.context.signal,
       stats: run.stats,
       budget: run.budget,
@@ -119,7 +122,7 @@ async function restoreCollection(move: CollectionMove, metadata: CollectionMetad
   if (documents !== metadata.documents || written !== metadata.documents) {
     throw new EngineError('tool_failed', `The server acknowledged ${written} document(s) written into ${target}, but the restore point recorded ${metadata.documents} (${documents} read). The target is half-restored: drop it or restore again with --drop.`);
   }
-  return { documents, indexes };
+  return { documents, bytes, indexes };
 }
 
 /**
@@ -134,7 +137,9 @@ export async function restoreMongodb(request: EngineRestoreRequest<MongodbConnec
     return await withClient(request.target, request.secrets.password, async (client) => {
       const stats = new ThrottleStats();
       const cosmosRu = isCosmosRu(request.target);
-      const total = moves.reduce((sum, move) => sum + (move.documentsEntry?.size ?? 0), 0);
+      const metadata = await Promise.all(moves.map((move) => readCollectionMetadata(source, move, context.signal)));
+      // BSON bytes, as the writes report them (restore points of earlier versions: the entry's size, which is the same).
+      const total = moves.reduce((sum, move, index) => sum + (metadata[index]!.bsonBytes ?? move.documentsEntry?.size ?? 0), 0);
       let done = 0;
       const run: RestoreRun = {
         client,
@@ -156,7 +161,6 @@ export async function restoreMongodb(request: EngineRestoreRequest<MongodbConnec
         const occupied = await occupiedTargets(client, moves, run);
         if (occupied.length) throw new EngineError('target_not_empty', `The target already holds ${occupied.join(', ')}; restore into other names (--database-map, --collection-map) or replace them with --drop.`);
       }
-      const metadata = await Promise.all(moves.map((move) => readCollectionMetadata(source, move, context.signal)));
       const collections = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type !== 'view');
       const views = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type === 'view');
       context.log('info', `Restoring ${collections.length} collection(s) and ${views.length} view(s) (${formatBytes(total)} of documents) into ${where}; indexes ${run.indexesFirst ? 'before' : 'after'} the data.`);
@@ -165,7 +169,7 @@ export async function restoreMongodb(request: EngineRestoreRequest<MongodbConnec
       const summaries = new Map<string, { name: string; bytes: number; tables: number; rows: number }>();
       collections.forEach((item, index) => {
         const summary = summaries.get(item.move.targetDatabase) ?? { name: item.move.targetDatabase, bytes: 0, tables: 0, rows: 0 };
-        summary.bytes += item.move.documentsEntry?.size ?? 0;
+        summary.bytes += results[index]!.bytes;
         summary.tables++;
         summary.rows += results[index]!.documents;
         summaries.set(item.move.targetDatabase, summary);

@@ -69,7 +69,7 @@ describe('cosmos-backup backup/restore mongodb (CLI, worker agent, FerretDB)', (
       ['we ird/na%me.ü', 2],
     ]);
     expect(point.manifest.entries.filter((entry) => entry.metadata?.kind === 'mongo-collection')).toHaveLength(7);
-    expect(point.manifest.entries.some((entry) => entry.name === 'mongodb/databases/shop/we%20ird%2Fna%25me.%C3%BC/documents.bson')).toBe(true);
+    expect(point.manifest.entries.some((entry) => entry.name === 'mongodb/databases/shop/we%20ird%2Fna%25me.%C3%BC/documents.bsc')).toBe(true);
   });
 
   it('restores every database under new names with identical documents, types, indexes and options', async () => {

@@ -67,9 +67,9 @@ describe('MongoDB backup and restore faults (real worker agent, FerretDB)', () =
     await client.db('big').collection('doomed').drop();
     const outcome = (await handle.result) as BackupOutcome;
     // The backup read `doomed` before the drop, or left it out with a warning: never a torn collection.
-    const doomed = outcome.restorePoint.entries.find((entry) => entry.name === 'mongodb/databases/big/doomed/documents.bson');
+    const doomed = outcome.restorePoint.entries.find((entry) => entry.name === 'mongodb/databases/big/doomed/documents.bsc');
     expect(doomed === undefined || doomed.counts?.documents === 2000 || doomed.counts?.documents === 0).toBe(true);
-    expect(outcome.restorePoint.entries.find((entry) => entry.name === 'mongodb/databases/big/rows/documents.bson')?.counts?.documents).toBe(30_000);
+    expect(outcome.restorePoint.entries.find((entry) => entry.name === 'mongodb/databases/big/rows/documents.bsc')?.counts?.documents).toBe(30_000);
   });
 
   it('an agent killed mid-restore fails the session and names the half-restored target; a second restore refuses it without --drop', async () => {

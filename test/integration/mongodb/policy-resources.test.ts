@@ -100,7 +100,7 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
     const vcorePoint = restorePoints.find((point) => point.manifest.resource.id === vcoreId)!;
     expect(vcorePoint.manifest.engine.name).toBe('mongodb');
     expect(vcorePoint.manifest.resource).toMatchObject({ name: 'sales-vcore', kind: 'mongo-vcore-cluster' });
-    expect(vcorePoint.manifest.entries.find((entry) => entry.name === 'mongodb/databases/sales/receipts/documents.bson')?.counts?.documents).toBe(80);
+    expect(vcorePoint.manifest.entries.find((entry) => entry.name === 'mongodb/databases/sales/receipts/documents.bsc')?.counts?.documents).toBe(80);
     // The account key from ARM and the stored login never reach a manifest or a session log.
     expect(JSON.stringify(restorePoints) + log).not.toContain(server.password);
     const accountPoint = restorePoints.filter((point) => point.manifest.resource.id === accountId).at(-1)!;

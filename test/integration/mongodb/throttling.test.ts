@@ -92,6 +92,9 @@ describe('MongoDB engine under Cosmos RU throttling (fault proxy in front of Fer
     expect(proxy.counts.partialBulks - before.partialBulks).toBeGreaterThan(0);
     expect(proxy.counts.timeLimits - before.timeLimits).toBeGreaterThan(0);
     expect(proxy.counts.throttled - before.throttled).toBeGreaterThan(0);
+    // The stored BSON went out as it is, in document sequences, even to a wire-version-6 server.
+    expect(proxy.counts.insertsAsSequence - before.insertsAsSequence).toBeGreaterThan(0);
+    expect(proxy.counts.insertsInBody - before.insertsInBody).toBe(0);
     proxy.setPlan({});
     for (const name of ['readings', 'mixed']) {
       expect(await canonicalDocuments(client, 'telemetry_copy', name)).toEqual(await canonicalDocuments(client, 'telemetry', name));

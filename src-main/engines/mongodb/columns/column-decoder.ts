@@ -1,0 +1,248 @@
+import { crc32 } from 'node:zlib';
+import { ByteReader, ColumnFormatError } from './byte-io.ts';
+import {
+  BLOCK_HEADER_BYTES,
+  BLOCK_MAGIC,
+  FIRST_COLUMN_STREAM,
+  MAX_BLOCK_BODY_BYTES,
+  RAW_DOCUMENT,
+  RAW_STREAM,
+  STRUCTURE_STREAM,
+  VALUE_KINDS,
+  columnKey,
+  unzigzag32,
+  unzigzag64,
+  type ValueKind,
+} from './column-format.ts';
+
+/** One column of a block being decoded. */
+class DecoderColumn {
+  readonly kind: ValueKind;
+  readonly reader: ByteReader;
+  lastInt = 0;
+  lastCounter = 0;
+  lastBig = 0n;
+  /** Doubles: how many values the planes hold, and the next one. */
+  readonly doubles: number;
+  nextDouble = 0;
+
+  constructor(kind: ValueKind, stream: Buffer) {
+    this.kind = kind;
+    this.reader = new ByteReader(stream);
+    if (kind === 'double' && stream.length % 8) throw new ColumnFormatError('a column of doubles is not a whole number of values');
+    this.doubles = kind === 'double' ? stream.length / 8 : 0;
+  }
+
+  get exhausted(): boolean {
+    return this.kind === 'double' ? this.nextDouble === this.doubles : this.reader.remaining === 0;
+  }
+}
+
+/** Rebuilds the BSON documents of one block body (after magic and length), checking every count and the CRC. */
+export function decodeBlock(body: Buffer): Buffer[] {
+  const head = new ByteReader(body);
+  const documentCount = head.varint();
+  const totalBytes = head.varint();
+  const expectedCrc = head.take(4).readUInt32LE(0);
+  const streamCount = head.varint();
+  if (streamCount < FIRST_COLUMN_STREAM || totalBytes > MAX_BLOCK_BODY_BYTES) throw new ColumnFormatError('a block header is out of range');
+  const lengths = Array.from({ length: streamCount }, () => head.varint());
+  const streams: Buffer[] = [];
+  for (const length of lengths) streams.push(head.take(length));
+  if (head.remaining) throw new ColumnFormatError('a block has bytes after its last stream');
+
+  const structure = new ByteReader(streams[STRUCTURE_STREAM]!);
+  const raw = new ByteReader(streams[RAW_STREAM]!);
+  const names: Buffer[] = [];
+  const columns = new Map<number, DecoderColumn>();
+  const out = Buffer.allocUnsafe(totalBytes);
+  let position = 0;
+
+  const room = (bytes: number): void => {
+    if (position + bytes > out.length) throw new ColumnFormatError('the documents come out longer than the block says');
+  };
+  const column = (nameId: number, type: number, kind: ValueKind): DecoderColumn => {
+    const key = columnKey(nameId, type);
+    let found = columns.get(key);
+    if (!found) {
+      const stream = streams[FIRST_COLUMN_STREAM + columns.size];
+      if (!stream) throw new ColumnFormatError('a value refers to a column the block does not have');
+      found = new DecoderColumn(kind, stream);
+      columns.set(key, found);
+    }
+    return found;
+  };
+  const copy = (bytes: Buffer): void => {
+    room(bytes.length);
+    bytes.copy(out, position);
+    position += bytes.length;
+  };
+
+  const value = (type: number, kind: ValueKind, nameId: number): void => {
+    switch (kind) {
+      case 'none':
+        return;
+      case 'nested':
+        return elements();
+      case 'double': {
+        const values = column(nameId, type, kind);
+        if (values.nextDouble >= values.doubles) throw new ColumnFormatError('a column of doubles ends early');
+        room(8);
+        for (let plane = 0; plane < 8; plane++) out[position + plane] = values.reader.bytes[plane * values.doubles + values.nextDouble]!;
+        values.nextDouble++;
+        position += 8;
+        return;
+      }
+      case 'decimal':
+        return copy(column(nameId, type, kind).reader.take(16));
+      case 'byte':
+        return copy(column(nameId, type, kind).reader.take(1));
+      case 'string': {
+        const values = column(nameId, type, kind);
+        const length = values.reader.varint();
+        room(4 + length + 1);
+        out.writeInt32LE(length + 1, position);
+        position += 4;
+        copy(values.reader.take(length));
+        out[position++] = 0;
+        return;
+      }
+      case 'binary': {
+        const values = column(nameId, type, kind);
+        const length = values.reader.varint();
+        room(4);
+        out.writeInt32LE(length, position);
+        position += 4;
+        return copy(values.reader.take(length + 1));
+      }
+      case 'objectId': {
+        const values = column(nameId, type, kind);
+        const time = (values.lastInt + unzigzag32(values.reader.varint())) >>> 0;
+        const middle = values.reader.take(5);
+        const counter = (values.lastCounter + unzigzag32(values.reader.varint())) & 0xffffff;
+        room(12);
+        out.writeUInt32BE(time, position);
+        middle.copy(out, position + 4);
+        out.writeUIntBE(counter, position + 9, 3);
+        values.lastInt = time;
+        values.lastCounter = counter;
+        position += 12;
+        return;
+      }
+      case 'int32': {
+        const values = column(nameId, type, kind);
+        const number = (values.lastInt + unzigzag32(values.reader.varint())) | 0;
+        room(4);
+        out.writeInt32LE(number, position);
+        values.lastInt = number;
+        position += 4;
+        return;
+      }
+      case 'int64': {
+        const values = column(nameId, type, kind);
+        const number = BigInt.asIntN(64, values.lastBig + unzigzag64(values.reader.bigVarint()));
+        room(8);
+        out.writeBigInt64LE(number, position);
+        values.lastBig = number;
+        position += 8;
+        return;
+      }
+      case 'regex':
+      case 'dbPointer':
+      case 'sized': {
+        const values = column(nameId, type, kind);
+        return copy(values.reader.take(values.reader.varint()));
+      }
+    }
+  };
+
+  /** Writes a (sub)document: its length, its elements as the structure lists them, its zero. */
+  function elements(): void {
+    const start = position;
+    room(4);
+    position += 4;
+    for (;;) {
+      const type = structure.byte();
+      if (type === 0) break;
+      const kind = VALUE_KINDS.get(type);
+      if (!kind) throw new ColumnFormatError(`the structure names an unknown BSON type 0x${type.toString(16)}`);
+      const nameId = structure.varint();
+      if (nameId === names.length) names.push(structure.cstring());
+      else if (nameId > names.length) throw new ColumnFormatError('the structure refers to a field name not yet listed');
+      const name = names[nameId]!;
+      room(1 + name.length + 1);
+      out[position++] = type;
+      copy(name);
+      out[position++] = 0;
+      value(type, kind, nameId);
+    }
+    room(1);
+    out[position++] = 0;
+    out.writeInt32LE(position - start, start);
+  }
+
+  const documents: Buffer[] = [];
+  for (let index = 0; index < documentCount; index++) {
+    const start = position;
+    if (structure.bytes[structure.offset] === RAW_DOCUMENT) {
+      structure.offset++;
+      copy(raw.take(raw.varint()));
+    } else {
+      elements();
+    }
+    documents.push(out.subarray(start, position));
+  }
+  if (position !== totalBytes) throw new ColumnFormatError(`the block's documents are ${position} bytes, not the ${totalBytes} it says`);
+  if (structure.remaining || raw.remaining || columns.size !== streamCount - FIRST_COLUMN_STREAM || [...columns.values()].some((item) => !item.exhausted)) {
+    throw new ColumnFormatError('a block has values no document uses');
+  }
+  if ((crc32(out) >>> 0) !== expectedCrc) throw new ColumnFormatError('the documents rebuilt from a block do not match its checksum');
+  return documents;
+}
+
+/**
+ * Rebuilds the BSON documents of a "BSC1" stream (column-format.ts), one buffer per document, in
+ * order. Damage — a wrong magic, a block cut short, counts or a checksum that do not match — throws
+ * with the block's position; nothing of a damaged block is returned.
+ */
+export async function* columnDocuments(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  // Pieces not yet decoded; joined only once a whole block is there.
+  let pieces: Buffer[] = [];
+  let buffered = 0;
+  let needed = BLOCK_HEADER_BYTES;
+  let block = 0;
+  let offset = 0;
+  for await (const piece of source) {
+    pieces.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+    buffered += piece.byteLength;
+    if (buffered < needed) continue;
+    let pending = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, buffered);
+    let at = 0;
+    needed = BLOCK_HEADER_BYTES;
+    while (pending.length - at >= BLOCK_HEADER_BYTES) {
+      const where = `Block ${block + 1} of the documents (at byte ${offset})`;
+      if (!pending.subarray(at, at + 4).equals(BLOCK_MAGIC)) throw new Error(`${where} does not start as one: the data is damaged.`);
+      const bodyLength = pending.readUInt32LE(at + 4);
+      if (bodyLength > MAX_BLOCK_BODY_BYTES) throw new Error(`${where} has an impossible length (${bodyLength} bytes): the data is damaged.`);
+      if (pending.length - at < BLOCK_HEADER_BYTES + bodyLength) {
+        needed = BLOCK_HEADER_BYTES + bodyLength;
+        break;
+      }
+      let documents: Buffer[];
+      try {
+        documents = decodeBlock(pending.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + bodyLength));
+      } catch (error) {
+        if (error instanceof ColumnFormatError || error instanceof RangeError) throw new Error(`${where} is damaged: ${error.message}.`, { cause: error });
+        throw error;
+      }
+      yield* documents;
+      at += BLOCK_HEADER_BYTES + bodyLength;
+      offset += BLOCK_HEADER_BYTES + bodyLength;
+      block++;
+    }
+    pending = pending.subarray(at);
+    pieces = pending.length ? [pending] : [];
+    buffered = pending.length;
+  }
+  if (buffered) throw new Error(`The documents end inside block ${block + 1} (${buffered} bytes left over): they are truncated.`);
+}
