@@ -61,43 +61,43 @@ async function insertBatch(target: InsertTarget, documents: Buffer[], raw: boole
   let pending = documents;
   let written = 0;
   for (let attempt = 0; pending.length; attempt++) {
-    let retry: Buffer[];
+    let answer: unknown;
     try {
-      const answer = await target.db.command({
+      answer = await target.db.command({
         insert: target.collection,
         documents: documentsField(pending, raw),
         ordered: false,
         ...(options.bypassValidation ? { bypassDocumentValidation: true } : {}),
       });
-      const reply = insertReplySchema.safeParse(answer);
-      if (!reply.success) throw new EngineError('tool_failed', `The server answered an insert into ${namespace} with a reply of an unexpected shape (${reply.error.issues[0]?.path.join('.') || 'reply'}: ${reply.error.issues[0]?.message}).`);
-      const { n, writeErrors = [], writeConcernError } = reply.data;
-      if (writeConcernError) throw new EngineError('tool_failed', `Writing into ${namespace} did not meet the write concern: ${writeConcernError.errmsg ?? `error ${writeConcernError.code}`}`);
-      const fatal = writeErrors.find((item) => !isRetryable(item) && !(attempt > 0 && item.code === DUPLICATE_KEY));
-      if (fatal) throw new EngineError('tool_failed', `Writing into ${namespace} failed: ${fatal.errmsg ?? `error ${fatal.code}`}`);
-      // Written now, plus those an earlier, timed-out attempt had written (they come back as duplicates).
-      written += n + writeErrors.filter((item) => item.code === DUPLICATE_KEY).length;
-      const throttled = writeErrors.filter((item) => isRetryable(item));
-      if (!throttled.length) {
-        if (attempt === 0) window.clean();
-        return written;
-      }
-      retry = throttled.map((item) => {
-        const document = pending[item.index];
-        if (!document) throw new EngineError('tool_failed', `The server reported a write error for document ${item.index} of an insert of ${pending.length} into ${namespace}.`);
-        return document;
-      });
-      window.throttled();
-      await pauseForRetry(throttled[0], attempt, options.stats, options.signal);
     } catch (error) {
       if (!isRetryable(error)) throw error;
       // The whole request was refused or timed out: some documents may have landed (error 50);
       // they come back as duplicate keys on the retry and count as written.
-      retry = pending;
       window.throttled();
       await pauseForRetry(error, attempt, options.stats, options.signal);
+      continue;
     }
-    pending = retry;
+    const reply = insertReplySchema.safeParse(answer);
+    if (!reply.success) throw new EngineError('tool_failed', `The server answered an insert into ${namespace} with a reply of an unexpected shape (${reply.error.issues[0]?.path.join('.') || 'reply'}: ${reply.error.issues[0]?.message}).`);
+    const { n, writeErrors = [], writeConcernError } = reply.data;
+    if (writeConcernError) throw new EngineError('tool_failed', `Writing into ${namespace} did not meet the write concern: ${writeConcernError.errmsg ?? `error ${writeConcernError.code}`}`);
+    const fatal = writeErrors.find((item) => !isRetryable(item) && !(attempt > 0 && item.code === DUPLICATE_KEY));
+    if (fatal) throw new EngineError('tool_failed', `Writing into ${namespace} failed: ${fatal.errmsg ?? `error ${fatal.code}`}`);
+    // Written now, plus those an earlier, timed-out attempt had written (they come back as duplicates).
+    written += n + writeErrors.filter((item) => item.code === DUPLICATE_KEY).length;
+    const throttled = writeErrors.filter((item) => isRetryable(item));
+    if (!throttled.length) {
+      if (attempt === 0) window.clean();
+      return written;
+    }
+    // Only the documents the server throttled or timed out go again.
+    pending = throttled.map((item) => {
+      const document = pending[item.index];
+      if (!document) throw new EngineError('tool_failed', `The server reported a write error for document ${item.index} of an insert of ${pending.length} into ${namespace}.`);
+      return document;
+    });
+    window.throttled();
+    await pauseForRetry(throttled[0], attempt, options.stats, options.signal);
   }
   return written;
 }
