@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { framedRecords, type RecordFraming } from '../framed-records.ts';
 import { ByteReader, ColumnFormatError } from './byte-io.ts';
 import {
   BLOCK_HEADER_BYTES,
@@ -206,43 +207,29 @@ export function decodeBlock(body: Buffer): Buffer[] {
  * with the block's position; nothing of a damaged block is returned.
  */
 export async function* columnDocuments(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  // Pieces not yet decoded; joined only once a whole block is there.
-  let pieces: Buffer[] = [];
-  let buffered = 0;
-  let needed = BLOCK_HEADER_BYTES;
   let block = 0;
   let offset = 0;
-  for await (const piece of source) {
-    pieces.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
-    buffered += piece.byteLength;
-    if (buffered < needed) continue;
-    let pending = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, buffered);
-    let at = 0;
-    needed = BLOCK_HEADER_BYTES;
-    while (pending.length - at >= BLOCK_HEADER_BYTES) {
-      const where = `Block ${block + 1} of the documents (at byte ${offset})`;
-      if (!pending.subarray(at, at + 4).equals(BLOCK_MAGIC)) throw new Error(`${where} does not start as one: the data is damaged.`);
-      const bodyLength = pending.readUInt32LE(at + 4);
-      if (bodyLength > MAX_BLOCK_BODY_BYTES) throw new Error(`${where} has an impossible length (${bodyLength} bytes): the data is damaged.`);
-      if (pending.length - at < BLOCK_HEADER_BYTES + bodyLength) {
-        needed = BLOCK_HEADER_BYTES + bodyLength;
-        break;
-      }
-      let documents: Buffer[];
-      try {
-        documents = decodeBlock(pending.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + bodyLength));
-      } catch (error) {
-        if (error instanceof ColumnFormatError || error instanceof RangeError) throw new Error(`${where} is damaged: ${error.message}.`, { cause: error });
-        throw error;
-      }
-      yield* documents;
-      at += BLOCK_HEADER_BYTES + bodyLength;
-      offset += BLOCK_HEADER_BYTES + bodyLength;
-      block++;
+  const where = (index: number) => `Block ${index + 1} of the documents (at byte ${offset})`;
+  const framing: RecordFraming = {
+    headerBytes: BLOCK_HEADER_BYTES,
+    recordLength(bytes, at, index) {
+      if (!bytes.subarray(at, at + 4).equals(BLOCK_MAGIC)) throw new Error(`${where(index)} does not start as one: the data is damaged.`);
+      const bodyLength = bytes.readUInt32LE(at + 4);
+      if (bodyLength > MAX_BLOCK_BODY_BYTES) throw new Error(`${where(index)} has an impossible length (${bodyLength} bytes): the data is damaged.`);
+      return BLOCK_HEADER_BYTES + bodyLength;
+    },
+    truncated: (index, leftover) => new Error(`The documents end inside block ${index + 1} (${leftover} bytes left over): they are truncated.`),
+  };
+  for await (const record of framedRecords(source, framing)) {
+    let documents: Buffer[];
+    try {
+      documents = decodeBlock(record.subarray(BLOCK_HEADER_BYTES));
+    } catch (error) {
+      if (error instanceof ColumnFormatError || error instanceof RangeError) throw new Error(`${where(block)} is damaged: ${error.message}.`, { cause: error });
+      throw error;
     }
-    pending = pending.subarray(at);
-    pieces = pending.length ? [pending] : [];
-    buffered = pending.length;
+    yield* documents;
+    offset += record.length;
+    block++;
   }
-  if (buffered) throw new Error(`The documents end inside block ${block + 1} (${buffered} bytes left over): they are truncated.`);
 }
