@@ -193,6 +193,7 @@ export class AppCore {
       catalog: this.repositoryCatalog,
       workerJobs: this.workerJobs,
       subscriptions: () => this.inventory.listSubscriptions().map((s) => s.id),
+      prices: this.prices,
     });
     const storageAccounts = new StorageAccountLocator({ connector: options.azureConnector ?? this.azureSignIns, subscriptions: () => this.inventory.listSubscriptions().map((s) => s.id) });
     this.repositoryJobs = new RepositoryJobs({

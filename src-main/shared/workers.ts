@@ -108,5 +108,7 @@ export const workerViewSchema = z.object({
   note: z.string().nullable(),
   /** USD per hour while it runs (list-price estimate), or null when the size is not in the table. */
   hourlyUsd: z.number().nullable(),
+  /** Where that figure comes from, in words (Azure's list price for the worker's region, or the bundled table and why). */
+  pricesFrom: z.string().nullable(),
 });
 export type WorkerView = z.infer<typeof workerViewSchema>;

@@ -7,6 +7,7 @@ import { AppCore } from '../../src-main/app/app-core.ts';
 import { startAzureEmulator, type AzureEmulator } from '../azure-emulator/index.ts';
 import { armClientOptions } from '../azure-emulator/client-helpers.ts';
 import { runCli } from '../helpers/cli.ts';
+import { startRetailPricesStandIn, STAND_IN_PRICES, type RetailPricesStandIn } from '../helpers/retail-prices-stand-in.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { credentialFor, FAST, POLL, SUB } from '../integration/azure-emulator/fixture.ts';
 import { cliSignInToEmulator } from '../integration/azure/fixture.ts';
@@ -21,6 +22,7 @@ describe('console: workers', () => {
   const dir = makeTempDir('cosmos-console-workers-');
   const dataDir = join(dir.path, 'data');
   let emulator: AzureEmulator;
+  let pricesApi: RetailPricesStandIn;
   let service: RunningService;
   let browser: Browser;
   let page: Page;
@@ -50,7 +52,8 @@ describe('console: workers', () => {
     core.workers.put({ ...record, id: 'cbw-0a1b2c', vmId: kept.id!, jobId: 'backup-1', state: 'kept-warm', keepUntil: new Date(Date.now() + 3600_000).toISOString() });
     core.workers.put({ ...record, id: 'cbw-9f8e7d', vmId: orphan.id!, jobId: 'backup-2', state: 'running', keepUntil: null });
     await core.close();
-    ({ service, browser, page, problems } = await openConsole(dataDir));
+    pricesApi = await startRetailPricesStandIn();
+    ({ service, browser, page, problems } = await openConsole(dataDir, { env: { COSMOS_BACKUP_RETAIL_PRICES_URL: pricesApi.endpoint } }));
   }, 120_000);
 
   printServiceStderrOnFailure(() => service);
@@ -58,6 +61,7 @@ describe('console: workers', () => {
   afterAll(async () => {
     await closeConsole(browser, service);
     await emulator?.stop();
+    await pricesApi?.stop();
     dir.remove();
   });
 
@@ -94,11 +98,27 @@ describe('console: workers', () => {
     const row = page.getByTestId('worker-row').filter({ hasText: 'cbw-0a1b2c' });
     await expect.poll(() => row.textContent()).toContain('Kept warm (deallocated)');
     expect(await row.textContent()).toContain('deallocated: no compute cost');
+    // The live worker's price is West Europe's, read from the Retail Prices API (the list answers at
+    // once with the bundled table and says so; the view's next reload has the region's own price).
+    const liveCost = page.getByTestId('workers-live-cost');
+    await expect.poll(() => liveCost.textContent(), { timeout: 20_000 }).toMatch(/Azure list price for westeurope, read \d{4}-\d{2}-\d{2}/);
+    expect(await liveCost.textContent()).toContain('1 live worker(s), ≈ $0.000/hour together');
     await page.getByTestId('release-cbw-0a1b2c').click();
     await page.getByTestId('release-confirmation').getByText('Delete worker VM cbw-0a1b2c now?').waitFor();
     await page.getByTestId('confirm-release').click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe('released');
     expect([...emulator.state.generic.values()].filter((r) => ['virtualMachines', 'networkInterfaces'].includes(r.type)).map((r) => r.name)).toEqual([]);
     expect(problems.list).toEqual([]);
+  });
+
+  it('the CLI lists the workers at their region’s list price and says where the price comes from', async () => {
+    const listed = await runCli(['--data-dir', dataDir, 'worker', 'list'], { env: { COSMOS_BACKUP_RETAIL_PRICES_URL: pricesApi.endpoint } });
+    expect(listed.code, listed.stderr).toBe(0);
+    const row = listed.stdout.split('\n').find((line) => line.startsWith('cbw-0a1b2c'));
+    expect(row).toMatch(/westeurope\s+Standard_D4s_v5\s+released/);
+    // West Europe's price from the API (the stand-in's differs from the bundled East US figure).
+    expect(row).toContain(`≈ $${STAND_IN_PRICES.vm('standard_d4s_v5').toFixed(3)}`);
+    expect(STAND_IN_PRICES.vm('standard_d4s_v5')).not.toBe(0.192);
+    expect(listed.stdout).toMatch(/Pay-as-you-go list prices \(USD\): Azure list price for westeurope, read \d{4}-\d{2}-\d{2}\./);
   });
 });

@@ -14,16 +14,18 @@ import type { SecretStore } from '../../core/secrets/secret-store.ts';
 import { isFinalStatus } from '../../shared/session.ts';
 import type { ArmClients } from '../arm-clients.ts';
 import { vmHourlyUsd } from '../../shared/price-table.ts';
+import { describePrices, type PriceService } from '../../core/prices/price-service.ts';
 import { DEFAULT_WORKER_SIZES } from './vm-sizing.ts';
 import { agentRunState, sweepWorkers } from './worker-sweep.ts';
 import { WorkerNetworks } from './worker-network.ts';
 import { deleteWorkerVm } from './worker-vm.ts';
 
-
 /** A worker VM for people: the record plus what it costs. */
 export interface WorkerView extends WorkerRecord {
   /** USD per hour while it runs (list price estimate), or null when the size is not in the table. */
   hourlyUsd: number | null;
+  /** Where that figure comes from, in words (Azure's list price for the worker's region, or the bundled table and why). */
+  pricesFrom: string | null;
 }
 
 /**
@@ -44,6 +46,8 @@ export class WorkersService {
     workerJobs: WorkerJobs;
     /** Subscriptions of the inventory (the sweep looks for tagged workers there). */
     subscriptions: () => string[];
+    /** List prices by region, answered at once (the hourly cost of each worker). */
+    prices: Pick<PriceService, 'known'>;
   };
   private sweeping: Session | undefined;
 
@@ -119,7 +123,12 @@ export class WorkersService {
   listWorkers(limit = 100): WorkerView[] {
     const live = this.deps.workers.live();
     const history = this.deps.workers.recent(limit).filter((w) => w.state === 'released');
-    return [...live, ...history].slice(0, limit).map((worker) => ({ ...worker, hourlyUsd: worker.size ? vmHourlyUsd(worker.size) : null }));
+    return [...live, ...history].slice(0, limit).map((worker) => {
+      if (!worker.size) return { ...worker, hourlyUsd: null, pricesFrom: null };
+      const prices = this.deps.prices.known(worker.region);
+      const hourlyUsd = vmHourlyUsd(worker.size, prices);
+      return { ...worker, hourlyUsd, pricesFrom: hourlyUsd === null ? null : describePrices(prices) };
+    });
   }
 
   /**

@@ -130,7 +130,9 @@ export function registerWorker(program: Command, ctx: CommandContext, wrap: Acti
     .description('worker VMs: live ones, then the most recent released ones')
     .action(
       wrap(() =>
-        withCore(ctx, (core) => {
+        withCore(ctx, async (core) => {
+          // The list answers with what is known; a command run once reads its regions' prices first.
+          await Promise.all([...new Set(core.workersService.listWorkers().map((w) => w.region))].map((region) => core.prices.current(region)));
           const workers = core.workersService.listWorkers();
           if (ctx.globals().json) return void printJson(ctx.io, workers);
           if (!workers.length) return void ctx.io.out('No worker VM was ever created.\n');
@@ -139,6 +141,8 @@ export function registerWorker(program: Command, ctx: CommandContext, wrap: Acti
             ['VM', 'REGION', 'SIZE', 'STATE', 'CREATED (UTC)', 'COST/HOUR', 'NOTE'],
             workers.map((w) => [w.id, w.region, w.size ?? '—', w.state, w.createdAt.replace('T', ' ').slice(0, 19), w.hourlyUsd === null ? '—' : `≈ $${w.hourlyUsd.toFixed(3)}`, w.note ?? '']),
           );
+          const sources = [...new Set(workers.map((w) => w.pricesFrom).filter((from): from is string => from !== null))];
+          if (sources.length) ctx.io.out(`Pay-as-you-go list prices (USD): ${sources.join('; ')}.\n`);
         }),
       ),
     );

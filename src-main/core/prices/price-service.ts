@@ -8,8 +8,24 @@ const RETRY_AFTER_FAILURE_MS = 10 * 60_000;
 /** How long the console waits for the API before it shows the bundled table. */
 const TIMEOUT_MS = 8_000;
 
+/** ARM's form of a region name ("West Europe" → "westeurope"). */
+function regionKey(region: string): string {
+  return region.toLowerCase().replace(/\s+/g, '');
+}
+
+/** The bundled table when reading prices from Azure is turned off. */
+function turnedOff(): PricesView {
+  return { ...BUNDLED_PRICES, fallbacks: [], note: 'Reading current prices from Azure is turned off (COSMOS_BACKUP_RETAIL_PRICES_URL=off).' };
+}
+
 /** The prices an estimate uses, and why they are the bundled ones when they are. */
 export type PricesView = PriceTable & { fallbacks: string[]; note: string | null };
+
+/** Where a VM price comes from, in words: Azure's list for the region, or the bundled table and why. */
+export function describePrices(prices: PricesView): string {
+  if (prices.source === 'retail-api' && !prices.fallbacks.length) return `Azure list price for ${prices.region}, read ${prices.asOf}`;
+  return prices.note ?? `the bundled ${prices.region} prices of ${prices.asOf}`;
+}
 
 /**
  * The list prices of a region for the cost estimate: from the Azure Retail Prices API when it is
@@ -18,6 +34,8 @@ export type PricesView = PriceTable & { fallbacks: string[]; note: string | null
  */
 export class PriceService {
   private readonly cache = new Map<string, { at: number; view: PricesView }>();
+  /** Reads under way, by region: callers meanwhile share one. */
+  private readonly reading = new Map<string, Promise<PricesView>>();
   private readonly endpoint: string | null;
   private readonly clock: Clock;
 
@@ -28,17 +46,47 @@ export class PriceService {
   }
 
   async current(region = BUNDLED_PRICES.region): Promise<PricesView> {
-    const key = region.toLowerCase().replace(/\s+/g, '');
-    const now = this.clock.now().getTime();
+    const key = regionKey(region);
+    const cached = this.fresh(key);
+    if (cached) return cached;
+    let reading = this.reading.get(key);
+    if (!reading) {
+      const at = this.clock.now().getTime();
+      reading = this.read(key)
+        .then((view) => {
+          this.cache.set(key, { at, view });
+          return view;
+        })
+        .finally(() => this.reading.delete(key));
+      this.reading.set(key, reading);
+    }
+    return reading;
+  }
+
+  /**
+   * The region's prices without waiting, for lists that must answer at once (the workers' hourly
+   * cost): what was read before, else the bundled table with a note — and a read starts in the
+   * background so that the next call has the region's own prices.
+   */
+  known(region = BUNDLED_PRICES.region): PricesView {
+    if (!this.endpoint) return turnedOff();
+    const key = regionKey(region);
+    const cached = this.fresh(key);
+    if (cached) return cached;
+    void this.current(region);
+    return this.cache.get(key)?.view ?? { ...BUNDLED_PRICES, fallbacks: [], note: `The prices for ${key} are being read from Azure: these are the bundled ${BUNDLED_PRICES.region} prices of ${BUNDLED_PRICES.asOf}.` };
+  }
+
+  /** A cached view still good: a day for prices read from Azure, ten minutes for a fallback. */
+  private fresh(key: string): PricesView | undefined {
     const cached = this.cache.get(key);
-    if (cached && now - cached.at < (cached.view.source === 'retail-api' ? FRESH_MS : RETRY_AFTER_FAILURE_MS)) return cached.view;
-    const view = await this.read(key);
-    this.cache.set(key, { at: now, view });
-    return view;
+    if (!cached) return undefined;
+    const age = this.clock.now().getTime() - cached.at;
+    return age < (cached.view.source === 'retail-api' ? FRESH_MS : RETRY_AFTER_FAILURE_MS) ? cached.view : undefined;
   }
 
   private async read(region: string): Promise<PricesView> {
-    if (!this.endpoint) return { ...BUNDLED_PRICES, fallbacks: [], note: 'Reading current prices from Azure is turned off (COSMOS_BACKUP_RETAIL_PRICES_URL=off).' };
+    if (!this.endpoint) return turnedOff();
     try {
       const table = await readRetailPrices(region, { endpoint: this.endpoint, signal: AbortSignal.timeout(TIMEOUT_MS), now: this.clock.now() });
       return { ...table, note: table.fallbacks.length ? `Azure does not list ${table.fallbacks.join(', ')} for ${region}: the bundled figures of ${BUNDLED_PRICES.asOf} are used instead.` : null };

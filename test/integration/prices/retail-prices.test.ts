@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { PriceService } from '../../../src-main/core/prices/price-service.ts';
+import { describePrices, PriceService } from '../../../src-main/core/prices/price-service.ts';
 import { channels } from '../../../src-main/shared/contract.ts';
 import { BUNDLED_PRICES, estimatePolicyCost } from '../../../src-main/shared/price-table.ts';
 import { startRetailPricesStandIn, STAND_IN_PRICES, type RetailPricesStandIn } from '../../helpers/retail-prices-stand-in.ts';
@@ -64,6 +64,25 @@ describe('list prices from the Azure Retail Prices API, else the bundled table',
     nowMs += 24 * 3_600_000;
     await prices.current('westeurope');
     expect(standIn.requests.length).toBeGreaterThan(asked);
+  });
+
+  it('answers a list at once: the bundled table until the region has been read in the background, then its own prices; callers share one read', async () => {
+    await new PriceService({ clock, endpoint: standIn.endpoint }).current('westeurope');
+    const oneRead = standIn.requests.length;
+    standIn.requests.length = 0;
+    const prices = new PriceService({ clock, endpoint: standIn.endpoint });
+    const first = prices.known('West Europe');
+    expect(first).toMatchObject({ source: 'bundled', region: BUNDLED_PRICES.region });
+    expect(describePrices(first)).toMatch(/^The prices for westeurope are being read from Azure: these are the bundled eastus prices of \d{4}-\d{2}-\d{2}\.$/);
+    // The read `known` started is the one `current` waits for: the requests of one read, not two.
+    const read = await prices.current('westeurope');
+    expect(standIn.requests.length).toBe(oneRead);
+    const after = prices.known('westeurope');
+    expect(after).toBe(read);
+    expect(after.vmPerHour.standard_d2s_v5).toBe(STAND_IN_PRICES.vm('standard_d2s_v5'));
+    expect(describePrices(after)).toMatch(/^Azure list price for westeurope, read \d{4}-\d{2}-\d{2}$/);
+    // Turned off: the bundled table at once, saying so (nothing to wait for).
+    expect(describePrices(new PriceService({ clock, endpoint: 'off' }).known('westeurope'))).toMatch(/turned off/);
   });
 
   it('takes what a region does not list from the bundled table, and says so', async () => {
