@@ -6,6 +6,10 @@ import { withCore } from '../context.ts';
 import { EXIT_FAILURE, EXIT_OK, type ActionWrapper } from '../exit-codes.ts';
 import { runAndFollow } from '../follow-session.ts';
 import { printJson, printTable } from '../output.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** How long `worker list` waits for the regions' current prices. */
+const PRICES_WAIT_MS = 2_000;
 
 interface ConfigOptions {
   region: string;
@@ -131,8 +135,10 @@ export function registerWorker(program: Command, ctx: CommandContext, wrap: Acti
     .action(
       wrap(() =>
         withCore(ctx, async (core) => {
-          // The list answers with what is known; a command run once reads its regions' prices first.
-          await Promise.all([...new Set(core.workersService.listWorkers().map((w) => w.region))].map((region) => core.prices.current(region)));
+          // The list answers with what is known; a command run once reads its regions' prices first,
+          // for two seconds at most (then the bundled table, saying so).
+          const regions = [...new Set(core.workersService.listWorkers().map((w) => w.region))];
+          await Promise.race([Promise.all(regions.map((region) => core.prices.current(region))), delay(PRICES_WAIT_MS, undefined, { ref: false })]);
           const workers = core.workersService.listWorkers();
           if (ctx.globals().json) return void printJson(ctx.io, workers);
           if (!workers.length) return void ctx.io.out('No worker VM was ever created.\n');

@@ -33,7 +33,8 @@ export function describePrices(prices: PricesView): string {
  * COSMOS_BACKUP_RETAIL_PRICES_URL to another address (a proxy, a stand-in) or to `off`.
  */
 export class PriceService {
-  private readonly cache = new Map<string, { at: number; view: PricesView }>();
+  /** By region: the view and until when it is good (a day for Azure's prices, ten minutes after a failed read). */
+  private readonly cache = new Map<string, { until: number; view: PricesView }>();
   /** Reads under way, by region: callers meanwhile share one. */
   private readonly reading = new Map<string, Promise<PricesView>>();
   private readonly endpoint: string | null;
@@ -53,8 +54,11 @@ export class PriceService {
     if (!reading) {
       const at = this.clock.now().getTime();
       reading = this.read(key)
-        .then((view) => {
-          this.cache.set(key, { at, view });
+        .then((read) => {
+          // A failed refresh keeps the region's earlier prices from Azure (saying so) over the bundled table.
+          const earlier = this.cache.get(key)?.view;
+          const view = read.source === 'bundled' && earlier?.source === 'retail-api' ? { ...earlier, note: `A refresh from Azure failed; the prices read on ${earlier.asOf} are kept.` } : read;
+          this.cache.set(key, { until: at + (read.source === 'retail-api' ? FRESH_MS : RETRY_AFTER_FAILURE_MS), view });
           return view;
         })
         .finally(() => this.reading.delete(key));
@@ -73,16 +77,14 @@ export class PriceService {
     const key = regionKey(region);
     const cached = this.fresh(key);
     if (cached) return cached;
-    void this.current(region);
+    this.current(region).catch(() => undefined);
     return this.cache.get(key)?.view ?? { ...BUNDLED_PRICES, fallbacks: [], note: `The prices for ${key} are being read from Azure: these are the bundled ${BUNDLED_PRICES.region} prices of ${BUNDLED_PRICES.asOf}.` };
   }
 
-  /** A cached view still good: a day for prices read from Azure, ten minutes for a fallback. */
+  /** A cached view still good. */
   private fresh(key: string): PricesView | undefined {
     const cached = this.cache.get(key);
-    if (!cached) return undefined;
-    const age = this.clock.now().getTime() - cached.at;
-    return age < (cached.view.source === 'retail-api' ? FRESH_MS : RETRY_AFTER_FAILURE_MS) ? cached.view : undefined;
+    return cached && this.clock.now().getTime() < cached.until ? cached.view : undefined;
   }
 
   private async read(region: string): Promise<PricesView> {
@@ -91,7 +93,7 @@ export class PriceService {
       const table = await readRetailPrices(region, { endpoint: this.endpoint, signal: AbortSignal.timeout(TIMEOUT_MS), now: this.clock.now() });
       return { ...table, note: table.fallbacks.length ? `Azure does not list ${table.fallbacks.join(', ')} for ${region}: the bundled figures of ${BUNDLED_PRICES.asOf} are used instead.` : null };
     } catch (error) {
-      const e = error as Error & { cause?: { message?: string; code?: string } };
+      const e = (error ?? {}) as Error & { cause?: { message?: string; code?: string } };
       const reason = e.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : e.cause?.code ?? e.cause?.message ?? e.message;
       return { ...BUNDLED_PRICES, fallbacks: [], note: `The Azure Retail Prices API could not be read (${reason}): these are the bundled ${BUNDLED_PRICES.region} prices of ${BUNDLED_PRICES.asOf}.` };
     }

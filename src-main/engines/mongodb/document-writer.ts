@@ -1,5 +1,5 @@
 import { BSON } from 'bson';
-import type { Db } from 'mongodb';
+import { WriteConcern, type Db, type Document } from 'mongodb';
 import { z } from 'zod';
 import { EngineError } from '../engine-error.ts';
 import { AdaptiveWindow } from './adaptive-window.ts';
@@ -58,21 +58,28 @@ function documentsField(documents: Buffer[], raw: boolean): RawDocumentSequence 
  */
 async function insertBatch(target: InsertTarget, documents: Buffer[], raw: boolean, options: WriteOptions, window: AdaptiveWindow): Promise<number> {
   const namespace = `${target.db.databaseName}.${target.collection}`;
-  let pending = documents;
+  // Each document, and whether an earlier attempt may have written it (a whole request that
+  // failed, e.g. timed out, may have landed): only then is a duplicate key on a retry its own echo.
+  let pending = documents.map((document) => ({ document, mayHaveLanded: false }));
   let written = 0;
   for (let attempt = 0; pending.length; attempt++) {
+    const command: Document = {
+      insert: target.collection,
+      documents: documentsField(
+        pending.map((item) => item.document),
+        raw,
+      ),
+      ordered: false,
+      ...(options.bypassValidation ? { bypassDocumentValidation: true } : {}),
+    };
+    // db.command does not apply the connection string's write concern as insertMany does.
+    if (target.db.writeConcern) WriteConcern.apply(command, target.db.writeConcern);
     let answer: unknown;
     try {
-      answer = await target.db.command({
-        insert: target.collection,
-        documents: documentsField(pending, raw),
-        ordered: false,
-        ...(options.bypassValidation ? { bypassDocumentValidation: true } : {}),
-      });
+      answer = await target.db.command(command);
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      // The whole request was refused or timed out: some documents may have landed (error 50);
-      // they come back as duplicate keys on the retry and count as written.
+      pending = pending.map((item) => ({ ...item, mayHaveLanded: true }));
       window.throttled();
       await pauseForRetry(error, attempt, options.stats, options.signal);
       continue;
@@ -81,21 +88,23 @@ async function insertBatch(target: InsertTarget, documents: Buffer[], raw: boole
     if (!reply.success) throw new EngineError('tool_failed', `The server answered an insert into ${namespace} with a reply of an unexpected shape (${reply.error.issues[0]?.path.join('.') || 'reply'}: ${reply.error.issues[0]?.message}).`);
     const { n, writeErrors = [], writeConcernError } = reply.data;
     if (writeConcernError) throw new EngineError('tool_failed', `Writing into ${namespace} did not meet the write concern: ${writeConcernError.errmsg ?? `error ${writeConcernError.code}`}`);
-    const fatal = writeErrors.find((item) => !isRetryable(item) && !(attempt > 0 && item.code === DUPLICATE_KEY));
+    const itemAt = (index: number) => {
+      const item = pending[index];
+      if (!item) throw new EngineError('tool_failed', `The server reported a write error for document ${index} of an insert of ${pending.length} into ${namespace}.`);
+      return item;
+    };
+    const echo = (error: { index: number; code: number }) => error.code === DUPLICATE_KEY && itemAt(error.index).mayHaveLanded;
+    const fatal = writeErrors.find((error) => !isRetryable(error) && !echo(error));
     if (fatal) throw new EngineError('tool_failed', `Writing into ${namespace} failed: ${fatal.errmsg ?? `error ${fatal.code}`}`);
-    // Written now, plus those an earlier, timed-out attempt had written (they come back as duplicates).
-    written += n + writeErrors.filter((item) => item.code === DUPLICATE_KEY).length;
-    const throttled = writeErrors.filter((item) => isRetryable(item));
+    // Written now, plus those an earlier attempt had written (they come back as duplicates).
+    written += n + writeErrors.filter(echo).length;
+    const throttled = writeErrors.filter((error) => isRetryable(error));
     if (!throttled.length) {
       if (attempt === 0) window.clean();
       return written;
     }
     // Only the documents the server throttled or timed out go again.
-    pending = throttled.map((item) => {
-      const document = pending[item.index];
-      if (!document) throw new EngineError('tool_failed', `The server reported a write error for document ${item.index} of an insert of ${pending.length} into ${namespace}.`);
-      return document;
-    });
+    pending = throttled.map((error) => itemAt(error.index));
     window.throttled();
     await pauseForRetry(throttled[0], attempt, options.stats, options.signal);
   }
@@ -131,6 +140,8 @@ export async function writeDocuments(target: InsertTarget, source: AsyncIterable
   };
   try {
     for await (const document of source) {
+      // A batch stays within its bytes (a 16 MiB document goes alone rather than overfill one).
+      if (batch.length && batchBytes + document.length > BATCH_BYTES) await flush();
       batch.push(document);
       batchBytes += document.length;
       bytes += document.length;

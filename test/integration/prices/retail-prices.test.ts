@@ -85,6 +85,24 @@ describe('list prices from the Azure Retail Prices API, else the bundled table',
     expect(describePrices(new PriceService({ clock, endpoint: 'off' }).known('westeurope'))).toMatch(/turned off/);
   });
 
+  it('keeps the prices read a day ago when the refresh fails, and says so', async () => {
+    const prices = new PriceService({ clock, endpoint: standIn.endpoint });
+    const first = await prices.current('westeurope');
+    nowMs += 25 * 3_600_000;
+    standIn.mode = 'http-500';
+    const kept = await prices.current('westeurope');
+    expect(kept).toMatchObject({ source: 'retail-api', asOf: first.asOf, vmPerHour: first.vmPerHour });
+    expect(kept.note).toBe(`A refresh from Azure failed; the prices read on ${first.asOf} are kept.`);
+    // Tried again after ten minutes, not at every call.
+    const asked = standIn.requests.length;
+    await prices.current('westeurope');
+    expect(standIn.requests.length).toBe(asked);
+    nowMs += 11 * 60_000;
+    standIn.mode = 'ok';
+    expect((await prices.current('westeurope')).note).toBeNull();
+    expect(standIn.requests.length).toBeGreaterThan(asked);
+  });
+
   it('takes what a region does not list from the bundled table, and says so', async () => {
     const view = await new PriceService({ clock, endpoint: standIn.endpoint }).current('northeurope');
     expect(view.source).toBe('retail-api');

@@ -3,15 +3,13 @@ import { constants, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { columnDocuments } from '../../../src-main/engines/mongodb/columns/column-decoder.ts';
 import { ColumnEncoder, columnBlocks } from '../../../src-main/engines/mongodb/columns/column-encoder.ts';
-import { BLOCK_MIN_BYTES } from '../../../src-main/engines/mongodb/columns/column-format.ts';
+import { BLOCK_MIN_BYTES, MAX_COLUMNS_PER_BLOCK, MAX_NAMES_PER_BLOCK } from '../../../src-main/engines/mongodb/columns/column-format.ts';
+import { ByteWriter } from '../../../src-main/engines/mongodb/columns/byte-io.ts';
 
 function encode(documents: Buffer[]): Buffer[] {
   const encoder = new ColumnEncoder();
   const blocks: Buffer[] = [];
-  for (const document of documents) {
-    const block = encoder.add(document);
-    if (block) blocks.push(block);
-  }
+  for (const document of documents) blocks.push(...encoder.add(document));
   const last = encoder.flush();
   if (last) blocks.push(last);
   return blocks;
@@ -149,5 +147,45 @@ describe('BSON in columns', () => {
     for await (const block of columnBlocks(batches())) blocks.push(block);
     expect(Buffer.concat(blocks).equals(Buffer.concat(encode(documents)))).toBe(true);
     expect(Buffer.concat(await decode(Buffer.concat(blocks))).equals(Buffer.concat(documents))).toBe(true);
+  });
+
+  it('keeps a document too wide for columns whole, and starts a new block for one that would overfill a block', async () => {
+    const wide = bson({ _id: 1, samples: Array.from({ length: MAX_NAMES_PER_BLOCK + 10 }, (_, n) => new Int32(n)) });
+    const halfWide = (id: number, offset: number) => bson({ _id: id, values: Object.fromEntries(Array.from({ length: MAX_COLUMNS_PER_BLOCK / 2 + 50 }, (_, n) => [`f${offset + n}`, true])) });
+    const documents = [bson({ _id: 0 }), wide, halfWide(2, 0), halfWide(3, 100_000), bson({ _id: 4 })];
+    const blocks = encode(documents);
+    // The wide one is kept whole (its bytes are in the stream as they are) in a block of its own
+    // making; the second half-wide document does not fit beside the first and begins the next block.
+    expect(blocks.length).toBe(3);
+    expect(blocks[1]!.includes(wide)).toBe(true);
+    expect(blocks.some((block) => block.includes(documents[2]!) || block.includes(documents[3]!))).toBe(false);
+    const back = await decode(Buffer.concat(blocks));
+    back.forEach((document, index) => expect(document.equals(documents[index]!), `document ${index}`).toBe(true));
+  });
+
+  it('refuses what no cursor sends (bytes not framed as a document), and blocks crafted to mislead the decoder', async () => {
+    expect(() => new ColumnEncoder().add(Buffer.from([5, 0, 0, 0, 1]))).toThrow(/Not a BSON document/);
+    // A block claiming five documents kept whole that are not framed as documents.
+    const body = new ByteWriter();
+    body.varint(5);
+    body.varint(25);
+    body.bytes(Buffer.alloc(4));
+    body.varint(2);
+    body.varint(5);
+    body.varint(10);
+    body.bytes(Buffer.alloc(5, 0xfe));
+    body.bytes(Buffer.from([1, 0, 1, 0, 1, 0, 1, 0, 1, 0]));
+    const header = Buffer.alloc(8);
+    header.write('BSC1', 'latin1');
+    header.writeUInt32LE(body.length, 4);
+    await expect(decode(Buffer.concat([header, body.view()]))).rejects.toThrow(/damaged: a document kept whole is not framed as one/);
+    // A header asking for millions of streams is refused before anything is allocated for them.
+    const many = new ByteWriter();
+    many.varint(1);
+    many.varint(5);
+    many.bytes(Buffer.alloc(4));
+    many.varint(5_000_000);
+    header.writeUInt32LE(many.length, 4);
+    await expect(decode(Buffer.concat([header, many.view()]))).rejects.toThrow(/damaged: a block header is out of range/);
   });
 });

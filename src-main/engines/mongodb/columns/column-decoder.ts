@@ -6,6 +6,8 @@ import {
   BLOCK_MAGIC,
   FIRST_COLUMN_STREAM,
   MAX_BLOCK_BODY_BYTES,
+  MAX_COLUMNS_PER_BLOCK,
+  MAX_NAMES_PER_BLOCK,
   RAW_DOCUMENT,
   RAW_STREAM,
   STRUCTURE_STREAM,
@@ -46,10 +48,17 @@ export function decodeBlock(body: Buffer): Buffer[] {
   const totalBytes = head.varint();
   const expectedCrc = head.take(4).readUInt32LE(0);
   const streamCount = head.varint();
-  if (streamCount < FIRST_COLUMN_STREAM || totalBytes > MAX_BLOCK_BODY_BYTES) throw new ColumnFormatError('a block header is out of range');
+  // Bounds before anything is allocated: a damaged header must not ask for gigabytes.
+  if (streamCount < FIRST_COLUMN_STREAM || streamCount > FIRST_COLUMN_STREAM + MAX_COLUMNS_PER_BLOCK || totalBytes > MAX_BLOCK_BODY_BYTES || documentCount > totalBytes / 5) {
+    throw new ColumnFormatError('a block header is out of range');
+  }
   const lengths = Array.from({ length: streamCount }, () => head.varint());
   const streams: Buffer[] = [];
-  for (const length of lengths) streams.push(head.take(length));
+  for (const [index, length] of lengths.entries()) {
+    // The encoder writes no empty column (a column exists once a value is in it).
+    if (index >= FIRST_COLUMN_STREAM && length === 0) throw new ColumnFormatError('a block has an empty column');
+    streams.push(head.take(length));
+  }
   if (head.remaining) throw new ColumnFormatError('a block has bytes after its last stream');
 
   const structure = new ByteReader(streams[STRUCTURE_STREAM]!);
@@ -168,7 +177,10 @@ export function decodeBlock(body: Buffer): Buffer[] {
       const kind = VALUE_KINDS.get(type);
       if (!kind) throw new ColumnFormatError(`the structure names an unknown BSON type 0x${type.toString(16)}`);
       const nameId = structure.varint();
-      if (nameId === names.length) names.push(structure.cstring());
+      if (nameId === names.length) {
+        if (names.length >= MAX_NAMES_PER_BLOCK) throw new ColumnFormatError('a block lists more field names than the format allows');
+        names.push(structure.cstring());
+      }
       else if (nameId > names.length) throw new ColumnFormatError('the structure refers to a field name not yet listed');
       const name = names[nameId]!;
       room(1 + name.length + 1);
@@ -187,7 +199,10 @@ export function decodeBlock(body: Buffer): Buffer[] {
     const start = position;
     if (structure.bytes[structure.offset] === RAW_DOCUMENT) {
       structure.offset++;
-      copy(raw.take(raw.varint()));
+      const whole = raw.take(raw.varint());
+      // Kept whole because it was not well-formed inside; its framing still is a document's.
+      if (whole.length < 5 || whole.readInt32LE(0) !== whole.length || whole[whole.length - 1] !== 0) throw new ColumnFormatError('a document kept whole is not framed as one');
+      copy(whole);
     } else {
       elements();
     }

@@ -1,9 +1,12 @@
 import { crc32 } from 'node:zlib';
 import { ByteWriter } from './byte-io.ts';
-import { BLOCK_HEADER_BYTES, BLOCK_MAGIC, RAW_DOCUMENT, VALUE_KINDS, columnKey, endsBlock, zigzag32, zigzag64, type ValueKind } from './column-format.ts';
+import { BLOCK_HEADER_BYTES, BLOCK_MAGIC, MAX_COLUMNS_PER_BLOCK, MAX_NAMES_PER_BLOCK, RAW_DOCUMENT, VALUE_KINDS, columnKey, endsBlock, zigzag32, zigzag64, type ValueKind } from './column-format.ts';
 
 /** A BSON document that does not walk as the spec says: it is kept whole instead. */
 class NotWellFormed extends Error {}
+
+/** A document that would take the block past its columns or names (column-format.ts). */
+class TooWide extends Error {}
 
 /** One column of a block being encoded, with what it was before the current document (to undo it). */
 class EncoderColumn {
@@ -68,31 +71,55 @@ export class ColumnEncoder {
   private bytes = 0;
   private crc = 0;
 
-  /** Adds one document; returns a finished block when this document ends one. */
-  add(document: Buffer): Buffer | undefined {
-    const structureLength = this.structure.length;
-    const namesBefore = this.nameOrder.length;
-    const columnsBefore = this.columnOrder.length;
-    this.touched = [];
-    try {
-      if (document.length < 5 || document.readInt32LE(0) !== document.length || document[document.length - 1] !== 0) throw new NotWellFormed();
-      this.elements(document, 4, document.length - 1);
-    } catch (error) {
-      if (!(error instanceof NotWellFormed) && !(error instanceof RangeError)) throw error;
-      this.undo(structureLength, namesBefore, columnsBefore);
-      this.structure.byte(RAW_DOCUMENT);
-      this.raw.varint(document.length);
-      this.raw.bytes(document);
+  /** Adds one document; returns the blocks it finished (none, usually). */
+  add(document: Buffer): Buffer[] {
+    // What a cursor or a `.bson` file hands over is framed as a document; anything else is a bug upstream.
+    if (document.length < 5 || document.readInt32LE(0) !== document.length || document[document.length - 1] !== 0) throw new Error(`Not a BSON document: ${document.length} bytes that its length prefix and end do not frame.`);
+    const blocks: Buffer[] = [];
+    let fits = this.encode(document);
+    if (!fits && this.documents) {
+      // Too wide for what the block already holds: it starts the next one.
+      blocks.push(this.finish());
+      fits = this.encode(document);
     }
+    if (!fits) this.keepWhole(document);
     this.documents++;
     this.bytes += document.length;
     this.crc = crc32(document, this.crc);
-    return endsBlock(document, this.bytes) ? this.finish() : undefined;
+    if (endsBlock(document, this.bytes)) blocks.push(this.finish());
+    return blocks;
   }
 
   /** The last block, if any document is left. */
   flush(): Buffer | undefined {
     return this.documents ? this.finish() : undefined;
+  }
+
+  /**
+   * Puts a document in columns, or keeps it whole when it is not well-formed; false (nothing
+   * changed) when it would take the block past its columns or names.
+   */
+  private encode(document: Buffer): boolean {
+    const structureLength = this.structure.length;
+    const namesBefore = this.nameOrder.length;
+    const columnsBefore = this.columnOrder.length;
+    this.touched = [];
+    try {
+      this.elements(document, 4, document.length - 1);
+      return true;
+    } catch (error) {
+      if (!(error instanceof NotWellFormed) && !(error instanceof RangeError) && !(error instanceof TooWide)) throw error;
+      this.undo(structureLength, namesBefore, columnsBefore);
+      if (error instanceof TooWide) return false;
+      this.keepWhole(document);
+      return true;
+    }
+  }
+
+  private keepWhole(document: Buffer): void {
+    this.structure.byte(RAW_DOCUMENT);
+    this.raw.varint(document.length);
+    this.raw.bytes(document);
   }
 
   private undo(structureLength: number, namesBefore: number, columnsBefore: number): void {
@@ -106,6 +133,7 @@ export class ColumnEncoder {
     const key = columnKey(nameId, type);
     let column = this.columns.get(key);
     if (!column) {
+      if (this.columnOrder.length >= MAX_COLUMNS_PER_BLOCK) throw new TooWide();
       column = new EncoderColumn(kind);
       this.columns.set(key, column);
       this.columnOrder.push(key);
@@ -125,6 +153,7 @@ export class ColumnEncoder {
       return known;
     }
     const id = this.nameOrder.length;
+    if (id >= MAX_NAMES_PER_BLOCK) throw new TooWide();
     this.names.set(name, id);
     this.nameOrder.push(name);
     // A number one past the names known so far introduces a new name, spelled out once.
@@ -284,10 +313,7 @@ export class ColumnEncoder {
 export async function* columnBlocks(batches: AsyncIterable<readonly Buffer[]>): AsyncGenerator<Buffer> {
   const encoder = new ColumnEncoder();
   for await (const batch of batches) {
-    for (const document of batch) {
-      const block = encoder.add(document);
-      if (block) yield block;
-    }
+    for (const document of batch) yield* encoder.add(document);
   }
   const last = encoder.flush();
   if (last) yield last;

@@ -31,6 +31,14 @@ export const BLOCK_MIN_BYTES = 1024 * 1024;
 /** …and after any document once it holds this much. */
 export const BLOCK_MAX_BYTES = 8 * 1024 * 1024;
 
+/**
+ * A block holds at most this many columns and field names (array indexes are names too): a document
+ * that would take a block past them starts a new block, and one that alone has more (an array of a
+ * million numbers, say) is kept whole — a column each would cost far more than it saves.
+ */
+export const MAX_COLUMNS_PER_BLOCK = 4096;
+export const MAX_NAMES_PER_BLOCK = 8192;
+
 /** In the structure stream, in place of a document's first element: the document is kept whole in the raw stream. */
 export const RAW_DOCUMENT = 0xfe;
 
