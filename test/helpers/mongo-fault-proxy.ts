@@ -46,6 +46,8 @@ export interface FaultCounts {
   /** Inserts whose documents came in a document sequence (a kind 1 section), and inside the command's body. */
   insertsAsSequence: number;
   insertsInBody: number;
+  /** The write concern of every insert, as sent (JSON; 'none' when it had none). */
+  insertWriteConcerns: Set<string>;
 }
 
 export interface MongoFaultProxy {
@@ -175,7 +177,7 @@ function throttledReply(responseTo: number, retryAfterMs: number | undefined): B
 export async function startMongoFaultProxy(upstreamPort: number, initialPlan: FaultPlan = {}): Promise<MongoFaultProxy> {
   let plan = initialPlan;
   let random = seededRandom(plan.seed ?? 42);
-  const counts: FaultCounts = { throttled: 0, throttledWithRetryAfter: 0, timeLimits: 0, partialBulks: 0, heldBackDocuments: 0, dropped: 0, forwarded: 0, helloRewritten: 0, insertsAsSequence: 0, insertsInBody: 0 };
+  const counts: FaultCounts = { throttled: 0, throttledWithRetryAfter: 0, timeLimits: 0, partialBulks: 0, heldBackDocuments: 0, dropped: 0, forwarded: 0, helloRewritten: 0, insertsAsSequence: 0, insertsInBody: 0, insertWriteConcerns: new Set() };
   const sockets = new Set<Socket>();
 
   const handle = (client: Socket) => {
@@ -251,6 +253,7 @@ export async function startMongoFaultProxy(upstreamPort: number, initialPlan: Fa
         const documents = sequence ? sequence.documents : inBody;
         if (name === 'insert' && sequence) counts.insertsAsSequence++;
         if (name === 'insert' && inBody) counts.insertsInBody++;
+        if (name === 'insert') counts.insertWriteConcerns.add(parsed.body.writeConcern === undefined ? 'none' : JSON.stringify(parsed.body.writeConcern));
         if (faultable && name === 'insert' && documents && plan.timeLimit && random() < plan.timeLimit) {
           // The server does the work; the client hears it timed out (and must not write twice).
           counts.timeLimits++;

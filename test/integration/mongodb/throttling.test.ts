@@ -79,6 +79,7 @@ describe('MongoDB engine under Cosmos RU throttling (fault proxy in front of Fer
   it('restores them exactly once while inserts are throttled, partly refused and timed out after landing', async () => {
     const before = { ...proxy.counts };
     proxy.setPlan({ wireVersion: 6, seed: 11, throttle: 0.1, partialBulk: 0.2, timeLimit: 0.05, commands: ['insert', 'find', 'create', 'createIndexes', 'listCollections', 'count', 'aggregate'] });
+    proxy.counts.insertWriteConcerns.clear();
     const events = recordingEvents();
     const job: JobSpec = {
       kind: 'restore',
@@ -86,7 +87,8 @@ describe('MongoDB engine under Cosmos RU throttling (fault proxy in front of Fer
       engine: 'mongodb',
       repository: { location: repo },
       restorePointId: backup.restorePointId,
-      target: { kind: 'database', connection: throughProxy(), databaseMap: { telemetry: 'telemetry_copy' } },
+      // The connection string's write concern travels with every insert.
+      target: { kind: 'database', connection: parseMongodbUri(`mongodb://${encodeURIComponent(server.user)}@127.0.0.1:${proxy.port}/?w=1&wtimeoutMS=7000`).connection, databaseMap: { telemetry: 'telemetry_copy' } },
     };
     await runJob(jobSpecSchema.parse(job), secrets(), events, new AbortController().signal);
     expect(proxy.counts.partialBulks - before.partialBulks).toBeGreaterThan(0);
@@ -95,6 +97,7 @@ describe('MongoDB engine under Cosmos RU throttling (fault proxy in front of Fer
     // The stored BSON went out as it is, in document sequences, even to a wire-version-6 server.
     expect(proxy.counts.insertsAsSequence - before.insertsAsSequence).toBeGreaterThan(0);
     expect(proxy.counts.insertsInBody - before.insertsInBody).toBe(0);
+    expect([...proxy.counts.insertWriteConcerns]).toEqual([JSON.stringify({ w: 1, wtimeout: 7000 })]);
     proxy.setPlan({});
     for (const name of ['readings', 'mixed']) {
       expect(await canonicalDocuments(client, 'telemetry_copy', name)).toEqual(await canonicalDocuments(client, 'telemetry', name));
