@@ -84,7 +84,7 @@ async function cosmosShardKey(db: Db, collection: string, run: BackupRun): Promi
  * A collection's documents as batches of raw BSON documents, in `_id` order. When the server
  * throttles or times out a read, the read resumes after the last `_id` it returned, never from the start.
  */
-async function* documentBatches(collection: Collection, run: BackupRun, counts: { documents: number; bsonBytes: number }): AsyncGenerator<Buffer[]> {
+async function* documentBatches(collection: Collection, run: BackupRun, counts: { documents: number }, read: { bsonBytes: number }): AsyncGenerator<Buffer[]> {
   const { signal } = run.context;
   let lastDocument: Buffer | undefined;
   let commonTypesOnly = false;
@@ -101,7 +101,7 @@ async function* documentBatches(collection: Collection, run: BackupRun, counts: 
         pieceBytes += document.length;
         lastDocument = document;
         counts.documents++;
-        counts.bsonBytes += document.length;
+        read.bsonBytes += document.length;
         if (pieceBytes >= PIECE_BYTES) {
           await run.budget.spend(piece.length, pieceBytes, signal);
           run.onBytes(pieceBytes);
@@ -155,13 +155,15 @@ async function backupCollection(info: CollectionInfo, run: BackupRun): Promise<{
       return { bytes: 0, documents: 0, stored: false };
     }
   }
-  const counts = { documents: 0, bsonBytes: 0 };
+  // The entry's counts go into the manifest as they are (documents only); the BSON size goes into collection.json.
+  const counts = { documents: 0 };
+  const read = { bsonBytes: 0 };
   let bytes = 0;
   if (info.type !== 'view') {
     const metadata: CollectionEntryMetadata = { kind: 'mongo-documents', database: info.database, collection: info.name };
-    const data = columnBlocks(documentBatches(db.collection(info.name), run, counts));
+    const data = columnBlocks(documentBatches(db.collection(info.name), run, counts, read));
     await run.sink.addEntry({ name: columnDocumentsEntryName(info.database, info.name), data, counts, metadata });
-    bytes += counts.bsonBytes;
+    bytes += read.bsonBytes;
   }
   const document: CollectionMetadataDocument = {
     collectionName: info.name,
@@ -170,7 +172,7 @@ async function backupCollection(info: CollectionInfo, run: BackupRun): Promise<{
     indexes,
     ...(info.uuid ? { uuid: info.uuid } : {}),
     documents: counts.documents,
-    ...(info.type !== 'view' ? { bsonBytes: counts.bsonBytes } : {}),
+    ...(info.type !== 'view' ? { bsonBytes: read.bsonBytes } : {}),
     ...(shardKey ? { shardKey } : {}),
   };
   const metadata: CollectionEntryMetadata = { kind: 'mongo-collection', database: info.database, collection: info.name };
