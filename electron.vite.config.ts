@@ -11,9 +11,9 @@ export default defineConfig({
         input: {
           index: resolve('src-main/electron/main.ts'),
           // Started with `new Worker(path)`, so it must be a file of its own (see BlobCodecPool).
+          // The worker agent is not built here: local jobs run the self-contained bundle worker
+          // VMs run (src-main/worker/agent-bundle/build-agent-bundle.ts, `npm run build`).
           'codec-worker': resolve('src-main/repository/codec/codec-worker.ts'),
-          // The worker agent runs as a child process (LocalWorkerLauncher), from its own file too.
-          'worker-agent': resolve('src-main/worker/agent-main.ts'),
         },
       },
     },

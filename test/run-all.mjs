@@ -62,7 +62,7 @@ vitestProject('unit');
 // FerretDB, mongodump and mongorestore for the MongoDB suites: built once per machine, then cached.
 if (!only.length || only.includes('integration')) countCheck('test peers', 'node', ['test/peers/build-peers.mjs']);
 vitestProject('integration');
-vitestProject('browser', ['npx', ['electron-vite', 'build']]);
+vitestProject('browser', ['npm', ['run', '--silent', 'build']]);
 // The reliability suite in its bounded form (20 kill -9 trials per repository storage, 200 bit flips); `npm run test:faults` runs more.
 process.env.FAULTS_BOUNDED ??= '1';
 vitestProject('faults');

@@ -23,8 +23,9 @@ const iconPath = fileURLToPath(new URL('../../resources/icon.png', import.meta.u
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 // The repository's codec worker threads run the bundled entry (electron.vite.config.ts).
 useCodecWorkerEntry(new URL('../../out/main/codec-worker.js', import.meta.url));
-// Backups and restores run in the bundled worker agent, a child process of its own.
-useAgentEntry(fileURLToPath(new URL('../../out/main/worker-agent.js', import.meta.url)));
+// Backups and restores run in the worker agent, a child process of its own: the self-contained
+// bundle worker VMs run too (`npm start` and `npm run build` build it; agent-entry.ts).
+useAgentEntry(fileURLToPath(new URL('../../out/worker-vm/worker-agent.js', import.meta.url)));
 const consoleUrl = devServerUrl ?? pathToFileURL(rendererFile).href;
 const isTrustedUrl = makeTrustedUrlCheck(pathToFileURL(rendererFile).href, devServerUrl);
 

@@ -12,7 +12,7 @@ export type { RestorePoint, RestorePointListing } from './restore-points.ts';
 export type { RestoreToDirectoryOptions, RestoreToDirectoryResult } from './restore-to-directory.ts';
 export type { CheckOptions, CheckReport, CheckProblem, CheckProblemKind, AffectedRestorePoint } from './check.ts';
 export { planForget } from './retention.ts';
-export { useCodecWorkerEntry } from './codec/blob-codec-pool.ts';
+export { prestartCodecThread, useCodecWorkerEntry } from './codec/blob-codec-pool.ts';
 export { useBlobSdk } from './storage/azure-blob-storage.ts';
 export type { RetentionPolicy, ForgetPlan, ForgetPlanItem } from './retention.ts';
 export type { PrunePlan, PruneOptions } from './prune.ts';

@@ -1,5 +1,6 @@
 /**
- * The worker agent: `node src-main/worker/agent-main.ts`, or `out/main/worker-agent.js` in the desktop bundle. Reads a `job` and a `secrets` message
+ * The worker agent: `node src-main/worker/agent-main.ts`, or the self-contained bundle
+ * `out/worker-vm/worker-agent.js` (worker VMs, the desktop app, the CLI). Reads a `job` and a `secrets` message
  * (stdin, or with `--mailbox` the blob mailbox of a worker VM), runs the job, and writes `hello`,
  * `log`, `progress`, `target-touched` and one `result` (stdout, or the mailbox) — see protocol.ts
  * and docs/worker-protocol.md. A `cancel` message, SIGTERM or SIGINT stops the job cleanly:
@@ -7,7 +8,7 @@
  * Exit code: 0 success, 1 failure or cancel, 2 protocol error.
  */
 import { createRedactor } from '../engines/redact.ts';
-import { useBlobSdk, useCodecWorkerEntry } from '../repository/index.ts';
+import { prestartCodecThread, useBlobSdk, useCodecWorkerEntry } from '../repository/index.ts';
 import type { Redactor } from '../engines/redact.ts';
 import { stdioTransport, type AgentTransport } from './agent-transport.ts';
 import { jobRedactor, runJob, toWorkerError } from './job-runner.ts';
@@ -16,8 +17,8 @@ import { PROTOCOL_VERSION } from './protocol.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 
-// Bundled as out/main/worker-agent.js (the desktop app), the repository's codec worker is the
-// bundle's sibling file, not the source file its module would look for.
+// Bundled (out/worker-vm/worker-agent.js), the repository's codec worker is the bundle's sibling
+// file, not the source file its module would look for.
 if (!import.meta.url.endsWith('.ts')) useCodecWorkerEntry(new URL('./codec-worker.js', import.meta.url));
 
 let redact: Redactor = createRedactor([]);
@@ -84,6 +85,9 @@ async function openMailboxTransport(): Promise<AgentTransport> {
 }
 
 async function main(): Promise<void> {
+  // Every job reads or writes the repository: its codec thread starts while the job and secrets
+  // arrive and the repository's key is derived, not after.
+  prestartCodecThread();
   transport = process.argv.includes('--mailbox') ? await openMailboxTransport() : stdioTransport();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => controller.abort());
   process.on('uncaughtException', (error) => void fail('crashed', `The worker agent crashed: ${error.message}`, 1));

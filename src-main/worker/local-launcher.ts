@@ -12,8 +12,8 @@ import { WorkerJobError } from './worker-launcher.ts';
 /**
  * The agent's entry file for launchers that are not told otherwise: by default the installation's
  * (`installedAgentEntry`: the bundle `npm install` built, while no source is newer, else the
- * sources). The desktop app ships the agent as its own file (`out/main/worker-agent.js`,
- * electron.vite.config.ts) and says so here at start-up.
+ * sources). The desktop app runs the self-contained bundle (`out/worker-vm/worker-agent.js`) and
+ * says so here at start-up.
  */
 let defaultAgentEntry: string | undefined;
 

@@ -9,10 +9,11 @@ import { startPostgres } from '../helpers/postgres.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { REPO_PASSWORD, backupJob, createRepository, openRepository } from '../integration/postgres/support.ts';
 
-// Runs in the browser project because that project builds the app (electron-vite) first.
+// Runs in the browser project because that project builds the app (`npm run build`) first.
 const BUNDLED_WORKER = new URL('../../out/main/codec-worker.js', import.meta.url);
 const SOURCE_WORKER = new URL('../../src-main/repository/codec/codec-worker.ts', import.meta.url);
-const BUNDLED_AGENT = new URL('../../out/main/worker-agent.js', import.meta.url);
+// The agent local jobs run: the self-contained bundle worker VMs run (`npm run build`).
+const BUNDLED_AGENT = new URL('../../out/worker-vm/worker-agent.js', import.meta.url);
 
 describe('desktop bundle', () => {
   afterAll(() => useCodecWorkerEntry(SOURCE_WORKER));
@@ -33,7 +34,7 @@ describe('desktop bundle', () => {
     }
   });
 
-  it('ships the worker agent as its own file: a PostgreSQL backup runs through it and its codec worker', async () => {
+  it('runs local jobs on the self-contained agent bundle: a PostgreSQL backup runs through it and its codec worker', async () => {
     expect(existsSync(fileURLToPath(BUNDLED_AGENT))).toBe(true);
     const server = await startPostgres();
     const temp = makeTempDir('cosmos-bundled-agent-');

@@ -4,7 +4,7 @@ import { CorruptDataError } from '../errors.ts';
 import { COMPRESSION_NONE, COMPRESSION_ZSTD } from '../format/compression.ts';
 import type { CompressionFlag } from '../format/compression.ts';
 import type { BlobShape, CodecKeys } from './blob-transforms.ts';
-import type { BytesView, CodecReply, CodecRequest, CodecWorkerData, OpenRequest } from './codec-messages.ts';
+import type { BytesView, CodecReply, CodecRequest, CodecWorkerData, KeysRequest, OpenRequest } from './codec-messages.ts';
 
 /**
  * The worker's entry file. Run from source (CLI, service, tests) it sits next to this file; the
@@ -19,6 +19,46 @@ export function useCodecWorkerEntry(entry: URL): void {
 
 /** Idle workers are stopped after this long, so an idle app holds no threads. */
 const IDLE_MS = 3000;
+
+/** A thread started before any pool needed it (prestartCodecThread), waiting for its keys. */
+let spareThread: Worker | undefined;
+
+/**
+ * Starts a codec thread now, for the first pool that needs one to take over with its keys. A
+ * thread takes 30–40 ms to start (an isolate and its modules); the worker agent calls this when its
+ * job arrives, so the thread starts while the repository's key is derived (scrypt, about 0.1 s)
+ * instead of after it. Unused, it stops after the idle time. Returns the thread's id (the spare
+ * already waiting, if there is one).
+ */
+export function prestartCodecThread(): number {
+  if (spareThread) return spareThread.threadId;
+  const workerData: CodecWorkerData = { keys: undefined, keysByMessage: true };
+  const worker = new Worker(workerEntry, { workerData, env: {}, stdout: false, stderr: false });
+  const forget = () => {
+    if (spareThread === worker) spareThread = undefined;
+  };
+  worker.once('error', forget);
+  worker.once('exit', forget);
+  worker.unref();
+  setTimeout(() => {
+    if (spareThread !== worker) return;
+    spareThread = undefined;
+    void worker.terminate();
+  }, IDLE_MS).unref();
+  spareThread = worker;
+  return worker.threadId;
+}
+
+/** The spare thread, given `keys` (its first message), or undefined when there is none. */
+function adoptSpareThread(keys: CodecKeys | undefined): Worker | undefined {
+  const worker = spareThread;
+  spareThread = undefined;
+  if (!worker) return undefined;
+  worker.removeAllListeners();
+  const request: KeysRequest = { op: 'keys', job: 0, keys };
+  worker.postMessage(request);
+  return worker;
+}
 
 /** A blob to open, and where it starts in the bytes given to `openRun`. */
 export interface RunBlob extends BlobShape {
@@ -208,6 +248,11 @@ export class BlobCodecPool {
     thread?.worker.postMessage({ op: 'recycle', job: 0, buffer }, [buffer]);
   }
 
+  /** Ids of the threads running now (diagnostics). */
+  get threadIds(): number[] {
+    return this.threads.map((thread) => thread.worker.threadId);
+  }
+
   /** Stops every worker now; jobs in flight fail. */
   async close(): Promise<void> {
     await Promise.all(this.threads.splice(0).map((thread) => this.stop(thread, new Error('the codec was closed'))));
@@ -242,7 +287,7 @@ export class BlobCodecPool {
 
   private startThread(): CodecThread {
     const workerData: CodecWorkerData = { keys: this.keys };
-    const worker = new Worker(workerEntry, { workerData, env: {}, stdout: false, stderr: false});
+    const worker = adoptSpareThread(this.keys) ?? new Worker(workerEntry, { workerData, env: {}, stdout: false, stderr: false });
     const thread: CodecThread = { worker, jobs: new Map(), holding: 0, idleTimer: undefined };
     worker.on('message', (reply: CodecReply) => {
       const pending = thread.jobs.get(reply.job);

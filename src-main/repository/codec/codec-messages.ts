@@ -5,6 +5,15 @@ import type { BlobShape, CodecKeys } from './blob-transforms.ts';
 /** Given to each worker at start (in memory only: keys never touch disk, argv or the environment). */
 export interface CodecWorkerData {
   keys: CodecKeys | undefined;
+  /** Started before the repository's keys were known (prestartCodecThread): they come by a `keys` message, before any job. */
+  keysByMessage?: boolean;
+}
+
+/** The keys of a thread started early; the first message such a thread gets, and only once. */
+export interface KeysRequest {
+  op: 'keys';
+  job: 0;
+  keys: CodecKeys | undefined;
 }
 
 /**
@@ -60,7 +69,7 @@ export interface DigestRequest {
   length: number;
 }
 
-export type CodecRequest = HashRequest | SealRequest | DropRequest | OpenRequest | RecycleRequest | DigestRequest;
+export type CodecRequest = HashRequest | SealRequest | DropRequest | OpenRequest | RecycleRequest | DigestRequest | KeysRequest;
 
 /** Bytes handed across threads: a whole ArrayBuffer (transferred) and the view's place in it. */
 export interface BytesView {

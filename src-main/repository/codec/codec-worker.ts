@@ -9,7 +9,10 @@ import { chunkIdOf, openChunkSync, sealPayloadSync, sealedLength } from './blob-
 import type { BytesView, CodecReply, CodecRequest, CodecWorkerData } from './codec-messages.ts';
 import { ZstdFrameCompressor } from '../format/zstd-frame-compressor.ts';
 
-const { keys } = workerData as CodecWorkerData;
+const data = workerData as CodecWorkerData;
+let keys = data.keys;
+/** A thread started early waits for its keys (a `keys` message, before any job). */
+let awaitingKeys = data.keysByMessage === true;
 const port = parentPort!;
 
 /** Chunks hashed and waiting for the writer's seal-or-drop decision, by job. */
@@ -91,7 +94,8 @@ async function handle(request: CodecRequest): Promise<{ reply: CodecReply; trans
       return { reply: { job: request.job, digest, returned: request.buffer }, transfer };
     }
     case 'recycle':
-      throw new Error('recycle has no reply');
+    case 'keys':
+      throw new Error(`${request.op} has no reply`);
     case 'open': {
       const results = request.blobs.map((blob) => {
         const opened = openChunkSync(keys, blob, new Uint8Array(request.buffer, blob.at, blob.storedLength), request.recomputeIds);
@@ -106,6 +110,16 @@ async function handle(request: CodecRequest): Promise<{ reply: CodecReply; trans
 }
 
 port.on('message', (request: CodecRequest) => {
+  if (request.op === 'keys') {
+    // Only a thread started without keys takes them, and only once: keys cannot change under jobs.
+    if (awaitingKeys) keys = request.keys;
+    awaitingKeys = false;
+    return;
+  }
+  if (awaitingKeys) {
+    port.postMessage({ job: request.job, failure: 'the codec thread has no keys yet' });
+    return;
+  }
   if (request.op === 'recycle') {
     spareOutputs.push(request.buffer);
     // Too many: drop the smallest, which fits the fewest blobs.

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { zstdDecompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BlobCodecPool } from '../../../src-main/repository/codec/blob-codec-pool.ts';
+import { BlobCodecPool, prestartCodecThread } from '../../../src-main/repository/codec/blob-codec-pool.ts';
 import { chunkIdOf, sealPayloadSync } from '../../../src-main/repository/codec/blob-transforms.ts';
 import type { CodecKeys } from '../../../src-main/repository/codec/blob-transforms.ts';
 import { CorruptDataError } from '../../../src-main/repository/errors.ts';
@@ -38,6 +38,26 @@ async function sealThrough(codec: BlobCodecPool, chunk: Buffer, giveAway: boolea
 }
 
 describe('BlobCodecPool', () => {
+  it('takes over a thread started before the keys were known, and it seals and opens with the keys it was sent', async () => {
+    for (const keys of [KEYS, undefined]) {
+      const spare = prestartCodecThread();
+      // Asked again while it waits: the same thread, not a second one.
+      expect(prestartCodecThread()).toBe(spare);
+      const codec = pool(keys, 1);
+      const input = text(300_000, 7);
+      const blob = await sealThrough(codec, Buffer.from(input), false);
+      expect(codec.threadIds).toEqual([spare]);
+      expect(blob.id).toBe(chunkIdOf(keys, input));
+      const [opened] = await codec.openRun('data/pack', blob.stored, [blob], false);
+      expect(Buffer.isBuffer(opened) && opened.equals(input)).toBe(true);
+      // What it sealed opens with the same keys on a thread that had them from its start.
+      const other = pool(keys, 1);
+      const [again] = await other.openRun('data/pack', blob.stored, [blob], false);
+      expect(Buffer.isBuffer(again) && again.equals(input)).toBe(true);
+      expect(other.threadIds).not.toContain(spare);
+    }
+  });
+
   it('round-trips compressible and incompressible chunks, encrypted and not, moving pooled buffers without a copy', async () => {
     for (const keys of [KEYS, undefined]) {
       const codec = pool(keys);

@@ -42,6 +42,6 @@ describe('the installed agent entry', () => {
 
   it('is one of the two real entries for this checkout', () => {
     expect([AGENT_BUNDLE_ENTRY, AGENT_SOURCE_ENTRY]).toContain(installedAgentEntry());
-    expect(AGENT_BUNDLE_ENTRY.endsWith(join('out', 'main', 'worker-agent.js'))).toBe(true);
+    expect(AGENT_BUNDLE_ENTRY.endsWith(join('out', 'worker-vm', 'worker-agent.js'))).toBe(true);
   });
 });
