@@ -87,6 +87,19 @@ describe('BSON in columns', () => {
     back.forEach((document, index) => expect(document.equals(documents[index]!), `document ${index}`).toBe(true));
   });
 
+  it('rebuilds 64-bit values exactly around the limits of the decoder\'s fast path (safe integers, seven-byte differences)', async () => {
+    const safe = 2n ** 53n - 1n;
+    // Steps small enough for the fast path climb past the largest safe integer (odd values there are not Numbers).
+    const climb = Array.from({ length: 72 }, (_, step) => BigInt(step) * (2n ** 47n + 12_345n) + 1n);
+    const values = [0n, 5n, -7n, ...climb, 2n ** 48n, 2n ** 49n, 2n ** 49n + 1n, -(2n ** 49n), safe - 1n, safe, safe + 2n, safe + 1n, -safe, -safe - 2n, -safe, 2n ** 63n - 1n, -(2n ** 63n), 3n, 2n ** 62n, 1n];
+    expect(climb.at(-1)! > safe).toBe(true);
+    // One column walks through every case in order; another starts beyond the fast path at once.
+    const documents = values.map((value, index) => bson({ _id: index, walk: Long.fromBigInt(value), jump: Long.fromBigInt(index % 2 ? -(2n ** 60n) + BigInt(index) : 2n ** 61n - BigInt(index)), at: new Date(Number(value % 8_000_000_000_000n)) }));
+    const back = await decode(Buffer.concat(encode(documents)));
+    expect(back.length).toBe(documents.length);
+    back.forEach((document, index) => expect(document.equals(documents[index]!), `document ${index} (${values[index]})`).toBe(true));
+  });
+
   it('keeps a document that is not well-formed BSON whole, and the documents around it are unaffected', async () => {
     const good = (n: number) => bson({ _id: n, count: new Int32(n * 3), name: `n${n}` });
     const broken = Buffer.from(good(1000));

@@ -24,7 +24,10 @@ class DecoderColumn {
   readonly reader: ByteReader;
   lastInt = 0;
   lastCounter = 0;
+  /** int64: the last value as a Number while every value was safe to hold as one, then as a BigInt (`big`). */
+  lastNumber = 0;
   lastBig = 0n;
+  big = false;
   /** Doubles: how many values the planes hold, and the next one. */
   readonly doubles: number;
   nextDouble = 0;
@@ -39,6 +42,37 @@ class DecoderColumn {
   get exhausted(): boolean {
     return this.kind === 'double' ? this.nextDouble === this.doubles : this.reader.remaining === 0;
   }
+}
+
+/** Value kinds by BSON type byte (an array: the decoder looks one up per element). */
+const KIND_OF_TYPE: (ValueKind | undefined)[] = Array.from({ length: 256 }, (_, type) => VALUE_KINDS.get(type));
+
+const TWO_TO_32 = 0x1_0000_0000;
+
+/** The next int64 of a column: differences added as Numbers while the values stay safe integers, as BigInts after. */
+function nextInt64(values: DecoderColumn, out: Buffer, at: number): void {
+  if (!values.big) {
+    const small = values.reader.smallVarint();
+    if (small !== undefined) {
+      const difference = small % 2 === 0 ? small / 2 : -(small + 1) / 2;
+      const number = values.lastNumber + difference;
+      if (Number.isSafeInteger(number)) {
+        const high = Math.floor(number / TWO_TO_32);
+        out.writeUInt32LE(number - high * TWO_TO_32, at);
+        out.writeInt32LE(high, at + 4);
+        values.lastNumber = number;
+        return;
+      }
+      values.big = true;
+      values.lastBig = BigInt.asIntN(64, BigInt(values.lastNumber) + BigInt(difference));
+      out.writeBigInt64LE(values.lastBig, at);
+      return;
+    }
+    values.big = true;
+    values.lastBig = BigInt(values.lastNumber);
+  }
+  values.lastBig = BigInt.asIntN(64, values.lastBig + unzigzag64(values.reader.bigVarint()));
+  out.writeBigInt64LE(values.lastBig, at);
 }
 
 /** Rebuilds the BSON documents of one block body (after magic and length), checking every count and the CRC. */
@@ -104,35 +138,40 @@ export function decodeBlock(body: Buffer): Buffer[] {
         return;
       }
       case 'decimal':
-        return copy(column(nameId, type, kind).reader.take(16));
+        room(16);
+        column(nameId, type, kind).reader.copyTo(out, position, 16);
+        position += 16;
+        return;
       case 'byte':
-        return copy(column(nameId, type, kind).reader.take(1));
+        room(1);
+        out[position++] = column(nameId, type, kind).reader.byte();
+        return;
       case 'string': {
         const values = column(nameId, type, kind);
         const length = values.reader.varint();
         room(4 + length + 1);
         out.writeInt32LE(length + 1, position);
-        position += 4;
-        copy(values.reader.take(length));
+        values.reader.copyTo(out, position + 4, length);
+        position += 4 + length;
         out[position++] = 0;
         return;
       }
       case 'binary': {
         const values = column(nameId, type, kind);
         const length = values.reader.varint();
-        room(4);
+        room(4 + length + 1);
         out.writeInt32LE(length, position);
-        position += 4;
-        return copy(values.reader.take(length + 1));
+        values.reader.copyTo(out, position + 4, length + 1);
+        position += 4 + length + 1;
+        return;
       }
       case 'objectId': {
         const values = column(nameId, type, kind);
-        const time = (values.lastInt + unzigzag32(values.reader.varint())) >>> 0;
-        const middle = values.reader.take(5);
-        const counter = (values.lastCounter + unzigzag32(values.reader.varint())) & 0xffffff;
         room(12);
+        const time = (values.lastInt + unzigzag32(values.reader.varint())) >>> 0;
+        values.reader.copyTo(out, position + 4, 5);
+        const counter = (values.lastCounter + unzigzag32(values.reader.varint())) & 0xffffff;
         out.writeUInt32BE(time, position);
-        middle.copy(out, position + 4);
         out.writeUIntBE(counter, position + 9, 3);
         values.lastInt = time;
         values.lastCounter = counter;
@@ -149,11 +188,8 @@ export function decodeBlock(body: Buffer): Buffer[] {
         return;
       }
       case 'int64': {
-        const values = column(nameId, type, kind);
-        const number = BigInt.asIntN(64, values.lastBig + unzigzag64(values.reader.bigVarint()));
         room(8);
-        out.writeBigInt64LE(number, position);
-        values.lastBig = number;
+        nextInt64(column(nameId, type, kind), out, position);
         position += 8;
         return;
       }
@@ -161,7 +197,11 @@ export function decodeBlock(body: Buffer): Buffer[] {
       case 'dbPointer':
       case 'sized': {
         const values = column(nameId, type, kind);
-        return copy(values.reader.take(values.reader.varint()));
+        const length = values.reader.varint();
+        room(length);
+        values.reader.copyTo(out, position, length);
+        position += length;
+        return;
       }
     }
   };
@@ -174,7 +214,7 @@ export function decodeBlock(body: Buffer): Buffer[] {
     for (;;) {
       const type = structure.byte();
       if (type === 0) break;
-      const kind = VALUE_KINDS.get(type);
+      const kind = KIND_OF_TYPE[type];
       if (!kind) throw new ColumnFormatError(`the structure names an unknown BSON type 0x${type.toString(16)}`);
       const nameId = structure.varint();
       if (nameId === names.length) {
@@ -185,7 +225,9 @@ export function decodeBlock(body: Buffer): Buffer[] {
       const name = names[nameId]!;
       room(1 + name.length + 1);
       out[position++] = type;
-      copy(name);
+      // Names are short: a loop beats Buffer#copy's per-call cost.
+      for (let i = 0; i < name.length; i++) out[position + i] = name[i]!;
+      position += name.length;
       out[position++] = 0;
       value(type, kind, nameId);
     }
