@@ -26,6 +26,56 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, signal:
   return results;
 }
 
+/**
+ * `mapLimit` for tasks that end in a tail needing little of what the limit bounds (a restore's last
+ * batches in flight): a task may call `release()` before it ends, and the next item starts then,
+ * not after the tail (the slot is released at the task's end at the latest). Results in input
+ * order; the first failure aborts the signal the other tasks got, starts nothing more, and is
+ * rethrown once every started task has settled.
+ */
+export async function mapLimitReleasing<T, R>(items: readonly T[], limit: number, signal: AbortSignal, task: (item: T, signal: AbortSignal, release: () => void) => Promise<R>): Promise<R[]> {
+  const controller = new AbortController();
+  const linked = AbortSignal.any([signal, controller.signal]);
+  const results: R[] = new Array(items.length);
+  let failure: { error: unknown } | undefined;
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  const freeSlot = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  const running: Promise<void>[] = [];
+  for (let index = 0; index < items.length; index++) {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    if (failure) {
+      freeSlot();
+      break;
+    }
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      freeSlot();
+    };
+    running.push(
+      task(items[index]!, linked, release)
+        .then(
+          (result) => void (results[index] = result),
+          (error: unknown) => {
+            failure ??= { error };
+            controller.abort(error);
+          },
+        )
+        .finally(release),
+    );
+  }
+  await Promise.all(running);
+  if (failure) throw failure.error;
+  return results;
+}
+
 /** Passes pieces through, sleeping as needed so no more than `bytesPerSecond` go by (0: no limit). */
 export async function* throttle<T extends Uint8Array>(source: AsyncIterable<T>, bytesPerSecond: number | undefined, signal: AbortSignal): AsyncGenerator<T> {
   if (!bytesPerSecond) {

@@ -32,6 +32,8 @@ export interface WriteOptions {
   /** Skip the target's validator, as the source's documents may predate it (not on Cosmos RU). */
   bypassValidation: boolean;
   onBytes(bytes: number): void;
+  /** Called once every document was read and handed to a batch; only the batches in flight remain. */
+  onAllSubmitted?(): void;
 }
 
 /** An `insert` command's reply (ok: 1): how many documents landed, and those refused, by their index in the request. */
@@ -149,6 +151,7 @@ export async function writeDocuments(target: InsertTarget, source: AsyncIterable
       if (batch.length >= BATCH_DOCUMENTS || batchBytes >= BATCH_BYTES) await flush();
     }
     if (batch.length) await flush();
+    options.onAllSubmitted?.();
   } catch (error) {
     // Batches already sent finish (or fail) before the error is reported: nothing writes later.
     await window.drain().catch(() => undefined);

@@ -3,7 +3,7 @@ import type { Db, MongoClient } from 'mongodb';
 import { EngineError } from '../engine-error.ts';
 import type { EngineContext, EngineRestoreRequest, EngineRestoreSummary, EntrySource } from '../engine.ts';
 import type { Redactor } from '../redact.ts';
-import { mapLimit } from '../stream-utils.ts';
+import { mapLimitReleasing } from '../stream-utils.ts';
 import { formatBytes } from '../../shared/format-units.ts';
 import { planCollectionMoves, readCollectionMetadata, type CollectionMove } from './collection-plan.ts';
 import type { MongodbConnection } from './connection.ts';
@@ -89,8 +89,11 @@ function touch(run: RestoreRun, database: string): void {
   run.context.targetTouched?.(database);
 }
 
-/** Restores one collection: (drop,) create, indexes and data in the order the target needs, then the count check. */
-async function restoreCollection(move: CollectionMove, metadata: CollectionMetadataDocument, run: RestoreRun): Promise<{ documents: number; bytes: number; indexes: number }> {
+/**
+ * Restores one collection: (drop,) create, indexes and data in the order the target needs, then the
+ * count check. `dataSent` is called once every document is in a batch sent or queued.
+ */
+async function restoreCollection(move: CollectionMove, metadata: CollectionMetadataDocument, run: RestoreRun, dataSent?: () => void): Promise<{ documents: number; bytes: number; indexes: number }> {
   const db = run.client.db(move.targetDatabase);
   const target = `${move.targetDatabase}.${move.targetCollection}`;
   touch(run, move.targetDatabase);
@@ -114,6 +117,7 @@ async function restoreCollection(move: CollectionMove, metadata: CollectionMetad
       maxConcurrency: run.parallelism,
       bypassValidation: !run.cosmosRu,
       onBytes: run.onBytes,
+      onAllSubmitted: dataSent,
     }));
   }
   if (!run.indexesFirst) indexes = await createIndexes(db, move.targetCollection, metadata, run);
@@ -164,7 +168,9 @@ export async function restoreMongodb(request: EngineRestoreRequest<MongodbConnec
       const collections = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type !== 'view');
       const views = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type === 'view');
       context.log('info', `Restoring ${collections.length} collection(s) and ${views.length} view(s) (${formatBytes(total)} of documents) into ${where}; indexes ${run.indexesFirst ? 'before' : 'after'} the data.`);
-      const results = await mapLimit(collections, run.parallelism, context.signal, (item) => restoreCollection(item.move, item.metadata, run));
+      // The next collection starts (drop, create, first reads) while the last batches of one finish,
+      // so the server is not left with fewer writes at each change of collection.
+      const results = await mapLimitReleasing(collections, run.parallelism, context.signal, (item, _signal, release) => restoreCollection(item.move, item.metadata, run, release));
       for (const view of views) await restoreCollection(view.move, view.metadata, run);
       const summaries = new Map<string, { name: string; bytes: number; tables: number; rows: number }>();
       collections.forEach((item, index) => {
