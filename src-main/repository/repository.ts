@@ -67,6 +67,11 @@ export interface InitOptions extends RepositoryOptions {
 
 export interface OpenOptions extends RepositoryOptions {
   password?: string;
+  /**
+   * Called once the key derivation has started (scrypt: about 0.1 s, on a thread of its own), so the
+   * caller can do work of its own meanwhile (the worker agent loads its database engine then).
+   */
+  onKeyDerivation?: () => void;
 }
 
 /** Summary of a repository (`info`). */
@@ -221,7 +226,7 @@ export class Repository {
       throwIfAborted(options.signal);
       try {
         const keyBytes = await storage.get(name, { signal: options.signal });
-        const masterKey = await unwrapKeyFile(name, keyBytes, options.password, config.repositoryId);
+        const masterKey = await unwrapKeyFile(name, keyBytes, options.password, config.repositoryId, options.onKeyDerivation);
         const crypto = RepositoryCrypto.fromMasterKey(masterKey);
         if (crypto.configMac(canonicalConfig(config)) !== config.configMac) throw new CorruptDataError(CONFIG_FILE, 'authentication failed (damaged or tampered)');
         const repository = new Repository(storage, config, crypto, masterKey, name, options);

@@ -11,12 +11,13 @@ function credentialsOf(secrets: JobSecrets): AzureCredentialsInput | undefined {
 }
 
 /** Opens the job's repository with the secrets it came with. */
-export function openJobRepository(location: RepositoryLocation, secrets: JobSecrets, options: { logger?: RepositoryLogger; signal?: AbortSignal; zstdLevel?: number } = {}): Promise<Repository> {
+export function openJobRepository(location: RepositoryLocation, secrets: JobSecrets, options: { logger?: RepositoryLogger; signal?: AbortSignal; zstdLevel?: number; onKeyDerivation?: () => void } = {}): Promise<Repository> {
   return openRepository(location.location, {
     password: secrets.repositoryPassword,
     credentials: credentialsOf(secrets),
     logger: options.logger,
     signal: options.signal,
+    onKeyDerivation: options.onKeyDerivation,
     ...(options.zstdLevel ? { tuning: { zstdLevel: options.zstdLevel } } : {}),
   });
 }

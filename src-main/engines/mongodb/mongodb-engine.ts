@@ -1,7 +1,8 @@
 import type { DatabaseEngine, DatabaseInfo, EngineBackupRequest, EngineBackupSummary, EngineContext, EngineFolderRestoreRequest, EngineRestoreRequest, EngineRestoreSummary, EngineSecrets, EntrySink, EntrySource } from '../engine.ts';
 import { createRedactor } from '../redact.ts';
 import type { MongodbConnection } from './connection.ts';
-import { describeMongodbConnection, withClient } from './connection.ts';
+import { describeMongodbConnection } from './connection.ts';
+import { withClient } from './client.ts';
 import { DRIVER_VERSION } from './driver-version.ts';
 import { backupMongodb } from './mongodb-backup.ts';
 import { restoreMongodbToFolder } from './mongodb-folder.ts';

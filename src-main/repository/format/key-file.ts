@@ -56,7 +56,7 @@ export async function createKeyFile(masterKey: Buffer, password: string, reposit
  * Unwraps the master key of a stored key file. Throws CorruptDataError when the file is damaged
  * and a `wrong_password` RepositoryError when the password does not fit.
  */
-export async function unwrapKeyFile(fileName: string, bytes: Buffer, password: string, repositoryId: string): Promise<Buffer> {
+export async function unwrapKeyFile(fileName: string, bytes: Buffer, password: string, repositoryId: string, onDerivation?: () => void): Promise<Buffer> {
   let parsed;
   try {
     parsed = keyFileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
@@ -71,7 +71,9 @@ export async function unwrapKeyFile(fileName: string, bytes: Buffer, password: s
   if (key.repositoryId !== undefined && key.repositoryId !== repositoryId) {
     throw new CorruptDataError(CONFIG_FILE, 'its repository id differs from the one its key files were made for');
   }
-  const wrappingKey = await deriveWrappingKey(password, Buffer.from(key.salt, 'base64'), key.scrypt);
+  const deriving = deriveWrappingKey(password, Buffer.from(key.salt, 'base64'), key.scrypt);
+  onDerivation?.();
+  const wrappingKey = await deriving;
   const masterKey = open(wrappingKey, Buffer.from(key.wrappedMasterKey, 'base64'), AAD.key(repositoryId));
   if (!masterKey || masterKey.length !== 32) throw new RepositoryError('wrong_password', 'Wrong password for this repository.');
   return masterKey;

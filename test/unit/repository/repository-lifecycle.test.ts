@@ -50,6 +50,15 @@ describe('repository lifecycle', () => {
     await expect(Repository.init(new MemoryStorage(), {})).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
+  it('says when the key derivation has started, once, before the open ends (the agent loads its engine meanwhile)', async () => {
+    const { storage } = await memoryRepository();
+    const calls: string[] = [];
+    const repository = await Repository.open(storage, { password: PASSWORD, onKeyDerivation: () => calls.push('deriving') });
+    calls.push('opened');
+    expect(repository.encrypted).toBe(true);
+    expect(calls).toEqual(['deriving', 'opened']);
+  });
+
   it('keeps no secret in clear text in any repository file', async () => {
     const { storage, repository } = await memoryRepository();
     await backupBuffers(repository, { dump: testData(100_000, 'x') });
