@@ -7,7 +7,7 @@
  * - repository size vs `mongodump --gzip` (≤ 0.8×);
  * - bytes uploaded by a second backup of the unchanged database (≤ 1 % of the first);
  * - restore wall time vs stock `mongorestore` from the mongodump folder (≤ 1.0×; the best of
- *   BENCH_MONGO_RESTORE_ROUNDS rounds of each, default 2, alternating);
+ *   BENCH_MONGO_RESTORE_ROUNDS rounds of each, default 3, alternating);
  * - peak RSS of the agent (≤ 400 MB).
  */
 import { execFile } from 'node:child_process';
@@ -31,7 +31,7 @@ const REPO_PASSWORD = 'bench-repository-password';
 const RESTORE_PARALLEL = process.env.BENCH_MONGO_RESTORE_PARALLEL ? Number(process.env.BENCH_MONGO_RESTORE_PARALLEL) : undefined;
 const ZSTD_LEVEL = process.env.BENCH_MONGO_ZSTD ? Number(process.env.BENCH_MONGO_ZSTD) : undefined;
 /** Restore rounds of each tool, alternating (the best of each is compared). */
-const RESTORE_ROUNDS = Math.max(1, Number(process.env.BENCH_MONGO_RESTORE_ROUNDS ?? 2));
+const RESTORE_ROUNDS = Math.max(1, Number(process.env.BENCH_MONGO_RESTORE_ROUNDS ?? 3));
 const WORDS = ['order', 'shipped', 'customer', 'Zürich', 'Oslo', 'payment', 'refund', 'warehouse', 'priority', 'gift', 'express', 'returned'];
 
 /** A document of about 2 KiB: numbers of every width, text that compresses like real text; one in ten carries a 1 KiB incompressible attachment. */
