@@ -30,6 +30,7 @@ interface RestoreOptions {
   collection?: string[];
   collectionMap?: Record<string, string>;
   drop?: boolean;
+  maxDocsPerSecond?: number;
 }
 
 /** The target engine's own options from the flags; flags of the other engine are a usage error. */
@@ -37,9 +38,9 @@ function engineOptions(options: RestoreOptions): { options: EngineRestoreOptions
   const mongodb = /^mongodb(\+srv)?:\/\//i.test(options.target ?? '');
   if (mongodb) {
     if (options.schema?.length || options.table?.length || options.globals || options.owner === false) return { error: '--schema, --table, --globals and --no-owner apply to PostgreSQL targets only' };
-    return { options: { collections: options.collection ?? [], collectionMap: options.collectionMap ?? {} } };
+    return { options: { collections: options.collection ?? [], collectionMap: options.collectionMap ?? {}, ...(options.maxDocsPerSecond ? { maxDocumentsPerSecond: options.maxDocsPerSecond } : {}) } };
   }
-  if (options.collection?.length || options.collectionMap || options.drop) return { error: '--collection, --collection-map and --drop apply to MongoDB targets only (PostgreSQL: --table, --clean)' };
+  if (options.collection?.length || options.collectionMap || options.drop || options.maxDocsPerSecond) return { error: '--collection, --collection-map, --drop and --max-docs-per-second apply to MongoDB targets only (PostgreSQL: --table, --clean)' };
   return { options: { schemas: options.schema ?? [], tables: options.table ?? [], globals: Boolean(options.globals), noOwner: options.owner === false } };
 }
 
@@ -60,6 +61,7 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
     .option('--collection <db.name>', 'MongoDB: restore only this collection (repeatable)', collect)
     .option('--collection-map <DB.OLD=DB.NEW>', 'MongoDB: restore collection DB.OLD as DB.NEW (repeatable)', mapping)
     .option('--drop', 'MongoDB: replace target collections that hold documents (drop them first); default: refuse them')
+    .option('--max-docs-per-second <n>', 'MongoDB: throughput budget, documents written per second (default: no limit), so a restore leaves the account request units for its applications', parsePositiveInt)
     .option('--globals', 'also restore roles (without passwords) and other server-wide objects')
     .option('--no-owner', 'do not restore object ownership (target lacks the source roles)')
     .option('--rehydrate [priority]', 'bring archived data online first, in the same session: standard (default; up to 15 hours on Azure) or high', (v: string) => {
@@ -75,8 +77,8 @@ export function registerRestore(program: Command, ctx: CommandContext, wrap: Act
           ctx.io.err('error: give exactly one of --target <uri> or --to-folder <dir>\n');
           return EXIT_USAGE;
         }
-        if (options.toFolder && (options.schema?.length || options.table?.length || options.databaseMap || options.clean || options.collection?.length || options.collectionMap || options.drop)) {
-          ctx.io.err('error: --schema, --table, --collection, --database-map, --collection-map, --clean and --drop apply to --target only\n');
+        if (options.toFolder && (options.schema?.length || options.table?.length || options.databaseMap || options.clean || options.collection?.length || options.collectionMap || options.drop || options.maxDocsPerSecond)) {
+          ctx.io.err('error: --schema, --table, --collection, --database-map, --collection-map, --clean, --drop and --max-docs-per-second apply to --target only\n');
           return EXIT_USAGE;
         }
         const chosen = options.target ? engineOptions(options) : undefined;

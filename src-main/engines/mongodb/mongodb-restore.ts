@@ -168,7 +168,8 @@ export async function restoreMongodb(request: EngineRestoreRequest<MongodbConnec
       }
       const collections = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type !== 'view');
       const views = moves.map((move, index) => ({ move, metadata: metadata[index]! })).filter((item) => item.metadata.type === 'view');
-      context.log('info', `Restoring ${collections.length} collection(s) and ${views.length} view(s) (${formatBytes(total)} of documents) into ${where}; indexes ${run.indexesFirst ? 'before' : 'after'} the data.`);
+      const budget = request.options.maxDocumentsPerSecond ? `; at most ${request.options.maxDocumentsPerSecond.toLocaleString('en-US')} documents per second (the restore's budget)` : '';
+      context.log('info', `Restoring ${collections.length} collection(s) and ${views.length} view(s) (${formatBytes(total)} of documents) into ${where}; indexes ${run.indexesFirst ? 'before' : 'after'} the data${budget}.`);
       // The next collection starts (drop, create, first reads) while the last batches of one finish,
       // so the server is not left with fewer writes at each change of collection.
       const results = await mapLimitReleasing(collections, run.parallelism, context.signal, (item, _signal, release) => restoreCollection(item.move, item.metadata, run, release));

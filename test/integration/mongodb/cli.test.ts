@@ -72,6 +72,19 @@ describe('cosmos-backup backup/restore mongodb (CLI, worker agent, FerretDB)', (
     expect(point.manifest.entries.some((entry) => entry.name === 'mongodb/databases/shop/we%20ird%2Fna%25me.%C3%BC/documents.bsc')).toBe(true);
   });
 
+  it('backs up only the collections named with --collection, from their databases alone', async () => {
+    const result = await cli(['--json', 'backup', 'mongodb', '--source', server.uriWithUser(), '--repo', repo, '--collection', 'shop.mixed ids', '--collection', 'warehouse.parts']);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const outcome = json(result.stdout).outcome!;
+    expect(outcome.databases.map((database) => [database.name, database.tables, database.rows])).toEqual([
+      ['shop', 1, 5],
+      ['warehouse', 1, 300],
+    ]);
+    const point = await (await openRepository(repo)).getRestorePoint(outcome.restorePointId);
+    const collections = point.manifest.entries.filter((entry) => entry.metadata?.kind === 'mongo-collection').map((entry) => `${String(entry.metadata?.database)}.${String(entry.metadata?.collection)}`);
+    expect(collections.sort()).toEqual(['shop.mixed ids', 'warehouse.parts']);
+  });
+
   it('restores every database under new names with identical documents, types, indexes and options', async () => {
     const result = await cli(['restore', restorePointId, '--repo', repo, '--target', server.uriWithUser(), '--database-map', 'shop=shop_copy', '--database-map', 'warehouse=warehouse_copy']);
     expect(result.code, result.stderr + result.stdout).toBe(0);
@@ -80,9 +93,13 @@ describe('cosmos-backup backup/restore mongodb (CLI, worker agent, FerretDB)', (
     expect((await canonicalDocuments(client, 'shop_copy', 'orders')).length).toBe(1500);
   });
 
-  it('restores one selected collection under another name in another database', async () => {
-    const result = await cli(['restore', restorePointId.slice(0, 12), '--repo', repo, '--target', server.uriWithUser(), '--collection', 'warehouse.parts', '--collection-map', 'warehouse.parts=archive.old_parts']);
+  it('restores one selected collection under another name in another database, within a write budget', async () => {
+    const started = performance.now();
+    // 300 documents at 100 per second: the budget holds the writes back for 3 s.
+    const result = await cli(['restore', restorePointId.slice(0, 12), '--repo', repo, '--target', server.uriWithUser(), '--collection', 'warehouse.parts', '--collection-map', 'warehouse.parts=archive.old_parts', '--max-docs-per-second', '100']);
     expect(result.code, result.stderr + result.stdout).toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/at most 100 documents per second \(the restore's budget\)/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2900);
     await expectSameCollection(['warehouse', 'parts'], ['archive', 'old_parts']);
     const names = (await client.db('archive').listCollections().toArray()).map((info) => info.name);
     expect(names).toEqual(['old_parts']);
