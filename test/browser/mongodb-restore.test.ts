@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BSON } from 'bson';
 import type { MongoClient } from 'mongodb';
 import type { Browser, Page } from 'playwright-core';
 import { AppCore } from '../../src-main/app/app-core.ts';
@@ -101,6 +103,55 @@ describe('console: restore a MongoDB restore point', () => {
     // Restore points then warn about it until a restore of that database succeeds.
     await page.goto(`${service.url}#/restore-points`);
     await page.getByTestId('half-restored').getByText('metrics_canceled').waitFor();
+    expect(problems.list).toEqual([]);
+  });
+
+  it('writes a restore point to a folder in the stock mongodump layout', async () => {
+    await page.goto(`${service.url}#/restore-points/${restorePointId}`);
+    const form = page.getByTestId('restore-form');
+    await form.getByLabel(/A folder \(stock mongodump layout\)/).check();
+    const folder = join(dir.path, 'export');
+    await form.getByLabel('Folder', { exact: true }).fill('relative/folder');
+    await form.getByLabel('Reason for the restore').fill('Export for the auditors');
+    await form.getByRole('button', { name: 'Start restore' }).click();
+    await expect.poll(() => form.getByText(/absolute/).count()).toBeGreaterThan(0);
+    await form.getByLabel('Folder', { exact: true }).fill(folder);
+    await form.getByRole('button', { name: 'Start restore' }).click();
+    await page.waitForURL(/#\/sessions\//);
+    await page.getByText('Succeeded').first().waitFor({ timeout: 60_000 });
+    // mongodump's layout: the documents as concatenated BSON, the metadata beside them.
+    const bson = readFileSync(join(folder, 'crm', 'contacts.bson'));
+    const documents: Record<string, unknown>[] = [];
+    for (let at = 0; at < bson.length; at += bson.readInt32LE(at)) documents.push(BSON.deserialize(bson.subarray(at, at + bson.readInt32LE(at))));
+    expect(documents.map((document) => document.email).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `u${i}@example.com`).sort());
+    expect(JSON.parse(readFileSync(join(folder, 'crm', 'contacts.metadata.json'), 'utf8'))).toMatchObject({ collectionName: 'contacts' });
+    // A name escaped as mongodump escapes it (a space as +).
+    expect(existsSync(join(folder, 'crm', 'audit+log.bson'))).toBe(true);
+    expect(problems.list).toEqual([]);
+  });
+
+  it('backs up a MongoDB server from the Repositories view, and the restore point lists its collections', async () => {
+    await page.goto(`${service.url}#/repositories`);
+    await page.getByRole('button', { name: 'Back up now… a server into mongo' }).click();
+    const form = page.getByTestId('backup-form');
+    await form.getByLabel('Server', { exact: true }).fill(server.uriWithUser());
+    await form.getByLabel('Password of the server user').fill(server.password);
+    await form.getByLabel('Databases').fill('crm');
+    await form.getByLabel('Name of the restore points').fill('CRM deployment');
+    await form.getByRole('button', { name: 'Start backup' }).click();
+    await page.getByTestId('backup-notice').waitFor();
+    await page.getByTestId('repository-operation').getByText('Succeeded').waitFor({ timeout: 60_000 });
+    await page.goto(`${service.url}#/restore-points`);
+    const group = page.getByTestId('resource-points').filter({ hasText: 'CRM deployment' });
+    await group.waitFor();
+    await group.getByTestId('restore-point-row').first().getByRole('link').click();
+    const restore = page.getByTestId('restore-form');
+    await restore.getByText('A MongoDB deployment').waitFor();
+    const collections = restore.getByRole('group', { name: 'Collections of crm' });
+    expect(await collections.getByLabel('contacts').isChecked()).toBe(true);
+    expect(await collections.getByLabel('audit log').isChecked()).toBe(true);
+    expect(await restore.getByRole('checkbox', { name: 'metrics', exact: true }).count()).toBe(0);
+    expect(page.url()).not.toContain(server.password);
     expect(problems.list).toEqual([]);
   });
 });

@@ -32,6 +32,22 @@ export interface FaultPlan {
   wireVersion?: number;
   /** Only these commands are faulted (default: all but the spared ones). */
   commands?: string[];
+  /**
+   * Answers what only Cosmos DB for MongoDB RU has (FerretDB has neither): the `GetCollection`
+   * custom action, with the shard key given here for `db.collection` (none for others), and
+   * `shardCollection`, acknowledged without sharding anything.
+   */
+  cosmos?: { shardKeys: Record<string, Document> };
+  /** This many inserts (the next ones) land whole but their replies report one document fewer: a server that loses an acknowledgement. */
+  understatedInserts?: number;
+}
+
+/** A command as the proxy saw it, in order: its name and the `db.collection` it is about (the database alone for others). */
+export interface LoggedCommand {
+  name: string;
+  namespace: string;
+  /** shardCollection: the key asked for. */
+  key?: Document;
 }
 
 export interface FaultCounts {
@@ -48,11 +64,15 @@ export interface FaultCounts {
   insertsInBody: number;
   /** The write concern of every insert, as sent (JSON; 'none' when it had none). */
   insertWriteConcerns: Set<string>;
+  /** The `ordered` flag of every insert, as sent ('none' when it had none: the server's default is ordered). */
+  insertOrdering: Set<string>;
 }
 
 export interface MongoFaultProxy {
   port: number;
   counts: FaultCounts;
+  /** Every command after the handshake, in the order it arrived (the test empties it as it likes). */
+  commands: LoggedCommand[];
   /** Changes the faults for new commands (e.g. none while a test sets data up). */
   setPlan(plan: FaultPlan): void;
   stop(): Promise<void>;
@@ -177,8 +197,9 @@ function throttledReply(responseTo: number, retryAfterMs: number | undefined): B
 export async function startMongoFaultProxy(upstreamPort: number, initialPlan: FaultPlan = {}): Promise<MongoFaultProxy> {
   let plan = initialPlan;
   let random = seededRandom(plan.seed ?? 42);
-  const counts: FaultCounts = { throttled: 0, throttledWithRetryAfter: 0, timeLimits: 0, partialBulks: 0, heldBackDocuments: 0, dropped: 0, forwarded: 0, helloRewritten: 0, insertsAsSequence: 0, insertsInBody: 0, insertWriteConcerns: new Set() };
+  const counts: FaultCounts = { throttled: 0, throttledWithRetryAfter: 0, timeLimits: 0, partialBulks: 0, heldBackDocuments: 0, dropped: 0, forwarded: 0, helloRewritten: 0, insertsAsSequence: 0, insertsInBody: 0, insertWriteConcerns: new Set(), insertOrdering: new Set() };
   const sockets = new Set<Socket>();
+  const commands: LoggedCommand[] = [];
 
   const handle = (client: Socket) => {
     const upstream = connect(upstreamPort, '127.0.0.1');
@@ -234,6 +255,19 @@ export async function startMongoFaultProxy(upstreamPort: number, initialPlan: Fa
           forwardHello();
           continue;
         }
+        const database = String(parsed.body.$db ?? '');
+        const subject = name === 'customAction' ? parsed.body.collection : parsed.body[name];
+        const namespace = name === 'shardCollection' ? String(subject) : typeof subject === 'string' ? `${database}.${subject}` : database;
+        if (!SPARED.has(name)) commands.push({ name: name === 'customAction' ? String(parsed.body.customAction) : name, namespace, ...(name === 'shardCollection' ? { key: parsed.body.key as Document } : {}) });
+        if (plan.cosmos && name === 'customAction' && parsed.body.customAction === 'GetCollection') {
+          const shardKey = plan.cosmos.shardKeys[namespace];
+          client.write(buildOpMsg({ database, collection: String(subject), ...(shardKey ? { shardKeyDefinition: shardKey } : {}), ok: 1 }, requestId));
+          continue;
+        }
+        if (plan.cosmos && name === 'shardCollection') {
+          client.write(buildOpMsg({ collectionsharded: namespace, ok: 1 }, requestId));
+          continue;
+        }
         const faultable = !SPARED.has(name) && (!plan.commands || plan.commands.includes(name));
         if (faultable && plan.drop && random() < plan.drop) {
           counts.dropped++;
@@ -254,6 +288,7 @@ export async function startMongoFaultProxy(upstreamPort: number, initialPlan: Fa
         if (name === 'insert' && sequence) counts.insertsAsSequence++;
         if (name === 'insert' && inBody) counts.insertsInBody++;
         if (name === 'insert') counts.insertWriteConcerns.add(parsed.body.writeConcern === undefined ? 'none' : JSON.stringify(parsed.body.writeConcern));
+        if (name === 'insert') counts.insertOrdering.add(parsed.body.ordered === undefined ? 'none' : String(parsed.body.ordered));
         if (faultable && name === 'insert' && documents && plan.timeLimit && random() < plan.timeLimit) {
           // The server does the work; the client hears it timed out (and must not write twice).
           counts.timeLimits++;
@@ -285,6 +320,13 @@ export async function startMongoFaultProxy(upstreamPort: number, initialPlan: Fa
           upstream.write(subset);
           continue;
         }
+        if (name === 'insert' && plan.understatedInserts) {
+          plan = { ...plan, understatedInserts: plan.understatedInserts - 1 };
+          rewrites.set(requestId, (reply) => {
+            const answer = parseOpMsg(reply).body;
+            return buildOpMsg({ ...answer, n: new BSON.Int32(Number(answer.n) - 1) }, requestId);
+          });
+        }
         counts.forwarded++;
         upstream.write(message);
       }
@@ -298,6 +340,7 @@ export async function startMongoFaultProxy(upstreamPort: number, initialPlan: Fa
   return {
     port: address.port,
     counts,
+    commands,
     setPlan: (next) => {
       plan = next;
       random = seededRandom(next.seed ?? 42);

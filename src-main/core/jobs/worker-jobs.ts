@@ -159,7 +159,8 @@ export class WorkerJobs {
       jobId: this.jobId('backup'),
       engine: server.engine,
       repository: { location: access.location },
-      source: server.connection,
+      // A Cosmos DB for MongoDB RU account of the inventory is one whatever its host is called (shard keys, throttling).
+      source: server.connection.engine === 'mongodb' && request.resource?.kind === 'cosmosdb-account' ? { ...server.connection, deployment: 'cosmos-ru' as const } : server.connection,
       databases: request.databases ?? [],
       collections: request.collections ?? [],
       resource,

@@ -14,6 +14,11 @@ export const mongodbConnectionSchema = z.object({
     .refine((uri) => /^mongodb(\+srv)?:\/\//i.test(uri), 'must start with mongodb:// or mongodb+srv://')
     .refine((uri) => !/^mongodb(\+srv)?:\/\/[^/?#]*@/i.test(uri), 'must not carry a user or password (they travel separately)'),
   user: z.string().min(1).optional(),
+  /**
+   * What the app knows the deployment is when the host name may not say it (a Cosmos DB for
+   * MongoDB RU account of the inventory reached through a private endpoint or a custom name).
+   */
+  deployment: z.literal('cosmos-ru').optional(),
 });
 export type MongodbConnection = z.infer<typeof mongodbConnectionSchema>;
 
@@ -69,7 +74,7 @@ export function describeMongodbConnection(connection: MongodbConnection): string
   return connection.uri.replace(/^(mongodb(\+srv)?:\/\/)/i, `$1${encodeURIComponent(connection.user)}@`);
 }
 
-/** True when the deployment is Cosmos DB for MongoDB RU (it needs its own index order and throttling care). */
+/** True when the deployment is Cosmos DB for MongoDB RU (it needs its own index order and throttling care): the app says so, or the host name does. */
 export function isCosmosRu(connection: MongodbConnection): boolean {
-  return /\.mongo\.cosmos\.azure\.(com|us|cn)(:\d+)?[,/?]/i.test(connection.uri + '/');
+  return connection.deployment === 'cosmos-ru' || /\.mongo\.cosmos\.azure\.(com|us|cn)(:\d+)?[,/?]/i.test(connection.uri + '/');
 }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { Int32 } from 'bson';
+import { EJSON, Int32 } from 'bson';
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRepository, openRepository } from '../../../src-main/repository/index.ts';
+import { startMongoFaultProxy, type MongoFaultProxy } from '../../helpers/mongo-fault-proxy.ts';
 import { startMongo, type TestMongo } from '../../helpers/mongodb.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { SUB, startAzureTestEnv, type AzureTestEnv } from '../azure/fixture.ts';
@@ -25,12 +26,15 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
   let server: TestMongo;
   let client: MongoClient;
   let env: AzureTestEnv;
+  // The RU account answers through a proxy that speaks Cosmos RU's own commands (GetCollection, shardCollection).
+  let cosmos: MongoFaultProxy;
 
   beforeAll(async () => {
     server = await startMongo();
     client = await server.client();
     await client.db('catalog').collection('products').insertMany(Array.from({ length: 120 }, (_, i) => ({ _id: `p-${i}` as never, price: new Int32(i * 3) })));
     await client.db('sales').collection('receipts').insertMany(Array.from({ length: 80 }, (_, i) => ({ _id: i as never, total: new Int32(i) })));
+    cosmos = await startMongoFaultProxy(server.port, { cosmos: { shardKeys: { 'catalog.products': { _id: 'hashed' } } } });
     const key = encodeURIComponent(server.password);
     env = await startAzureTestEnv({
       scenario: {
@@ -45,7 +49,7 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
             serverVersion: '3.6',
             backup: { type: 'Continuous', tier: 'Continuous7Days' },
             // As ARM returns it for an RU account: the account's login and key in the string.
-            connectionStrings: [{ connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:${server.port}/?authSource=admin&retrywrites=false`, description: 'Primary MongoDB Connection String' }],
+            connectionStrings: [{ connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:${cosmos.port}/?authSource=admin&retrywrites=false`, description: 'Primary MongoDB Connection String' }],
           },
         ],
         mongoClusters: [{ subscriptionId: SUB, resourceGroup: RG, name: 'sales-vcore', location: 'eastus', connectionString: `mongodb://<user>:<password>@127.0.0.1:${server.port}/?authSource=admin` }],
@@ -65,6 +69,7 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
   afterAll(async () => {
     await client?.close();
     await env?.close();
+    await cosmos?.stop();
     await server?.stop();
     temp.remove();
   });
@@ -104,6 +109,11 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
     // The account key from ARM and the stored login never reach a manifest or a session log.
     expect(JSON.stringify(restorePoints) + log).not.toContain(server.password);
     const accountPoint = restorePoints.filter((point) => point.manifest.resource.id === accountId).at(-1)!;
+    // An RU account of the inventory is treated as one although its host name (loopback here) does not say so: its shard keys are recorded.
+    const chunks: Buffer[] = [];
+    for await (const piece of await repository.openEntry(accountPoint.id, 'mongodb/databases/catalog/products/collection.json')) chunks.push(piece as Buffer);
+    expect(EJSON.parse(Buffer.concat(chunks).toString('utf8'))).toMatchObject({ shardKey: { _id: 'hashed' } });
+    expect(cosmos.commands.filter((command) => command.name === 'GetCollection').map((command) => command.namespace)).toContain('catalog.products');
     const restore = await core.workerJobs.startRestore({
       repository: { ref: 'mongo nightly' },
       restorePointId: accountPoint.id,

@@ -25,6 +25,7 @@ describe('MongoDB engine under Cosmos RU throttling (fault proxy in front of Fer
   const temp = makeTempDir('cosmos-mongo-throttle-');
   const repo = `${temp.path}/repo`;
   let backup: BackupOutcome;
+  let fleetPointId = '';
   const secrets = () => ({ databasePassword: server.password, repositoryPassword: REPO_PASSWORD });
   const throughProxy = () => parseMongodbUri(`mongodb://${encodeURIComponent(server.user)}@127.0.0.1:${proxy.port}/`).connection;
 
@@ -80,6 +81,7 @@ describe('MongoDB engine under Cosmos RU throttling (fault proxy in front of Fer
     const before = { ...proxy.counts };
     proxy.setPlan({ wireVersion: 6, seed: 11, throttle: 0.1, partialBulk: 0.2, timeLimit: 0.05, commands: ['insert', 'find', 'create', 'createIndexes', 'listCollections', 'count', 'aggregate'] });
     proxy.counts.insertWriteConcerns.clear();
+    proxy.counts.insertOrdering.clear();
     const events = recordingEvents();
     const job: JobSpec = {
       kind: 'restore',
@@ -98,10 +100,51 @@ describe('MongoDB engine under Cosmos RU throttling (fault proxy in front of Fer
     expect(proxy.counts.insertsAsSequence - before.insertsAsSequence).toBeGreaterThan(0);
     expect(proxy.counts.insertsInBody - before.insertsInBody).toBe(0);
     expect([...proxy.counts.insertWriteConcerns]).toEqual([JSON.stringify({ w: 1, wtimeout: 7000 })]);
+    // Unordered: a refused document does not stop the ones after it in the batch.
+    expect([...proxy.counts.insertOrdering]).toEqual(['false']);
     proxy.setPlan({});
     for (const name of ['readings', 'mixed']) {
       expect(await canonicalDocuments(client, 'telemetry_copy', name)).toEqual(await canonicalDocuments(client, 'telemetry', name));
     }
     expect(events.lines.some((line) => /The server throttled \d+ request\(s\) and timed out [1-9]\d*/.test(line)), events.lines.join('\n')).toBe(true);
+  });
+
+  it('on Cosmos RU records each collection\'s shard key (GetCollection), and a restore creates it and the unique index before any document', async () => {
+    const fleet = client.db('fleet').collection('devices');
+    await fleet.insertMany(Array.from({ length: 500 }, (_, i) => ({ _id: new ObjectId((i + 1).toString(16).padStart(24, '0')), serial: `SN-${String(i).padStart(5, '0')}`, firmware: new Int32(i % 7) })));
+    await fleet.createIndex({ serial: 1 }, { unique: true, name: 'serial_unique' });
+    // The app says it is an RU account (the inventory's kind): the loopback host name does not.
+    const cosmos = { ...throughProxy(), deployment: 'cosmos-ru' as const };
+    proxy.setPlan({ wireVersion: 6, cosmos: { shardKeys: { 'fleet.devices': { serial: 'hashed' } } } });
+    proxy.commands.length = 0;
+    const backupJob: JobSpec = { kind: 'backup', jobId: 'cosmos-backup', engine: 'mongodb', repository: { location: repo }, source: cosmos, databases: ['fleet'], resource: { id: 'mongodb://fleet', name: 'fleet account', kind: 'mongodb' } };
+    const point = (await runJob(jobSpecSchema.parse(backupJob), secrets(), recordingEvents(), new AbortController().signal)) as BackupOutcome;
+    fleetPointId = point.restorePointId;
+    expect(proxy.commands.filter((command) => command.name === 'GetCollection').map((command) => command.namespace)).toEqual(['fleet.devices']);
+
+    proxy.commands.length = 0;
+    const events = recordingEvents();
+    const restoreJob: JobSpec = { kind: 'restore', jobId: 'cosmos-restore', engine: 'mongodb', repository: { location: repo }, restorePointId: point.restorePointId, target: { kind: 'database', connection: cosmos, databaseMap: { fleet: 'fleet_copy' } } };
+    await runJob(jobSpecSchema.parse(restoreJob), secrets(), events, new AbortController().signal);
+    expect(events.lines.some((line) => /indexes before the data/.test(line)), events.lines.join('\n')).toBe(true);
+    const onTarget = proxy.commands.filter((command) => command.namespace === 'fleet_copy.devices');
+    const first = (name: string) => onTarget.findIndex((command) => command.name === name);
+    // The order Cosmos RU needs: the collection, its shard key and unique index while it is empty, then the documents.
+    expect(first('create')).toBeGreaterThanOrEqual(0);
+    expect(first('shardCollection')).toBeGreaterThan(first('create'));
+    expect(first('createIndexes')).toBeGreaterThan(first('shardCollection'));
+    expect(first('insert')).toBeGreaterThan(first('createIndexes'));
+    expect(onTarget.find((command) => command.name === 'shardCollection')?.key).toEqual({ serial: 'hashed' });
+    proxy.setPlan({});
+    expect(await canonicalDocuments(client, 'fleet_copy', 'devices')).toEqual(await canonicalDocuments(client, 'fleet', 'devices'));
+    await expect(client.db('fleet_copy').collection('devices').insertOne({ serial: 'SN-00001' })).rejects.toThrow(/duplicate key/);
+  });
+
+  it('fails a restore whose documents the server did not all acknowledge, naming the half-restored collection', async () => {
+    expect(fleetPointId).not.toBe('');
+    proxy.setPlan({ understatedInserts: 1 });
+    const job: JobSpec = { kind: 'restore', jobId: 'lost-acknowledgement', engine: 'mongodb', repository: { location: repo }, restorePointId: fleetPointId, target: { kind: 'database', connection: throughProxy(), databaseMap: { fleet: 'fleet_unsure' } } };
+    await expect(runJob(jobSpecSchema.parse(job), secrets(), recordingEvents(), new AbortController().signal)).rejects.toThrow(/acknowledged 499 document\(s\) written into fleet_unsure\.devices, but the restore point recorded 500 \(500 read\)\. The target is half-restored/);
+    proxy.setPlan({});
   });
 });
