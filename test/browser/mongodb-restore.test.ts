@@ -154,4 +154,28 @@ describe('console: restore a MongoDB restore point', () => {
     expect(page.url()).not.toContain(server.password);
     expect(problems.list).toEqual([]);
   });
+
+  it('refuses a target collection that holds documents unless asked to replace it', async () => {
+    await client.db('crm_taken').collection('contacts').insertOne({ _id: 'intruder' as never });
+    const restoreContacts = async (replace: boolean) => {
+      await page.goto(`${service.url}#/restore-points/${restorePointId}`);
+      const form = page.getByTestId('restore-form');
+      await form.getByLabel('Target server').fill(server.uriWithUser());
+      await form.getByLabel('Password of the target user').fill(server.password);
+      await form.getByLabel('Restore crm as').fill('crm_taken');
+      await form.getByRole('group', { name: 'Collections of crm' }).getByLabel('audit log').uncheck();
+      await form.getByRole('checkbox', { name: 'metrics', exact: true }).uncheck();
+      if (replace) await form.getByLabel(/Replace target collections that hold documents/).check();
+      await form.getByLabel('Reason for the restore').fill('Contacts of the wrong tenant');
+      await form.getByRole('button', { name: 'Start restore' }).click();
+      await page.waitForURL(/#\/sessions\//);
+    };
+    await restoreContacts(false);
+    await page.getByText(/already holds crm_taken\.contacts/).first().waitFor({ timeout: 60_000 });
+    expect(await client.db('crm_taken').collection('contacts').countDocuments()).toBe(1);
+    await restoreContacts(true);
+    await page.locator('[data-testid="session-status"][data-status="succeeded"]').first().waitFor({ timeout: 60_000 });
+    expect(await canonicalDocuments(client, 'crm_taken', 'contacts')).toEqual(await canonicalDocuments(client, 'crm', 'contacts'));
+    expect(problems.list).toEqual([]);
+  });
 });
