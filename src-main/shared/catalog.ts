@@ -78,6 +78,8 @@ export const repositoryRestoreInputSchema = z.strictObject({
       noOwner: z.boolean().default(false),
       /** MongoDB only: these collections besides whole `databases` (empty: the databases whole). */
       collections: z.array(namespaceSchema).max(5000).default([]),
+      /** MongoDB only: restore collection `db.old` as `db.new` (the target database included). */
+      collectionMap: z.record(namespaceSchema, namespaceSchema).default({}),
     }),
     z.strictObject({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }),
   ]),

@@ -51,7 +51,7 @@ describe('console: restore a MongoDB restore point', () => {
     dir.remove();
   });
 
-  it('restores one chosen collection under a new database name and follows the session to its end', async () => {
+  it('restores one chosen collection under a new database and collection name and follows the session to its end', async () => {
     await page.goto(`${service.url}#/restore-points/${restorePointId}`);
     const form = page.getByTestId('restore-form');
     await form.getByText('A MongoDB deployment').waitFor();
@@ -63,15 +63,19 @@ describe('console: restore a MongoDB restore point', () => {
     await form.getByLabel('Restore crm as').fill('crm_console');
     // Both collections are offered; only the contacts are restored.
     const collections = form.getByRole('group', { name: 'Collections of crm' });
-    await collections.getByLabel('audit log').uncheck();
+    await collections.getByLabel('audit log', { exact: true }).uncheck();
     await form.getByRole('checkbox', { name: 'metrics', exact: true }).uncheck();
-    expect(await collections.getByLabel('contacts').isChecked()).toBe(true);
+    expect(await collections.getByLabel('contacts', { exact: true }).isChecked()).toBe(true);
+    await collections.getByLabel('Restore crm.contacts as').fill('$bad');
+    await form.getByRole('button', { name: 'Start restore' }).click();
+    await expect.poll(() => form.getByText(/"\$bad" is not a valid collection name/).count()).toBe(1);
+    await collections.getByLabel('Restore crm.contacts as').fill('people');
     await form.getByLabel('Reason for the restore').fill('Contacts overwritten by an import');
     await form.getByRole('button', { name: 'Start restore' }).click();
     await page.waitForURL(/#\/sessions\//);
     await page.getByText('Succeeded').first().waitFor({ timeout: 60_000 });
-    expect(await canonicalDocuments(client, 'crm_console', 'contacts')).toEqual(await canonicalDocuments(client, 'crm', 'contacts'));
-    expect((await client.db('crm_console').listCollections().toArray()).map((info) => info.name)).toEqual(['contacts']);
+    expect(await canonicalDocuments(client, 'crm_console', 'people')).toEqual(await canonicalDocuments(client, 'crm', 'contacts'));
+    expect((await client.db('crm_console').listCollections().toArray()).map((info) => info.name)).toEqual(['people']);
     await page.getByText(/60 documents/).first().waitFor();
     expect(page.url()).not.toContain(server.password);
     expect(problems.list).toEqual([]);
@@ -148,8 +152,8 @@ describe('console: restore a MongoDB restore point', () => {
     const restore = page.getByTestId('restore-form');
     await restore.getByText('A MongoDB deployment').waitFor();
     const collections = restore.getByRole('group', { name: 'Collections of crm' });
-    expect(await collections.getByLabel('contacts').isChecked()).toBe(true);
-    expect(await collections.getByLabel('audit log').isChecked()).toBe(true);
+    expect(await collections.getByLabel('contacts', { exact: true }).isChecked()).toBe(true);
+    expect(await collections.getByLabel('audit log', { exact: true }).isChecked()).toBe(true);
     expect(await restore.getByRole('checkbox', { name: 'metrics', exact: true }).count()).toBe(0);
     expect(page.url()).not.toContain(server.password);
     expect(problems.list).toEqual([]);
@@ -163,7 +167,7 @@ describe('console: restore a MongoDB restore point', () => {
       await form.getByLabel('Target server').fill(server.uriWithUser());
       await form.getByLabel('Password of the target user').fill(server.password);
       await form.getByLabel('Restore crm as').fill('crm_taken');
-      await form.getByRole('group', { name: 'Collections of crm' }).getByLabel('audit log').uncheck();
+      await form.getByRole('group', { name: 'Collections of crm' }).getByLabel('audit log', { exact: true }).uncheck();
       await form.getByRole('checkbox', { name: 'metrics', exact: true }).uncheck();
       if (replace) await form.getByLabel(/Replace target collections that hold documents/).check();
       await form.getByLabel('Reason for the restore').fill('Contacts of the wrong tenant');

@@ -22,6 +22,8 @@ export interface RestoreFormValues {
   selected: string[];
   /** MongoDB: collections to restore, `db.collection` (those of unselected databases are ignored). */
   collections: string[];
+  /** MongoDB: `db.collection` of the restore point → collection name on the target (blank: the same), in its database's target. */
+  collectionRenames: Record<string, string>;
   /** PostgreSQL: replace non-empty databases; MongoDB: drop collections that hold documents. */
   clean: boolean;
   noOwner: boolean;
@@ -79,7 +81,7 @@ export function collectionsOf(point: Pick<RepositoryPointView, 'entries'>, datab
 export function emptyRestoreForm(point: Pick<RepositoryPointView, 'entries' | 'engine' | 'resourceKind'>): RestoreFormValues {
   const databases = databasesOf(point);
   const collections = restoreEngineOf(point) === 'mongodb' ? databases.flatMap((db) => collectionsOf(point, db).map((name) => `${db}.${name}`)) : [];
-  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, collections, clean: false, noOwner: false, folder: '', reason: '' };
+  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, collections, collectionRenames: Object.fromEntries(collections.map((namespace) => [namespace, ''])), clean: false, noOwner: false, folder: '', reason: '' };
 }
 
 /** Database names each engine accepts: PostgreSQL quotes any name but these; MongoDB forbids more. */
@@ -100,12 +102,38 @@ export function validateRestoreForm(values: RestoreFormValues, engine: RestoreEn
     if (engine === 'mongodb') {
       const empty = values.selected.find((db) => !values.collections.some((namespace) => namespace.startsWith(`${db}.`)));
       if (empty !== undefined) errors.collections = `Choose at least one collection of ${empty}, or leave the database out.`;
+      else errors.collections = collectionRenameProblem(values);
+      if (!errors.collections) delete errors.collections;
     }
   } else if (!values.folder.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(values.folder.trim())) {
     errors.folder = 'Enter an absolute folder path on the machine that runs Cosmos Backup.';
   }
   if (!values.reason.trim()) errors.reason = 'Say why you restore: it is recorded in the restore audit with who and when.';
   return errors;
+}
+
+/** MongoDB collection names: no `$` or NUL, not a system collection, at most 120 bytes (as MongoDB 4.2 allows). */
+const COLLECTION_NAME = /^(?!system\.)[^$\0]{1,120}$/u;
+
+/** The chosen MongoDB collections with where each goes: `db.collection` of the restore point → target `db.collection`. */
+function collectionTargets(values: RestoreFormValues): [string, string][] {
+  return values.collections
+    .filter((namespace) => values.selected.some((db) => namespace.startsWith(`${db}.`)))
+    .map((namespace) => {
+      const db = values.selected.find((name) => namespace.startsWith(`${name}.`))!;
+      const collection = namespace.slice(db.length + 1);
+      const renamed = values.collectionRenames[namespace]?.trim();
+      return [namespace, `${values.renames[db]?.trim() || db}.${renamed || collection}`];
+    });
+}
+
+/** A bad new collection name, or two collections going to the same place; undefined when there is none. */
+function collectionRenameProblem(values: RestoreFormValues): string | undefined {
+  const bad = values.collections.map((namespace) => values.collectionRenames[namespace]?.trim() ?? '').find((name) => name && (!COLLECTION_NAME.test(name) || new TextEncoder().encode(name).length > 120));
+  if (bad !== undefined) return `"${bad}" is not a valid collection name (1–120 bytes, no $, not system.*).`;
+  const targets = collectionTargets(values).map(([, target]) => target);
+  const twice = targets.find((target, index) => targets.indexOf(target) !== index);
+  return twice === undefined ? undefined : `Two collections would be restored as ${twice}.`;
 }
 
 /** MongoDB: whole databases where every collection is chosen, single collections elsewhere. */
@@ -140,7 +168,15 @@ export function buildRestoreInput(point: Pick<RepositoryPointView, 'id' | 'repos
       repositoryId: point.repositoryId,
       databases: selection.databases,
       reason: values.reason.trim(),
-      target: { kind: 'database', uri: values.uri.trim(), ...password, databaseMap, clean: values.clean, collections: selection.collections },
+      target: {
+        kind: 'database',
+        uri: values.uri.trim(),
+        ...password,
+        databaseMap,
+        clean: values.clean,
+        collections: selection.collections,
+        collectionMap: Object.fromEntries(collectionTargets(values).filter(([namespace]) => values.collectionRenames[namespace]?.trim() && values.collectionRenames[namespace]!.trim() !== namespace.slice(namespace.indexOf('.') + 1))),
+      },
     };
   }
   return {

@@ -102,12 +102,32 @@ describe('repository restore form', () => {
       repositoryId: 'repo-2',
       databases: [],
       reason: 'Ticket 815',
-      target: { kind: 'database', uri: 'mongodb://u@h:27017/', password: 'pw', databaseMap: { crm: 'crm_copy' }, clean: true, collections: [] },
+      target: { kind: 'database', uri: 'mongodb://u@h:27017/', password: 'pw', databaseMap: { crm: 'crm_copy' }, clean: true, collections: [], collectionMap: {} },
     });
     values.collections = ['crm.people', 'shop.we ird/name'];
     const input = buildRestoreInput(mongoPoint, values);
     expect(input.databases).toEqual(['crm']);
     expect(input.target).toMatchObject({ collections: ['shop.we ird/name'] });
+  });
+
+  it('renames MongoDB collections into their database\'s target, and refuses a bad name or two collections in one place', () => {
+    const values = { ...emptyRestoreForm(mongoPoint), uri: 'mongodb://u@h:27017/', reason: 'Ticket 815' };
+    values.renames = { crm: 'crm_copy', shop: '' };
+    values.collectionRenames['crm.people'] = ' contacts ';
+    values.collectionRenames['shop.orders'] = 'orders';
+    expect(validateRestoreForm(values, 'mongodb')).toEqual({});
+    // A name left as it was is no rename; a renamed collection goes into its database's new name.
+    expect(buildRestoreInput(mongoPoint, values).target).toMatchObject({ databaseMap: { crm: 'crm_copy' }, collectionMap: { 'crm.people': 'crm_copy.contacts' } });
+    values.collectionRenames['shop.orders'] = 'we ird/name';
+    expect(validateRestoreForm(values, 'mongodb').collections).toBe('Two collections would be restored as shop.we ird/name.');
+    values.collectionRenames['shop.orders'] = 'system.views';
+    expect(validateRestoreForm(values, 'mongodb').collections).toMatch(/"system\.views" is not a valid collection name/);
+    values.collectionRenames['shop.orders'] = 'price$';
+    expect(validateRestoreForm(values, 'mongodb').collections).toMatch(/not a valid collection name/);
+    // A collection left out is not checked (nor renamed).
+    values.collections = ['crm.people', 'shop.we ird/name'];
+    expect(validateRestoreForm(values, 'mongodb')).toEqual({});
+    expect(buildRestoreInput(mongoPoint, values).target).toMatchObject({ collectionMap: { 'crm.people': 'crm_copy.contacts' } });
   });
 
   it('restores to an absolute folder', () => {
