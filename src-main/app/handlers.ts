@@ -194,12 +194,13 @@ export function createHandlers(core: HandlerServices): Handlers {
 }
 
 /** A console restore target's engine options, by the URI's scheme; the other engine's options are refused. */
-function restoreOptionsFor(target: { uri: string; noOwner?: boolean; collections?: string[]; collectionMap?: Record<string, string> }): EngineRestoreOptionsWithoutEngine {
+function restoreOptionsFor(target: { uri: string; noOwner?: boolean; collections?: string[]; collectionMap?: Record<string, string>; maxDocumentsPerSecond?: number }): EngineRestoreOptionsWithoutEngine {
   if (/^mongodb(\+srv)?:\/\//i.test(target.uri.trim())) {
     if (target.noOwner) throw new AppError('validation_failed', 'Object ownership applies to PostgreSQL targets only.', { field: 'target.noOwner' });
-    return { collections: target.collections ?? [], collectionMap: target.collectionMap ?? {} };
+    return { collections: target.collections ?? [], collectionMap: target.collectionMap ?? {}, ...(target.maxDocumentsPerSecond ? { maxDocumentsPerSecond: target.maxDocumentsPerSecond } : {}) };
   }
   if (target.collections?.length || Object.keys(target.collectionMap ?? {}).length) throw new AppError('validation_failed', 'Collections apply to MongoDB targets only.', { field: 'target.collections' });
+  if (target.maxDocumentsPerSecond) throw new AppError('validation_failed', 'A write budget in documents per second applies to MongoDB targets only.', { field: 'target.maxDocumentsPerSecond' });
   return { noOwner: target.noOwner ?? false };
 }
 

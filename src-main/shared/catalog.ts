@@ -80,6 +80,8 @@ export const repositoryRestoreInputSchema = z.strictObject({
       collections: z.array(namespaceSchema).max(5000).default([]),
       /** MongoDB only: restore collection `db.old` as `db.new` (the target database included). */
       collectionMap: z.record(namespaceSchema, namespaceSchema).default({}),
+      /** MongoDB only: write budget, documents per second (missing: no limit). */
+      maxDocumentsPerSecond: z.number().int().min(1).max(10_000_000).optional(),
     }),
     z.strictObject({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }),
   ]),

@@ -70,6 +70,7 @@ describe('console: restore a MongoDB restore point', () => {
     await form.getByRole('button', { name: 'Start restore' }).click();
     await expect.poll(() => form.getByText(/"\$bad" is not a valid collection name/).count()).toBe(1);
     await collections.getByLabel('Restore crm.contacts as').fill('people');
+    await form.getByLabel('Write budget (documents/s)').fill('1000');
     await form.getByLabel('Reason for the restore').fill('Contacts overwritten by an import');
     await form.getByRole('button', { name: 'Start restore' }).click();
     await page.waitForURL(/#\/sessions\//);
@@ -77,6 +78,7 @@ describe('console: restore a MongoDB restore point', () => {
     expect(await canonicalDocuments(client, 'crm_console', 'people')).toEqual(await canonicalDocuments(client, 'crm', 'contacts'));
     expect((await client.db('crm_console').listCollections().toArray()).map((info) => info.name)).toEqual(['people']);
     await page.getByText(/60 documents/).first().waitFor();
+    await page.getByText(/at most 1,000 documents per second \(the restore's budget\)/).first().waitFor();
     expect(page.url()).not.toContain(server.password);
     expect(problems.list).toEqual([]);
   });

@@ -27,12 +27,14 @@ export interface RestoreFormValues {
   /** PostgreSQL: replace non-empty databases; MongoDB: drop collections that hold documents. */
   clean: boolean;
   noOwner: boolean;
+  /** MongoDB: write budget, documents per second, as typed (blank: no limit). */
+  maxDocumentsPerSecond: string;
   folder: string;
   /** Why: recorded in the restore audit. */
   reason: string;
 }
 
-export type RestoreField = 'uri' | 'password' | 'folder' | 'renames' | 'collections' | 'reason';
+export type RestoreField = 'uri' | 'password' | 'folder' | 'renames' | 'collections' | 'budget' | 'reason';
 export type RestoreFieldErrors = Partial<Record<RestoreField, string>>;
 
 const ENTRY_PREFIX: Record<RestoreEngine, RegExp> = {
@@ -81,7 +83,7 @@ export function collectionsOf(point: Pick<RepositoryPointView, 'entries'>, datab
 export function emptyRestoreForm(point: Pick<RepositoryPointView, 'entries' | 'engine' | 'resourceKind'>): RestoreFormValues {
   const databases = databasesOf(point);
   const collections = restoreEngineOf(point) === 'mongodb' ? databases.flatMap((db) => collectionsOf(point, db).map((name) => `${db}.${name}`)) : [];
-  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, collections, collectionRenames: Object.fromEntries(collections.map((namespace) => [namespace, ''])), clean: false, noOwner: false, folder: '', reason: '' };
+  return { targetKind: 'database', uri: '', password: '', renames: Object.fromEntries(databases.map((d) => [d, ''])), selected: databases, collections, collectionRenames: Object.fromEntries(collections.map((namespace) => [namespace, ''])), clean: false, noOwner: false, maxDocumentsPerSecond: '', folder: '', reason: '' };
 }
 
 /** Database names each engine accepts: PostgreSQL quotes any name but these; MongoDB forbids more. */
@@ -104,6 +106,8 @@ export function validateRestoreForm(values: RestoreFormValues, engine: RestoreEn
       if (empty !== undefined) errors.collections = `Choose at least one collection of ${empty}, or leave the database out.`;
       else errors.collections = collectionRenameProblem(values);
       if (!errors.collections) delete errors.collections;
+      const budget = values.maxDocumentsPerSecond.trim();
+      if (budget && !(/^\d+$/.test(budget) && Number(budget) >= 1 && Number(budget) <= 10_000_000)) errors.budget = 'Enter a whole number of documents per second from 1 to 10,000,000, or leave it empty for no limit.';
     }
   } else if (!values.folder.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(values.folder.trim())) {
     errors.folder = 'Enter an absolute folder path on the machine that runs Cosmos Backup.';
@@ -175,6 +179,7 @@ export function buildRestoreInput(point: Pick<RepositoryPointView, 'id' | 'repos
         databaseMap,
         clean: values.clean,
         collections: selection.collections,
+        ...(values.maxDocumentsPerSecond.trim() ? { maxDocumentsPerSecond: Number(values.maxDocumentsPerSecond.trim()) } : {}),
         collectionMap: Object.fromEntries(collectionTargets(values).filter(([namespace]) => values.collectionRenames[namespace]?.trim() && values.collectionRenames[namespace]!.trim() !== namespace.slice(namespace.indexOf('.') + 1))),
       },
     };

@@ -48,8 +48,14 @@ describe('a policy over Cosmos DB for MongoDB RU and vCore resources of the inve
             api: 'MongoDB',
             serverVersion: '3.6',
             backup: { type: 'Continuous', tier: 'Continuous7Days' },
-            // As ARM returns it for an RU account: the account's login and key in the string.
-            connectionStrings: [{ connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:${cosmos.port}/?authSource=admin&retrywrites=false`, description: 'Primary MongoDB Connection String' }],
+            // As ARM returns them for an RU account: the account's login and key in each string. Only
+            // the read-write primary leads to the server (the others to a closed port), so any other choice fails the backup.
+            connectionStrings: [
+              { connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:1/?authSource=admin&retrywrites=false`, description: 'Primary Read-Only MongoDB Connection String' },
+              { connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:1/?authSource=admin&retrywrites=false`, description: 'Secondary MongoDB Connection String' },
+              { connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:${cosmos.port}/?authSource=admin&retrywrites=false`, description: 'Primary MongoDB Connection String' },
+              { connectionString: `mongodb://${encodeURIComponent(server.user)}:${key}@127.0.0.1:1/?authSource=admin&retrywrites=false`, description: 'Secondary Read-Only MongoDB Connection String' },
+            ],
           },
         ],
         mongoClusters: [{ subscriptionId: SUB, resourceGroup: RG, name: 'sales-vcore', location: 'eastus', connectionString: `mongodb://<user>:<password>@127.0.0.1:${server.port}/?authSource=admin` }],

@@ -83,7 +83,8 @@ describe('restore from the console', () => {
     const reason = 'testing bad input';
     await expect(call('restores.start', { restorePointId: point.id, repositoryId, reason, target: { kind: 'folder', path: 'relative/dir' } })).rejects.toMatchObject({ code: 'validation_failed' });
     await expect(call('restores.start', { restorePointId: point.id, repositoryId, reason, target: { kind: 'database', uri: 'not a uri' } })).rejects.toMatchObject({ code: 'validation_failed' });
-    // Collection renames are MongoDB's: a PostgreSQL target refuses them.
+    // Collection renames and a write budget are MongoDB's: a PostgreSQL target refuses them.
+    await expect(call('restores.start', { restorePointId: point.id, repositoryId, reason, target: { kind: 'database', uri: 'postgres://u@127.0.0.1:5432/x', maxDocumentsPerSecond: 100 } })).rejects.toMatchObject({ code: 'validation_failed', message: /write budget/ });
     await expect(call('restores.start', { restorePointId: point.id, repositoryId, reason, target: { kind: 'database', uri: 'postgres://u@127.0.0.1:5432/x', collectionMap: { 'a.b': 'a.c' } } })).rejects.toMatchObject({ code: 'validation_failed', message: 'Collections apply to MongoDB targets only.' });
     await expect(call('restores.start', { restorePointId: 'f'.repeat(64), repositoryId, reason, target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'not_found' });
     await expect(call('restores.start', { restorePointId: 'nope', repositoryId, reason, target: { kind: 'folder', path: '/tmp/x' } })).rejects.toMatchObject({ code: 'invalid_payload' });

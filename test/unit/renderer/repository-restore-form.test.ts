@@ -130,6 +130,18 @@ describe('repository restore form', () => {
     expect(buildRestoreInput(mongoPoint, values).target).toMatchObject({ collectionMap: { 'crm.people': 'crm_copy.contacts' } });
   });
 
+  it('holds a MongoDB restore to a write budget when one is given: a whole number of documents per second', () => {
+    const values = { ...emptyRestoreForm(mongoPoint), uri: 'mongodb://u@h:27017/', reason: 'Ticket 815' };
+    expect(buildRestoreInput(mongoPoint, values).target).not.toHaveProperty('maxDocumentsPerSecond');
+    for (const bad of ['abc', '0', '1.5', '-3', '10000001']) {
+      values.maxDocumentsPerSecond = bad;
+      expect(validateRestoreForm(values, 'mongodb').budget, bad).toMatch(/whole number of documents per second/);
+    }
+    values.maxDocumentsPerSecond = ' 2500 ';
+    expect(validateRestoreForm(values, 'mongodb')).toEqual({});
+    expect(buildRestoreInput(mongoPoint, values).target).toMatchObject({ maxDocumentsPerSecond: 2500 });
+  });
+
   it('restores to an absolute folder', () => {
     const values = { ...emptyRestoreForm(point), targetKind: 'folder' as const, folder: 'relative', reason: 'Ticket 815' };
     expect(validateRestoreForm(values).folder).toMatch(/absolute/);
