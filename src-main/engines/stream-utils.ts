@@ -29,9 +29,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, signal:
 /**
  * `mapLimit` for tasks that end in a tail needing little of what the limit bounds (a restore's last
  * batches in flight): a task may call `release()` before it ends, and the next item starts then,
- * not after the tail (the slot is released at the task's end at the latest). Results in input
- * order; the first failure aborts the signal the other tasks got, starts nothing more, and is
- * rethrown once every started task has settled.
+ * not after the tail (the slot is released at the task's end at the latest). At most `limit` tails
+ * run at once besides the `limit` tasks: a release beyond that waits for a tail to end, so slow
+ * tails (a throttled server, indexes built after the data) cannot pile up. Results in input order;
+ * the first failure aborts the signal the other tasks got, starts nothing more, and is rethrown
+ * once every started task has settled.
  */
 export async function mapLimitReleasing<T, R>(items: readonly T[], limit: number, signal: AbortSignal, task: (item: T, signal: AbortSignal, release: () => void) => Promise<R>): Promise<R[]> {
   const controller = new AbortController();
@@ -45,6 +47,10 @@ export async function mapLimitReleasing<T, R>(items: readonly T[], limit: number
     if (next) next();
     else free++;
   };
+  const tailLimit = Math.max(1, limit);
+  let tails = 0;
+  /** Releases asked for while `tailLimit` tails ran: granted, in order, as tails end. */
+  const deferred: (() => void)[] = [];
   const running: Promise<void>[] = [];
   for (let index = 0; index < items.length; index++) {
     if (free > 0) free--;
@@ -53,11 +59,28 @@ export async function mapLimitReleasing<T, R>(items: readonly T[], limit: number
       freeSlot();
       break;
     }
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
+    let state: 'running' | 'asked' | 'tail' | 'ended' = 'running';
+    const grant = () => {
+      if (state !== 'asked') return;
+      state = 'tail';
+      tails++;
       freeSlot();
+    };
+    const release = () => {
+      if (state !== 'running') return;
+      state = 'asked';
+      if (tails < tailLimit) grant();
+      else deferred.push(grant);
+    };
+    const end = () => {
+      if (state === 'tail') {
+        tails--;
+        // A tail ended: the oldest release still waiting becomes one.
+        while (deferred.length && tails < tailLimit) deferred.shift()!();
+      } else {
+        freeSlot();
+      }
+      state = 'ended';
     };
     running.push(
       task(items[index]!, linked, release)
@@ -68,7 +91,7 @@ export async function mapLimitReleasing<T, R>(items: readonly T[], limit: number
             controller.abort(error);
           },
         )
-        .finally(release),
+        .finally(end),
     );
   }
   await Promise.all(running);

@@ -133,7 +133,7 @@ function collectionTargets(values: RestoreFormValues): [string, string][] {
 
 /** A bad new collection name, or two collections going to the same place; undefined when there is none. */
 function collectionRenameProblem(values: RestoreFormValues): string | undefined {
-  const bad = values.collections.map((namespace) => values.collectionRenames[namespace]?.trim() ?? '').find((name) => name && (!COLLECTION_NAME.test(name) || new TextEncoder().encode(name).length > 120));
+  const bad = collectionTargets(values).map(([namespace]) => values.collectionRenames[namespace]?.trim() ?? '').find((name) => name && (!COLLECTION_NAME.test(name) || new TextEncoder().encode(name).length > 120));
   if (bad !== undefined) return `"${bad}" is not a valid collection name (1–120 bytes, no $, not system.*).`;
   const targets = collectionTargets(values).map(([, target]) => target);
   const twice = targets.find((target, index) => targets.indexOf(target) !== index);

@@ -72,6 +72,24 @@ describe('mapLimitReleasing', () => {
     expect(await all).toEqual(['result a', 'result b', 'result c', 'result d']);
   });
 
+  it('lets at most `limit` tails run besides the tasks: a release beyond that waits for a tail to end', async () => {
+    const { log, gates, task, whenStarted, tick } = controllable();
+    const all = mapLimitReleasing(['a', 'b', 'c'], 1, new AbortController().signal, task);
+    await whenStarted('a');
+    gates.get('a')!.release();
+    await whenStarted('b');
+    // b releases while a's tail still runs: c must wait (one tail at most).
+    gates.get('b')!.release();
+    await tick();
+    expect(log).toEqual(['start a', 'start b']);
+    gates.get('a')!.end();
+    await whenStarted('c');
+    expect(log).toEqual(['start a', 'start b', 'start c']);
+    gates.get('b')!.end();
+    gates.get('c')!.end();
+    expect(await all).toEqual(['result a', 'result b', 'result c']);
+  });
+
   it('starts nothing after a failure, aborts the others\' signal and rethrows once every started task settled', async () => {
     const signals: AbortSignal[] = [];
     let settled = 0;

@@ -124,9 +124,14 @@ describe('repository restore form', () => {
     expect(validateRestoreForm(values, 'mongodb').collections).toMatch(/"system\.views" is not a valid collection name/);
     values.collectionRenames['shop.orders'] = 'price$';
     expect(validateRestoreForm(values, 'mongodb').collections).toMatch(/not a valid collection name/);
-    // A collection left out is not checked (nor renamed).
+    // A collection left out is not checked (nor renamed), nor one of a database left out.
     values.collections = ['crm.people', 'shop.we ird/name'];
     expect(validateRestoreForm(values, 'mongodb')).toEqual({});
+    values.collections = ['crm.people', 'shop.orders'];
+    values.selected = ['crm'];
+    expect(validateRestoreForm(values, 'mongodb')).toEqual({});
+    values.selected = ['crm', 'shop'];
+    values.collections = ['crm.people', 'shop.we ird/name'];
     expect(buildRestoreInput(mongoPoint, values).target).toMatchObject({ collectionMap: { 'crm.people': 'crm_copy.contacts' } });
   });
 
