@@ -4,26 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Runs `task` for every item, at most `limit` at once, in input order of start. The first failure
  * aborts the signal the other tasks got and is rethrown once every started task has settled.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, signal: AbortSignal, task: (item: T, signal: AbortSignal) => Promise<R>): Promise<R[]> {
-  const controller = new AbortController();
-  const linked = AbortSignal.any([signal, controller.signal]);
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        results[index] = await task(items[index]!, linked);
-      } catch (error) {
-        if (!failure) failure = { error };
-        controller.abort(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
-  return results;
+export function mapLimit<T, R>(items: readonly T[], limit: number, signal: AbortSignal, task: (item: T, signal: AbortSignal) => Promise<R>): Promise<R[]> {
+  // The same scheduler, with tasks that never release their slot before they end.
+  return mapLimitReleasing(items, limit, signal, (item, linked) => task(item, linked));
 }
 
 /**
